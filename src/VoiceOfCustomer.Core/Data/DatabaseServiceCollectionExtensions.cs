@@ -1,0 +1,94 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace VoiceOfCustomer.Data;
+
+/// <summary>
+/// The single place where the database provider is chosen. SQL Server slots in here (and in a third
+/// migrations assembly) the day its EF provider can be restored; see docs/decisions/0001-database-providers.md.
+/// </summary>
+public static class DatabaseServiceCollectionExtensions
+{
+    public const string SqliteMigrationsAssembly = "VoiceOfCustomer.Migrations.Sqlite";
+    public const string PostgresMigrationsAssembly = "VoiceOfCustomer.Migrations.Postgres";
+
+    public static IServiceCollection AddVocDatabase(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.SectionName));
+        var options = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var connectionString = ResolveConnectionString(options, configuration.GetConnectionString("Default"), contentRoot);
+        services.AddSingleton(new DatabaseConnection(options.Provider, connectionString));
+        services.AddDbContextPool<VocDbContext>(builder => Configure(builder, options.Provider, connectionString));
+        services.AddPooledDbContextFactory<VocDbContext>(builder => Configure(builder, options.Provider, connectionString));
+        return services;
+    }
+
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, DatabaseProvider provider, string connectionString)
+    {
+        switch (provider)
+        {
+            case DatabaseProvider.Sqlite:
+                builder.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly))
+                    .AddInterceptors(SqliteConnectionTuning.Instance);
+                break;
+            case DatabaseProvider.Postgres:
+                builder.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly));
+                break;
+            default:
+                throw new InvalidOperationException($"Database:Provider '{provider}' is not supported. Use Sqlite or Postgres.");
+        }
+        return builder;
+    }
+
+    /// <summary>For SQLite, a configured connection string wins; otherwise the data file under the content root, its folder created.</summary>
+    public static string ResolveConnectionString(DatabaseOptions options, string? configured, string contentRoot)
+    {
+        if (options.Provider == DatabaseProvider.Sqlite)
+        {
+            var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured) ? $"Data Source={options.SqliteFile}" : configured);
+            if (builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
+            {
+                builder.DataSource = Path.GetFullPath(builder.DataSource, contentRoot);
+                Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
+            }
+            builder.Pooling = true;
+            return builder.ToString();
+        }
+        return string.IsNullOrWhiteSpace(configured)
+            ? throw new OptionsValidationException("ConnectionStrings:Default", typeof(DatabaseOptions),
+                [$"ConnectionStrings:Default is required when Database:Provider is {options.Provider}."])
+            : configured;
+    }
+}
+
+/// <summary>The resolved provider and connection string, for code that talks ADO.NET directly (bulk import).</summary>
+public sealed record DatabaseConnection(DatabaseProvider Provider, string ConnectionString);
+
+/// <summary>
+/// Per-connection SQLite settings. WAL lets readers run beside the single writer; NORMAL synchronisation
+/// is durable across application crashes in WAL mode and avoids an fsync per commit.
+/// </summary>
+internal sealed class SqliteConnectionTuning : DbConnectionInterceptor
+{
+    public static readonly SqliteConnectionTuning Instance = new();
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Apply(connection);
+        return Task.CompletedTask;
+    }
+
+    public static void Apply(DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;";
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using VoiceOfCustomer.ApiKeys;
+using VoiceOfCustomer.Coding;
+using VoiceOfCustomer.Customers;
+using VoiceOfCustomer.Identity;
+using VoiceOfCustomer.Import;
+using VoiceOfCustomer.Intake;
+using VoiceOfCustomer.Segments;
+using VoiceOfCustomer.Taxonomy;
+
+namespace VoiceOfCustomer.Data;
+
+/// <summary>
+/// The one DbContext. Migrations live in one assembly per provider; add one to both:
+/// <code>
+/// dotnet ef migrations add NAME --project src/VoiceOfCustomer.Migrations.Sqlite
+/// dotnet ef migrations add NAME --project src/VoiceOfCustomer.Migrations.Postgres
+/// </code>
+/// </summary>
+public sealed class VocDbContext(DbContextOptions<VocDbContext> options) : IdentityDbContext<AppUser>(options)
+{
+    public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<Segment> Segments => Set<Segment>();
+    public DbSet<Channel> Channels => Set<Channel>();
+    public DbSet<FeedbackItem> FeedbackItems => Set<FeedbackItem>();
+    public DbSet<Attribution> Attributions => Set<Attribution>();
+    public DbSet<AttributionTag> AttributionTags => Set<AttributionTag>();
+    public DbSet<AttributionAuditEntry> AttributionAuditEntries => Set<AttributionAuditEntry>();
+    public DbSet<BusinessMetric> BusinessMetrics => Set<BusinessMetric>();
+    public DbSet<CapabilityGap> CapabilityGaps => Set<CapabilityGap>();
+    public DbSet<OwningDomain> OwningDomains => Set<OwningDomain>();
+    public DbSet<Tag> Tags => Set<Tag>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
+    public DbSet<ImportRejection> ImportRejections => Set<ImportRejection>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(VocDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every instant is stored as UTC; reading one back marks it so, on SQLite too.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+}
