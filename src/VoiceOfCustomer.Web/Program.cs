@@ -1,29 +1,12 @@
-var builder = WebApplication.CreateBuilder(args);
+using VoiceOfCustomer.Web;
 
-// Add services to the container.
-builder.Services.AddControllersWithViews();
+var builder = WebApplication.CreateBuilder(args);
+builder.AddVocWeb();
 
 var app = builder.Build();
-
-// Configure the HTTP request pipeline.
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Home/Error");
-    // The default HSTS value is 30 days. You may want to change this for production scenarios, see https://aka.ms/aspnetcore-hsts.
-    app.UseHsts();
-}
-
-app.UseHttpsRedirection();
-app.UseRouting();
-
-app.UseAuthorization();
-
-app.MapStaticAssets();
-
-app.MapControllerRoute(
-    name: "default",
-    pattern: "{controller=Home}/{action=Index}/{id?}")
-    .WithStaticAssets();
-
-
+await app.InitializeVocAsync();
+app.UseVocPipeline();
 app.Run();
+
+/// <summary>Exposed so integration tests can host the app with <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
+public partial class Program;

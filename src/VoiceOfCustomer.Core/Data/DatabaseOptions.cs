@@ -7,7 +7,7 @@ public sealed class DatabaseOptions
 
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
-    /// <summary>SQLite file used when no connection string is configured; relative paths are under the content root.</summary>
+    /// <summary>SQLite file used when no connection string is configured; relative paths are under the checkout's root (or the program's folder when published).</summary>
     public string SqliteFile { get; set; } = "data/voc.db";
 
     /// <summary>Apply pending migrations at start-up (the CLI and the web app both do, so a fresh install needs no setup).</summary>

@@ -17,11 +17,11 @@ public static class DatabaseServiceCollectionExtensions
     public const string SqliteMigrationsAssembly = "VoiceOfCustomer.Migrations.Sqlite";
     public const string PostgresMigrationsAssembly = "VoiceOfCustomer.Migrations.Postgres";
 
-    public static IServiceCollection AddVocDatabase(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    public static IServiceCollection AddVocDatabase(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.SectionName));
         var options = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var connectionString = ResolveConnectionString(options, configuration.GetConnectionString("Default"), contentRoot);
+        var connectionString = ResolveConnectionString(options, configuration.GetConnectionString("Default"), DataRoot());
         services.AddSingleton(new DatabaseConnection(options.Provider, connectionString));
         services.AddDbContextPool<VocDbContext>(builder => Configure(builder, options.Provider, connectionString));
         services.AddPooledDbContextFactory<VocDbContext>(builder => Configure(builder, options.Provider, connectionString));
@@ -45,15 +45,29 @@ public static class DatabaseServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>For SQLite, a configured connection string wins; otherwise the data file under the content root, its folder created.</summary>
-    public static string ResolveConnectionString(DatabaseOptions options, string? configured, string contentRoot)
+    /// <summary>
+    /// Where relative SQLite paths point: the checkout's root (the folder holding VoiceOfCustomer.sln) when the
+    /// program runs from a source tree, so the web app and the CLI share one file; else the program's folder.
+    /// </summary>
+    public static string DataRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "VoiceOfCustomer.sln")))
+                return dir.FullName;
+        }
+        return AppContext.BaseDirectory;
+    }
+
+    /// <summary>For SQLite, a configured connection string wins; otherwise the data file under <paramref name="dataRoot"/>, its folder created.</summary>
+    public static string ResolveConnectionString(DatabaseOptions options, string? configured, string dataRoot)
     {
         if (options.Provider == DatabaseProvider.Sqlite)
         {
             var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured) ? $"Data Source={options.SqliteFile}" : configured);
             if (builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
             {
-                builder.DataSource = Path.GetFullPath(builder.DataSource, contentRoot);
+                builder.DataSource = Path.GetFullPath(builder.DataSource, dataRoot);
                 Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
             }
             builder.Pooling = true;

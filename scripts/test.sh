@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine of this kind: installs what the tests need (PostgreSQL from
+# Debian's packages), starts it as a plain process on 127.0.0.1, runs every test project, stops it again.
+# Usage: scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Intake]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+work="$root/.tmp/test"
+mkdir -p "$work"
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/postgres" ]; then
+  echo "== installing PostgreSQL (Debian package)"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql >/dev/null
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+fi
+pg_port=${VOC_TEST_PG_PORT:-55432}
+pg_data="$work/pgdata"
+pg_user=$(id -un)
+run_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+if [ "$(id -u)" -eq 0 ]; then pg_user=postgres; chown postgres "$work"; fi
+
+stop_pg() { run_pg "$pg_bin/pg_ctl" -D "$pg_data" -m immediate stop >/dev/null 2>&1 || true; }
+trap stop_pg EXIT
+stop_pg
+rm -rf "$pg_data"
+run_pg "$pg_bin/initdb" -D "$pg_data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+echo "== starting PostgreSQL on 127.0.0.1:$pg_port"
+run_pg "$pg_bin/pg_ctl" -D "$pg_data" -l "$work/postgres.log" -w -t 60 \
+  -o "-p $pg_port -c listen_addresses=127.0.0.1 -k $work -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null
+export VOC_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres;Include Error Detail=true"
+
+# --- the suite --------------------------------------------------------------------------------
+echo "== building"
+dotnet build VoiceOfCustomer.sln -c Release -nologo -v:q
+echo "== testing"
+set +e
+dotnet test VoiceOfCustomer.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$work/dotnet-test.log"
+status=${PIPESTATUS[0]}
+set -e
+# One plain closing line for CI: totals over every test project.
+awk '/(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$work/dotnet-test.log"
+exit "$status"

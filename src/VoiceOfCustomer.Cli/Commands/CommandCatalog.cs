@@ -1,0 +1,9 @@
+using System.CommandLine;
+
+namespace VoiceOfCustomer.Cli.Commands;
+
+/// <summary>Every command besides <c>apikey</c>; each feature adds its own here.</summary>
+public static class CommandCatalog
+{
+    public static IEnumerable<Command> Additional() => [];
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using VoiceOfCustomer.Intake;
+
+namespace VoiceOfCustomer.Data;
+
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>Everything the web app and the CLI share: the database and the feature services.</summary>
+    public static IServiceCollection AddVocCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddVocDatabase(configuration);
+        services.AddSingleton<DatabaseWriteGate>();
+        services.AddSingleton<ChannelCatalog>();
+        services.AddScoped<FeedbackIntakeService>();
+        services.AddScoped<ApiKeys.ApiKeyService>();
+        services.AddScoped<DatabaseInitializer>();
+        return services;
+    }
+}

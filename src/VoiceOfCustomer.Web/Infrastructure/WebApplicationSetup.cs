@@ -1,0 +1,115 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using VoiceOfCustomer.Data;
+using VoiceOfCustomer.Identity;
+using VoiceOfCustomer.Web.Features.Account;
+using VoiceOfCustomer.Web.Features.Import;
+using VoiceOfCustomer.Web.Features.Intake;
+using VoiceOfCustomer.Web.Infrastructure;
+
+namespace VoiceOfCustomer.Web;
+
+/// <summary>Service registration and the request pipeline, kept out of Program.cs so tests and tools can reuse them.</summary>
+public static class WebApplicationSetup
+{
+    public static WebApplicationBuilder AddVocWeb(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.AddOptions<WebOptions>().Bind(configuration.GetSection(WebOptions.SectionName));
+        var web = configuration.GetSection(WebOptions.SectionName).Get<WebOptions>() ?? new WebOptions();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = web.MaxRequestBodyBytes);
+
+        services.AddVocCore(configuration);
+
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier));
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+
+        services.AddControllersWithViews(options => options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()))
+            .AddJsonOptions(options =>
+            {
+                options.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter());
+                options.JsonSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            })
+            .ConfigureApiBehaviorOptions(options => options.InvalidModelStateResponseFactory = ProblemDetailsSetup.InvalidModelState);
+        services.Configure<Microsoft.AspNetCore.Mvc.Razor.RazorViewEngineOptions>(options =>
+            options.ViewLocationExpanders.Add(new FeatureViewLocationExpander()));
+
+        services.AddIdentity<AppUser, IdentityRole>(options =>
+            {
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 8;
+                options.Password.RequireNonAlphanumeric = false;
+            })
+            .AddEntityFrameworkStores<VocDbContext>()
+            .AddDefaultTokenProviders();
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.LoginPath = "/account/login";
+            options.LogoutPath = "/account/logout";
+            options.AccessDeniedPath = "/account/denied";
+            options.Cookie.Name = "voc.auth";
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            // API callers get a status code, not a redirect to the sign-in page.
+            options.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
+            options.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
+        });
+        services.AddAntiforgery(options => options.Cookie.Name = "voc.csrf");
+
+        services.AddSingleton<ApiKeyCache>();
+        services.AddAuthentication()
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder().AddVocPolicies();
+
+        services.AddHealthChecks().AddDbContextCheck<VocDbContext>("database");
+        services.AddOpenApi(options => options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
+
+        services.AddIntakeApi(configuration);
+        services.AddImportFeature(configuration);
+        services.AddAccountFeature(configuration);
+        return builder;
+    }
+
+    /// <summary>Migrates the database and, in Development, fills an empty one with the demo organisation.</summary>
+    public static async Task InitializeVocAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
+        await DemoEnvironment.PrepareAsync(app, scope.ServiceProvider);
+    }
+
+    public static WebApplication UseVocPipeline(this WebApplication app)
+    {
+        app.UseMiddleware<ServerTimingMiddleware>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        if (!app.Environment.IsDevelopment())
+            app.UseHsts();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/health");
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapControllers();
+        app.MapDefaultControllerRoute();
+        return app;
+    }
+
+    private static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,98 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using VoiceOfCustomer.ApiKeys;
+using VoiceOfCustomer.Data;
+using VoiceOfCustomer.Intake;
+
+namespace VoiceOfCustomer.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real app over a real database: a fresh SQLite file per factory by default, or a fresh database on the
+/// PostgreSQL server named by <c>VOC_TEST_POSTGRES</c> (started by scripts/test.sh).
+/// </summary>
+public class VocAppFactory : WebApplicationFactory<Program>
+{
+    private readonly TestDatabase _database;
+    private readonly Dictionary<string, string?> _settings;
+
+    public VocAppFactory() : this(TestDatabase.CreateSqlite()) { }
+
+    public VocAppFactory(TestDatabase database, IDictionary<string, string?>? settings = null)
+    {
+        _database = database;
+        _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["Database:Provider"] = database.Provider.ToString(),
+            ["ConnectionStrings:Default"] = database.ConnectionString,
+        };
+    }
+
+    public TestDatabase Database => _database;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+            builder.UseSetting(key, value);
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+    }
+
+    /// <summary>A scope on the app's services, for arranging data and asserting on what was stored.</summary>
+    public AsyncServiceScope Scope() => Services.CreateAsyncScope();
+
+    public async Task<T> WithDbAsync<T>(Func<VocDbContext, Task<T>> action)
+    {
+        await using var scope = Scope();
+        return await action(scope.ServiceProvider.GetRequiredService<VocDbContext>());
+    }
+
+    /// <summary>The five standard channels, one per touchpoint, unless reference data is already loaded.</summary>
+    public async Task EnsureChannelsAsync()
+    {
+        await WithDbAsync(async db =>
+        {
+            var existing = await db.Channels.Select(c => c.Key).ToListAsync();
+            foreach (var (key, touchpoint) in TestData.Channels.Where(c => !existing.Contains(c.Key)))
+                db.Channels.Add(new Channel { Key = key, Name = key, Touchpoint = touchpoint });
+            await db.SaveChangesAsync();
+            return 0;
+        });
+        Services.GetRequiredService<ChannelCatalog>().Invalidate();
+    }
+
+    public async Task<string> CreateApiKeyAsync(params string[] scopes)
+    {
+        await using var scope = Scope();
+        var created = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync("test", scopes);
+        return created.Token;
+    }
+
+    public HttpClient CreateApiClient(string apiKey)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        return client;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+            _database.Dispose();
+    }
+}
+
+public static class TestData
+{
+    public static readonly IReadOnlyList<(string Key, Touchpoint Touchpoint)> Channels =
+    [
+        ("presales", Touchpoint.PreSalesConsult),
+        ("support", Touchpoint.SupportTicket),
+        ("cs-interview", Touchpoint.CustomerSuccessInterview),
+        ("community", Touchpoint.CommunityPost),
+        ("survey", Touchpoint.Survey),
+    ];
+}
