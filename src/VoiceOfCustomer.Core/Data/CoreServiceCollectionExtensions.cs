@@ -15,6 +15,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DatabaseWriteGate>();
         services.AddSingleton<ChannelCatalog>();
         services.AddScoped<FeedbackIntakeService>();
+        services.AddScoped<FeedbackQueries>();
         services.AddScoped<ApiKeys.ApiKeyService>();
         services.AddScoped<DatabaseInitializer>();
         return services;

@@ -1,0 +1,188 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using VoiceOfCustomer.Coding;
+using VoiceOfCustomer.Customers;
+using VoiceOfCustomer.Data;
+
+namespace VoiceOfCustomer.Intake;
+
+/// <summary>Filters of the feedback list, shared by the API and the web page. Null means "any".</summary>
+public sealed record FeedbackFilter
+{
+    public string? Channel { get; init; }
+    public int? CustomerId { get; init; }
+    public FeedbackStatus? Status { get; init; }
+    public string? Language { get; init; }
+    public DateTime? ReceivedFrom { get; init; }
+    public DateTime? ReceivedTo { get; init; }
+    public string? OwnerCsmId { get; init; }
+
+    /// <summary>Text the verbatim must contain (case-insensitive for Latin letters; Chinese matches as typed).</summary>
+    public string? Search { get; init; }
+}
+
+/// <summary>Position after the last row of a page: newest first, ties broken by id.</summary>
+public readonly record struct FeedbackCursor(DateTime ReceivedAt, long Id)
+{
+    public string Encode() => Base64Url.EncodeToString(Encoding.ASCII.GetBytes(
+        string.Create(CultureInfo.InvariantCulture, $"{ReceivedAt.Ticks}.{Id}")));
+
+    public static bool TryDecode(string? value, out FeedbackCursor cursor)
+    {
+        cursor = default;
+        if (string.IsNullOrEmpty(value) || value.Length > 64)
+            return false;
+        try
+        {
+            var parts = Encoding.ASCII.GetString(Base64Url.DecodeFromChars(value)).Split('.');
+            if (parts.Length != 2
+                || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+                || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+                || ticks > DateTime.MaxValue.Ticks)
+                return false;
+            cursor = new FeedbackCursor(new DateTime(ticks, DateTimeKind.Utc), id);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}
+
+public sealed record FeedbackListItem(
+    long Id,
+    string Channel,
+    string ChannelName,
+    string ExternalId,
+    int CustomerId,
+    string CustomerName,
+    string VerbatimPreview,
+    DateTime ReceivedAt,
+    string Language,
+    FeedbackStatus Status,
+    string? OwnerCsmId,
+    DateTime? AttributionDueAt);
+
+public sealed record FeedbackPage(IReadOnlyList<FeedbackListItem> Items, string? NextCursor);
+
+public sealed record FeedbackDetail(
+    long Id,
+    string Channel,
+    string ChannelName,
+    Touchpoint Touchpoint,
+    string ExternalId,
+    string Verbatim,
+    DateTime ReceivedAt,
+    DateTime IngestedAt,
+    string Language,
+    FeedbackStatus Status,
+    string? OwnerCsmId,
+    string? MetadataJson,
+    DateTime? AttributionDueAt,
+    long? DuplicateOfId,
+    FeedbackCustomer Customer,
+    FeedbackContact? Contact,
+    FeedbackAttribution? Attribution);
+
+public sealed record FeedbackCustomer(int Id, string Reference, string Name, LifecycleStage LifecycleStage, string? Segment, decimal? LifetimeValue);
+
+public sealed record FeedbackContact(int Id, string Name, string? Email, ContactRole Role);
+
+public sealed record FeedbackAttribution(
+    AttributionState State,
+    int Version,
+    int? MetricId,
+    string? Metric,
+    ImpactDirection? Direction,
+    decimal? Magnitude,
+    string? Unit,
+    string? NoImpactReason,
+    int? CapabilityGapId,
+    string? CapabilityGap,
+    string? Hypothesis,
+    int? OwningDomainId,
+    string? OwningDomain,
+    ValueDimension? ValueDimension,
+    VoiceRole? VoiceRole,
+    IReadOnlyList<string> Tags,
+    DateTime UpdatedAt);
+
+/// <summary>Reads of stored feedback: keyset-paged lists (no OFFSET, so page 1,000 costs what page 1 costs) and one item's detail.</summary>
+public sealed class FeedbackQueries(VocDbContext db, ChannelCatalog channels)
+{
+    public const int MaxPageSize = 200;
+    public const int PreviewLength = 240;
+
+    public async Task<FeedbackPage> ListAsync(FeedbackFilter filter, FeedbackCursor? after, int pageSize, CancellationToken cancellationToken = default)
+    {
+        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        var query = db.FeedbackItems.AsNoTracking();
+
+        if (!string.IsNullOrWhiteSpace(filter.Channel))
+        {
+            var channel = await channels.FindAsync(filter.Channel, cancellationToken);
+            if (channel is null)
+                return new FeedbackPage([], null);
+            query = query.Where(f => f.ChannelId == channel.Id);
+        }
+        if (filter.CustomerId is { } customerId)
+            query = query.Where(f => f.CustomerId == customerId);
+        if (filter.Status is { } status)
+            query = query.Where(f => f.Status == status);
+        if (!string.IsNullOrWhiteSpace(filter.Language))
+            query = query.Where(f => f.Language == filter.Language);
+        if (filter.ReceivedFrom is { } from)
+            query = query.Where(f => f.ReceivedAt >= from);
+        if (filter.ReceivedTo is { } to)
+            query = query.Where(f => f.ReceivedAt < to);
+        if (!string.IsNullOrWhiteSpace(filter.OwnerCsmId))
+            query = query.Where(f => f.OwnerCsmId == filter.OwnerCsmId);
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            var pattern = "%" + filter.Search.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            query = db.Database.IsNpgsql()
+                ? query.Where(f => EF.Functions.ILike(f.Verbatim, pattern, "\\"))
+                : query.Where(f => EF.Functions.Like(f.Verbatim, pattern, "\\"));
+        }
+        if (after is { } cursor)
+            query = query.Where(f => f.ReceivedAt < cursor.ReceivedAt || (f.ReceivedAt == cursor.ReceivedAt && f.Id < cursor.Id));
+
+        var rows = await query
+            .OrderByDescending(f => f.ReceivedAt).ThenByDescending(f => f.Id)
+            .Take(pageSize + 1)
+            .Select(f => new FeedbackListItem(
+                f.Id, f.Channel!.Key, f.Channel.Name, f.ExternalId, f.CustomerId, f.Customer!.Name,
+                f.Verbatim.Substring(0, PreviewLength), f.ReceivedAt, f.Language, f.Status, f.OwnerCsmId, f.AttributionDueAt))
+            .ToListAsync(cancellationToken);
+
+        var next = rows.Count > pageSize ? new FeedbackCursor(rows[pageSize - 1].ReceivedAt, rows[pageSize - 1].Id).Encode() : null;
+        return new FeedbackPage(rows.Count > pageSize ? rows[..pageSize] : rows, next);
+    }
+
+    public async Task<FeedbackDetail?> GetAsync(long id, CancellationToken cancellationToken = default)
+    {
+        var detail = await db.FeedbackItems.AsNoTracking()
+            .Where(f => f.Id == id)
+            .Select(f => new FeedbackDetail(
+                f.Id, f.Channel!.Key, f.Channel.Name, f.Channel.Touchpoint, f.ExternalId, f.Verbatim, f.ReceivedAt, f.IngestedAt,
+                f.Language, f.Status, f.OwnerCsmId, f.MetadataJson, f.AttributionDueAt, f.DuplicateOfId,
+                new FeedbackCustomer(f.Customer!.Id, f.Customer.Reference, f.Customer.Name, f.Customer.LifecycleStage,
+                    f.Customer.Segment == null ? null : f.Customer.Segment.Name, f.Customer.LifetimeValue),
+                f.Contact == null ? null : new FeedbackContact(f.Contact.Id, f.Contact.Name, f.Contact.Email, f.Contact.Role),
+                f.Attribution == null ? null : new FeedbackAttribution(
+                    f.Attribution.State, f.Attribution.Version,
+                    f.Attribution.BusinessMetricId, f.Attribution.BusinessMetric == null ? null : f.Attribution.BusinessMetric.Name,
+                    f.Attribution.ImpactDirection, f.Attribution.ImpactMagnitude, f.Attribution.ImpactUnit, f.Attribution.NoImpactReason,
+                    f.Attribution.CapabilityGapId, f.Attribution.CapabilityGap == null ? null : f.Attribution.CapabilityGap.Name,
+                    f.Attribution.RootCauseHypothesis,
+                    f.Attribution.OwningDomainId, f.Attribution.OwningDomain == null ? null : f.Attribution.OwningDomain.Name,
+                    f.Attribution.ValueDimension, f.Attribution.VoiceRole,
+                    f.Attribution.Tags.Select(t => t.Tag!.Name).ToList(),
+                    f.Attribution.UpdatedAt)))
+            .FirstOrDefaultAsync(cancellationToken);
+        return detail;
+    }
+}
