@@ -1,0 +1,277 @@
+using System.Data;
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using VoiceOfCustomer.Customers;
+using VoiceOfCustomer.Data;
+using VoiceOfCustomer.Segments;
+
+namespace VoiceOfCustomer.Intake;
+
+/// <summary>One already-validated voice for <see cref="FeedbackBulkWriter"/>.</summary>
+public sealed record BulkFeedback(
+    int ChannelId,
+    string ExternalId,
+    string Customer,
+    ContactSubmission? Contact,
+    string Verbatim,
+    DateTime ReceivedAt,
+    string Language,
+    string? MetadataJson);
+
+/// <summary>
+/// Writes many voices fast (CSV import, demo seeding): one connection, prepared statements, one transaction
+/// per batch, and <c>ON CONFLICT DO NOTHING</c> so a row already stored is skipped, which makes re-running
+/// an import harmless. Customers and contacts are resolved on the same connection and transaction, so a
+/// rolled-back batch leaves neither orphan prospects nor half-written rows. Not thread-safe: one per import.
+/// The API path uses <see cref="FeedbackIntakeService"/> instead; both apply the same rules.
+/// </summary>
+public sealed class FeedbackBulkWriter : IAsyncDisposable
+{
+    private const string InsertFeedbackSql = """
+        INSERT INTO "FeedbackItems" ("ChannelId", "ExternalId", "CustomerId", "ContactId", "Verbatim", "ReceivedAt", "IngestedAt",
+                                     "Language", "Status", "OwnerCsmId", "MetadataJson", "AttributionDueAt")
+        VALUES (@channel, @external, @customer, @contact, @verbatim, @received, @ingested, @language, @status, @owner, @metadata, @due)
+        ON CONFLICT ("ChannelId", "ExternalId") DO NOTHING
+        """;
+
+    private const string InsertCustomerSql = """
+        INSERT INTO "Customers" ("Reference", "ReferenceNormalized", "Name", "LifecycleStage", "CreatedAt")
+        VALUES (@reference, @normalized, @name, @stage, @created)
+        ON CONFLICT ("ReferenceNormalized") DO NOTHING
+        RETURNING "Id"
+        """;
+
+    private const string InsertContactSql = """
+        INSERT INTO "Contacts" ("CustomerId", "Name", "Email", "Role")
+        VALUES (@customer, @name, @email, @role)
+        RETURNING "Id"
+        """;
+
+    private readonly DbConnection _connection;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<string, CustomerInfo> _customersByReference;
+    private readonly Dictionary<string, CustomerInfo> _customersByName;
+    private readonly Dictionary<(int CustomerId, string Key), int> _contacts;
+    private readonly List<Action> _undoOnRollback = [];
+    private DbTransaction? _transaction;
+    private DbCommand? _insertFeedback;
+
+    private sealed record CustomerInfo(int Id, string? CsmUserId, TimeSpan AttributionTarget);
+
+    private FeedbackBulkWriter(DbConnection connection, TimeProvider time,
+        Dictionary<string, CustomerInfo> byReference, Dictionary<string, CustomerInfo> byName, Dictionary<(int, string), int> contacts)
+    {
+        _connection = connection;
+        _time = time;
+        _customersByReference = byReference;
+        _customersByName = byName;
+        _contacts = contacts;
+    }
+
+    /// <summary>Opens a connection and loads the customer and contact directories (small next to the feedback).</summary>
+    public static async Task<FeedbackBulkWriter> OpenAsync(DatabaseConnection database, TimeProvider time, CancellationToken cancellationToken = default)
+    {
+        DbConnection connection = database.Provider switch
+        {
+            DatabaseProvider.Sqlite => new SqliteConnection(database.ConnectionString),
+            DatabaseProvider.Postgres => new NpgsqlConnection(database.ConnectionString),
+            _ => throw new NotSupportedException($"Bulk writes are not implemented for {database.Provider}."),
+        };
+        await connection.OpenAsync(cancellationToken);
+        if (connection is SqliteConnection)
+            SqliteConnectionTuning.Apply(connection);
+
+        var byReference = new Dictionary<string, CustomerInfo>(StringComparer.Ordinal);
+        var byName = new Dictionary<string, CustomerInfo>(StringComparer.Ordinal);
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = """
+                SELECT c."Id", c."ReferenceNormalized", c."Name", c."CsmUserId", s."AttributionTarget"
+                FROM "Customers" c LEFT JOIN "Segments" s ON s."Id" = c."SegmentId"
+                ORDER BY c."Id"
+                """;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var info = new CustomerInfo(reader.GetInt32(0), reader.IsDBNull(3) ? null : reader.GetString(3),
+                    reader.IsDBNull(4) ? SegmentPolicy.DefaultAttributionTarget : ReadTimeSpan(reader, 4));
+                byReference.TryAdd(reader.GetString(1), info);
+                byName.TryAdd(reader.GetString(2), info);
+            }
+        }
+
+        var contacts = new Dictionary<(int, string), int>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = """SELECT "Id", "CustomerId", "Email", "Name" FROM "Contacts" """;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                contacts.TryAdd((reader.GetInt32(1), ContactKey(reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3))), reader.GetInt32(0));
+        }
+        return new FeedbackBulkWriter(connection, time, byReference, byName, contacts);
+    }
+
+    public void BeginBatch()
+    {
+        if (_transaction is not null)
+            throw new InvalidOperationException("A batch is already open.");
+        _transaction = _connection.BeginTransaction(IsolationLevel.ReadCommitted);
+        _insertFeedback = PrepareFeedbackInsert();
+    }
+
+    /// <summary>Stores one voice in the open batch; false when (channel, external id) was already stored.</summary>
+    public bool Add(BulkFeedback item)
+    {
+        var transaction = _transaction ?? throw new InvalidOperationException("Call BeginBatch first.");
+        var customer = ResolveCustomer(item.Customer.Trim(), transaction);
+        int? contactId = item.Contact is { } contact ? ResolveContact(customer.Id, contact, transaction) : null;
+        var ingestedAt = _time.GetUtcNow().UtcDateTime;
+
+        var command = _insertFeedback!;
+        command.Parameters[0].Value = item.ChannelId;
+        command.Parameters[1].Value = item.ExternalId;
+        command.Parameters[2].Value = customer.Id;
+        command.Parameters[3].Value = (object?)contactId ?? DBNull.Value;
+        command.Parameters[4].Value = item.Verbatim;
+        command.Parameters[5].Value = item.ReceivedAt;
+        command.Parameters[6].Value = ingestedAt;
+        command.Parameters[7].Value = item.Language;
+        command.Parameters[8].Value = nameof(FeedbackStatus.New);
+        command.Parameters[9].Value = (object?)customer.CsmUserId ?? DBNull.Value;
+        command.Parameters[10].Value = (object?)item.MetadataJson ?? DBNull.Value;
+        command.Parameters[11].Value = ingestedAt + customer.AttributionTarget;
+        return command.ExecuteNonQuery() == 1;
+    }
+
+    public async Task CommitBatchAsync(CancellationToken cancellationToken = default)
+    {
+        var transaction = _transaction ?? throw new InvalidOperationException("No batch is open.");
+        await transaction.CommitAsync(cancellationToken);
+        _undoOnRollback.Clear();
+        await EndBatchAsync();
+    }
+
+    /// <summary>Discards the open batch, and forgets customers and contacts created in it.</summary>
+    public async Task RollbackBatchAsync()
+    {
+        if (_transaction is null)
+            return;
+        await _transaction.RollbackAsync();
+        foreach (var undo in _undoOnRollback)
+            undo();
+        _undoOnRollback.Clear();
+        await EndBatchAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await RollbackBatchAsync();
+        await _connection.DisposeAsync();
+    }
+
+    private async Task EndBatchAsync()
+    {
+        if (_insertFeedback is not null)
+            await _insertFeedback.DisposeAsync();
+        _insertFeedback = null;
+        if (_transaction is not null)
+            await _transaction.DisposeAsync();
+        _transaction = null;
+    }
+
+    private DbCommand PrepareFeedbackInsert()
+    {
+        var command = _connection.CreateCommand();
+        command.Transaction = _transaction;
+        command.CommandText = InsertFeedbackSql;
+        foreach (var (name, type) in new[]
+                 {
+                     ("@channel", DbType.Int32), ("@external", DbType.String), ("@customer", DbType.Int32), ("@contact", DbType.Int32),
+                     ("@verbatim", DbType.String), ("@received", DbType.DateTime), ("@ingested", DbType.DateTime), ("@language", DbType.String),
+                     ("@status", DbType.String), ("@owner", DbType.String), ("@metadata", DbType.String), ("@due", DbType.DateTime),
+                 })
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            // Instants get no DbType: Npgsql maps DbType.DateTime to "timestamp without time zone", and infers
+            // timestamptz from a UTC value instead; SQLite formats either way as EF does.
+            if (type == DbType.DateTime)
+                parameter.Value = DateTime.UnixEpoch;
+            else
+                parameter.DbType = type;
+            command.Parameters.Add(parameter);
+        }
+        command.Prepare();
+        return command;
+    }
+
+    private CustomerInfo ResolveCustomer(string referenceOrName, DbTransaction transaction)
+    {
+        var normalized = Customer.Normalize(referenceOrName);
+        if (_customersByReference.TryGetValue(normalized, out var known) || _customersByName.TryGetValue(referenceOrName, out known))
+            return known;
+
+        using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = InsertCustomerSql;
+        AddParameter(command, "@reference", referenceOrName);
+        AddParameter(command, "@normalized", normalized);
+        AddParameter(command, "@name", referenceOrName);
+        AddParameter(command, "@stage", nameof(LifecycleStage.Prospect));
+        AddParameter(command, "@created", _time.GetUtcNow().UtcDateTime);
+        var id = command.ExecuteScalar();
+        if (id is null or DBNull)
+        {
+            // Someone else created it since we loaded the directory.
+            command.Parameters.Clear();
+            command.CommandText = """SELECT "Id" FROM "Customers" WHERE "ReferenceNormalized" = @normalized""";
+            AddParameter(command, "@normalized", normalized);
+            id = command.ExecuteScalar();
+        }
+        var info = new CustomerInfo(Convert.ToInt32(id, System.Globalization.CultureInfo.InvariantCulture), null, SegmentPolicy.DefaultAttributionTarget);
+        _customersByReference[normalized] = info;
+        _undoOnRollback.Add(() => _customersByReference.Remove(normalized));
+        return info;
+    }
+
+    private int ResolveContact(int customerId, ContactSubmission contact, DbTransaction transaction)
+    {
+        var email = string.IsNullOrWhiteSpace(contact.Email) ? null : contact.Email.Trim().ToLowerInvariant();
+        var name = string.IsNullOrWhiteSpace(contact.Name) ? email! : contact.Name.Trim();
+        var key = (customerId, ContactKey(email, name));
+        if (_contacts.TryGetValue(key, out var id))
+            return id;
+
+        using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = InsertContactSql;
+        AddParameter(command, "@customer", customerId);
+        AddParameter(command, "@name", name);
+        AddParameter(command, "@email", (object?)email ?? DBNull.Value);
+        AddParameter(command, "@role", (FeedbackValidator.ParseContactRole(contact.Role) ?? ContactRole.User).ToString());
+        id = Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        _contacts[key] = id;
+        _undoOnRollback.Add(() => _contacts.Remove(key));
+        return id;
+    }
+
+    private static string ContactKey(string? email, string name) => email is null ? "name:" + name : "email:" + email;
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    // EF stores TimeSpan as text ("1.00:00:00") on SQLite and as interval on PostgreSQL.
+    private static TimeSpan ReadTimeSpan(DbDataReader reader, int ordinal) =>
+        reader.GetValue(ordinal) switch
+        {
+            TimeSpan span => span,
+            string text => TimeSpan.Parse(text, System.Globalization.CultureInfo.InvariantCulture),
+            var other => throw new InvalidCastException($"Unexpected AttributionTarget value {other}."),
+        };
+}
