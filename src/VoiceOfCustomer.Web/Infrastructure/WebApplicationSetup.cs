@@ -87,7 +87,13 @@ public static class WebApplicationSetup
     {
         app.UseMiddleware<ServerTimingMiddleware>();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // Browser pages get friendly HTML error pages; /api keeps RFC 9457 problem details for every error.
+        app.UseWhen(context => !IsApiRequest(context), pages =>
+        {
+            pages.UseExceptionHandler("/error");
+            pages.UseStatusCodePagesWithReExecute("/error/{0}");
+        });
+        app.UseWhen(IsApiRequest, api => api.UseStatusCodePages());
         if (!app.Environment.IsDevelopment())
             app.UseHsts();
         app.UseStaticFiles();
@@ -101,6 +107,8 @@ public static class WebApplicationSetup
         app.MapDefaultControllerRoute();
         return app;
     }
+
+    private static bool IsApiRequest(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
 
     private static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {
