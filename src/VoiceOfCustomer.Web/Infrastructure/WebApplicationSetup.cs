@@ -6,6 +6,7 @@ using VoiceOfCustomer.Identity;
 using VoiceOfCustomer.Web.Features.Account;
 using VoiceOfCustomer.Web.Features.Import;
 using VoiceOfCustomer.Web.Features.Intake;
+using VoiceOfCustomer.Web.Features.Shared;
 using VoiceOfCustomer.Web.Infrastructure;
 
 namespace VoiceOfCustomer.Web;
@@ -72,6 +73,7 @@ public static class WebApplicationSetup
         services.AddIntakeApi(configuration);
         services.AddImportFeature(configuration);
         services.AddAccountFeature(configuration);
+        services.AddWebPages();
         return builder;
     }
 
