@@ -57,6 +57,7 @@ public sealed class SignInAndBrowseTests
         await Assertions.Expect(page.Locator(".role-badge")).ToHaveTextAsync("CSM");
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Import" })).ToBeVisibleAsync();
         Assert.Equal(1, await page.Locator("tbody tr").CountAsync());
+        await ScreenshotAsync(page, "list");
 
         // Open it: the verbatim is text, exactly as received, in its language.
         await page.Locator($"tr[data-id='{itemId}'] a.verbatim-preview").ClickAsync();
@@ -66,10 +67,18 @@ public sealed class SignInAndBrowseTests
         Assert.Equal("zh", await verbatim.GetAttributeAsync("lang"));
         await Assertions.Expect(page.Locator("#not-coded")).ToBeVisibleAsync();
         Assert.Equal(0, dialogs);
+        await ScreenshotAsync(page, "detail");
 
         // Sign out through the header form.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await page.WaitForURLAsync("**/account/login");
+    }
+
+    /// <summary>Set VOC_BROWSER_SCREENSHOTS to a folder to keep full-page screenshots for a look by eye.</summary>
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("VOC_BROWSER_SCREENSHOTS") is { Length: > 0 } folder)
+            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = true });
     }
 
     private static async Task<long> ArrangeAsync(KestrelAppFactory app)
