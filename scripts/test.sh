@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine of this kind: installs what the tests need (PostgreSQL from
-# Debian's packages), starts it as a plain process on 127.0.0.1, runs every test project, stops it again.
+# Debian's packages) and Chromium for the browser tests, starts PostgreSQL as a plain process on 127.0.0.1, runs every test project, stops it again.
 # Usage: scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Intake]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +33,13 @@ echo "== starting PostgreSQL on 127.0.0.1:$pg_port"
 run_pg "$pg_bin/pg_ctl" -D "$pg_data" -l "$work/postgres.log" -w -t 60 \
   -o "-p $pg_port -c listen_addresses=127.0.0.1 -k $work -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null
 export VOC_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres;Include Error Detail=true"
+
+# --- Chromium (for tests/VoiceOfCustomer.BrowserTests; Playwright cannot download browsers here) ------------
+if [ ! -x /usr/bin/chromium ]; then
+  echo "== installing Chromium (Debian package)"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+fi
 
 # --- the suite --------------------------------------------------------------------------------
 echo "== building"

@@ -6,6 +6,7 @@ using VoiceOfCustomer.Identity;
 using VoiceOfCustomer.Web.Features.Account;
 using VoiceOfCustomer.Web.Features.Import;
 using VoiceOfCustomer.Web.Features.Intake;
+using VoiceOfCustomer.Web.Features.Shared;
 using VoiceOfCustomer.Web.Infrastructure;
 
 namespace VoiceOfCustomer.Web;
@@ -72,6 +73,7 @@ public static class WebApplicationSetup
         services.AddIntakeApi(configuration);
         services.AddImportFeature(configuration);
         services.AddAccountFeature(configuration);
+        services.AddWebPages();
         return builder;
     }
 
@@ -87,7 +89,13 @@ public static class WebApplicationSetup
     {
         app.UseMiddleware<ServerTimingMiddleware>();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // Browser pages get friendly HTML error pages; /api keeps RFC 9457 problem details for every error.
+        app.UseWhen(context => !IsApiRequest(context), pages =>
+        {
+            pages.UseExceptionHandler("/error");
+            pages.UseStatusCodePagesWithReExecute("/error/{0}");
+        });
+        app.UseWhen(IsApiRequest, api => api.UseStatusCodePages());
         if (!app.Environment.IsDevelopment())
             app.UseHsts();
         app.UseStaticFiles();
@@ -101,6 +109,8 @@ public static class WebApplicationSetup
         app.MapDefaultControllerRoute();
         return app;
     }
+
+    private static bool IsApiRequest(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
 
     private static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {

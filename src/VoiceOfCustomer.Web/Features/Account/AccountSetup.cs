@@ -1,6 +1,11 @@
+using Microsoft.AspNetCore.Identity;
+using VoiceOfCustomer.Identity;
+
 namespace VoiceOfCustomer.Web.Features.Account;
 
 public static class AccountSetup
 {
-    public static IServiceCollection AddAccountFeature(this IServiceCollection services, IConfiguration configuration) => services;
+    /// <summary>Adds the display name to the sign-in cookie so the layout needs no database read per page.</summary>
+    public static IServiceCollection AddAccountFeature(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddScoped<IUserClaimsPrincipalFactory<AppUser>, AppUserClaimsPrincipalFactory>();
 }

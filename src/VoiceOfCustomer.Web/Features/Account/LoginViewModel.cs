@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace VoiceOfCustomer.Web.Features.Account;
+
+public sealed class LoginViewModel
+{
+    [Required(ErrorMessage = "Enter your email address.")]
+    [EmailAddress(ErrorMessage = "Enter a valid email address.")]
+    [StringLength(254)]
+    [Display(Name = "Email")]
+    public string? Email { get; set; }
+
+    [Required(ErrorMessage = "Enter your password.")]
+    [StringLength(512)]
+    [DataType(DataType.Password)]
+    [Display(Name = "Password")]
+    public string? Password { get; set; }
+
+    [Display(Name = "Keep me signed in on this device")]
+    public bool RememberMe { get; set; }
+
+    public string? ReturnUrl { get; set; }
+}

@@ -1,0 +1,79 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using VoiceOfCustomer.Data;
+using VoiceOfCustomer.Intake;
+
+namespace VoiceOfCustomer.Web.Features.Feedback;
+
+[Authorize]
+[Route("feedback")]
+public sealed class FeedbackController(FeedbackQueries queries, ChannelCatalog channels, VocDbContext db) : Controller
+{
+    // Indented, and not escaping non-ASCII so Chinese stays readable; Razor HTML-encodes the result anyway.
+    private static readonly JsonSerializerOptions PrettyJson = new()
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    [HttpGet("")]
+    public async Task<IActionResult> Index([FromQuery] FeedbackListQuery query, CancellationToken cancellationToken)
+    {
+        var keys = await channels.KeysAsync(cancellationToken);
+        var errors = new List<string>();
+        var filter = query.ToFilter(keys, errors);
+
+        FeedbackCursor? cursor = null;
+        if (!string.IsNullOrEmpty(query.Cursor))
+        {
+            if (FeedbackCursor.TryDecode(query.Cursor, out var decoded))
+                cursor = decoded;
+            else
+                errors.Add("The page link is not valid (it may have been cut short); showing the first page instead.");
+        }
+
+        var page = await queries.ListAsync(filter, cursor, FeedbackListViewModel.PageSize, cancellationToken);
+        var databaseIsEmpty = page.Items.Count == 0 && !await db.FeedbackItems.AnyAsync(cancellationToken);
+
+        return View(new FeedbackListViewModel
+        {
+            Query = query,
+            Items = page.Items,
+            ChannelKeys = keys,
+            Errors = errors,
+            NextCursor = page.NextCursor,
+            IsLaterPage = cursor is not null,
+            DatabaseIsEmpty = databaseIsEmpty,
+        });
+    }
+
+    [HttpGet("{id:long}")]
+    public async Task<IActionResult> Details(long id, CancellationToken cancellationToken)
+    {
+        var item = await queries.GetAsync(id, cancellationToken);
+        if (item is null)
+        {
+            Response.StatusCode = StatusCodes.Status404NotFound;
+            return View("NotFound", id);
+        }
+        return View(new FeedbackDetailViewModel { Item = item, MetadataPretty = Pretty(item.MetadataJson) });
+    }
+
+    private static string? Pretty(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+            return null;
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return JsonSerializer.Serialize(document.RootElement, PrettyJson);
+        }
+        catch (JsonException)
+        {
+            return json;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+// Small progressive enhancements; every page works without this file.
+(function () {
+    "use strict";
+
+    // Times are rendered in UTC; a tooltip gives the reader's local time too.
+    document.querySelectorAll("time[datetime]").forEach(function (el) {
+        var when = new Date(el.getAttribute("datetime"));
+        if (!isNaN(when.getTime()) && !el.title) {
+            el.title = "Your local time: " + when.toLocaleString();
+        }
+    });
+
+    // "/" jumps to the search box on the list page, unless the user is already typing somewhere.
+    var search = document.getElementById("f-q");
+    if (search) {
+        document.addEventListener("keydown", function (event) {
+            var target = event.target;
+            var typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+            if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+                event.preventDefault();
+                search.focus();
+            }
+        });
+    }
+})();

@@ -1,0 +1,55 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace VoiceOfCustomer.BrowserTests;
+
+/// <summary>
+/// The real app on a real socket (Kestrel on a free 127.0.0.1 port, not the in-memory test server), so a real
+/// browser can reach it; the database is a fresh SQLite file.
+/// </summary>
+public sealed class KestrelAppFactory : WebApplicationFactory<Program>
+{
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("voc-browser-");
+    private readonly Dictionary<string, string?> _settings;
+
+    public KestrelAppFactory()
+    {
+        _settings = new()
+        {
+            ["Database:Provider"] = "Sqlite",
+            ["ConnectionStrings:Default"] = $"Data Source={Path.Combine(_folder.FullName, "voc.db")}",
+        };
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+    }
+
+    /// <summary>Starts the server and answers its address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public string Start()
+    {
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        return addresses.First();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+            builder.UseSetting(key, value);
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { _folder.Delete(recursive: true); } catch (IOException) { }
+        }
+    }
+}
