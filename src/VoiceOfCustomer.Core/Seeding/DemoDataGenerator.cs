@@ -155,14 +155,14 @@ public sealed class DemoDataGenerator(DemoCatalog catalog, int seed, DateTime an
             decimal? arr = null, ltv = null, cac = null;
             if (economics.MaxArr > 0 && stage is not LifecycleStage.Prospect)
             {
-                arr = Math.Round(economics.MinArr + (economics.MaxArr - economics.MinArr) * (decimal)Math.Pow(random.NextDouble(), 1.8), -3);
+                arr = RoundTo(economics.MinArr + (economics.MaxArr - economics.MinArr) * (decimal)Math.Pow(random.NextDouble(), 1.8), 1_000m);
                 var years = economics.Years * (0.7 + 0.6 * random.NextDouble()) * (stage is LifecycleStage.AtRisk or LifecycleStage.Churned ? 0.5 : 1);
-                ltv = Math.Round(arr.Value * (decimal)(years * 0.75), -3);
-                cac = Math.Round(ltv.Value / (decimal)(economics.MinRatio + (economics.MaxRatio - economics.MinRatio) * random.NextDouble()), -2);
+                ltv = RoundTo(arr.Value * (decimal)(years * 0.75), 1_000m);
+                cac = RoundTo(ltv.Value / (decimal)(economics.MinRatio + (economics.MaxRatio - economics.MinRatio) * random.NextDouble()), 100m);
             }
             else if (stage is LifecycleStage.Prospect)
             {
-                cac = Math.Round((decimal)(2_000 + random.Next(30_000)), -2); // pre-sales effort spent so far
+                cac = RoundTo(2_000 + random.Next(30_000), 100m); // pre-sales effort spent so far
             }
 
             var createdAt = _anchor.AddDays(-(stage is LifecycleStage.Prospect ? random.Next(5, 200) : random.Next(200, 1500))).AddMinutes(-random.Next(24 * 60));
@@ -230,7 +230,7 @@ public sealed class DemoDataGenerator(DemoCatalog catalog, int seed, DateTime an
             var metric = scenario is not null && metricsByKey.TryGetValue(scenario.MetricKey, out var m) ? m : metrics[random.Next(metrics.Count)];
             scenario ??= DemoVoices.Generic(gap.Name, gap.NameZh ?? gap.Name, metric.Key, metric.Name, metric.NameZh ?? metric.Name);
             var tone = random.Next(10); // 0-2 frustrated, 3-5 polite opener, rest plain
-            var length = random.Next(10); // 0-2 short, 3-7 medium, 8-9 long
+            var length = random.Next(10); // 0-2 short, 3-6 medium, 7-9 long
 
             text.Clear();
             if (channel.Touchpoint == Touchpoint.PreSalesConsult)
@@ -250,19 +250,22 @@ public sealed class DemoDataGenerator(DemoCatalog catalog, int seed, DateTime an
                     AppendSentence(text, Pick(random, zh ? DemoVoices.OpenersZh : DemoVoices.OpenersEn), zh);
                 var core = zh ? scenario.Zh : scenario.En;
                 AppendSentence(text, length < 3 ? FirstSentence(core, zh) : core, zh);
-                if (length >= 8)
+                if (length >= 7)
                 {
-                    AppendSentence(text, Pick(random, zh ? DemoVoices.ContextZh : DemoVoices.ContextEn), zh);
-                    AppendSentence(text, Pick(random, zh ? DemoVoices.ContextZh : DemoVoices.ContextEn), zh);
+                    // Long voices add distinct context sentences: two, or four for the longest.
+                    var contexts = zh ? DemoVoices.ContextZh : DemoVoices.ContextEn;
+                    var first = random.Next(contexts.Length);
+                    for (var k = 0; k < (length == 9 ? 4 : 2); k++)
+                        AppendSentence(text, contexts[(first + k) % contexts.Length], zh);
                 }
                 if (length >= 3)
                     AppendSentence(text, Pick(random, zh ? DemoVoices.AskZh : DemoVoices.AskEn), zh);
                 if (channel.Touchpoint == Touchpoint.CommunityPost)
                     AppendSentence(text, zh ? DemoVoices.CommunityZh : DemoVoices.CommunityEn, zh);
             }
-            while (text.Length < MinVerbatimLength)
-                AppendSentence(text, Pick(random, zh ? DemoVoices.ContextZh : DemoVoices.ContextEn), zh);
             var verbatim = Fill(text.ToString(), random);
+            while (verbatim.Length < MinVerbatimLength)
+                verbatim += (zh ? "" : " ") + Fill(Pick(random, zh ? DemoVoices.ContextZh : DemoVoices.ContextEn), random);
             if (verbatim.Length > MaxVerbatimLength)
                 verbatim = verbatim[..(MaxVerbatimLength - 1)] + "…";
 
@@ -323,7 +326,7 @@ public sealed class DemoDataGenerator(DemoCatalog catalog, int seed, DateTime an
     private DemoCatalog.ChannelRef PickChannel(Random random, LifecycleStage stage) =>
         PickWeighted(random, catalog.Channels, c => c.Touchpoint switch
         {
-            Touchpoint.PreSalesConsult => stage is LifecycleStage.Prospect ? 12 : 1,
+            Touchpoint.PreSalesConsult => stage is LifecycleStage.Prospect ? 6 : 0.5,
             Touchpoint.SupportTicket => stage is LifecycleStage.Prospect ? 1 : 8,
             Touchpoint.CustomerSuccessInterview => stage is LifecycleStage.Prospect ? 0.2 : 3,
             Touchpoint.CommunityPost => 3,
@@ -382,6 +385,8 @@ public sealed class DemoDataGenerator(DemoCatalog catalog, int seed, DateTime an
         var end = chinese ? text.IndexOf('。') : text.IndexOf(". ", StringComparison.Ordinal);
         return end < 0 ? text : text[..(end + 1)];
     }
+
+    private static decimal RoundTo(decimal value, decimal unit) => Math.Round(value / unit, MidpointRounding.AwayFromZero) * unit;
 
     private static string LowerFirst(string text) => text.Length == 0 ? text : char.ToLowerInvariant(text[0]) + text[1..];
 
