@@ -10,7 +10,7 @@ public sealed class ReferenceDataFilesTests
     {
         var data = ReferenceDataFiles.Load(new SeedOptions().ResolveDirectory());
 
-        Assert.Equal(["cs-interview", "community", "presales", "support", "survey"], data.Channels.Select(c => c.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["community", "cs-interview", "presales", "support", "survey"], data.Channels.Select(c => c.Key).Order(StringComparer.Ordinal));
         Assert.Equal(Enum.GetValues<Touchpoint>().Order(), data.Channels.Select(c => c.Touchpoint).Order());
         Assert.Equal(TimeSpan.FromHours(24), data.Segments.Single(s => s.Key == "strategic-cobuild").AttributionTarget);
         Assert.Equal(3, data.Segments.Single(s => s.Key == "strategic-cobuild").RoadmapWeight);
