@@ -220,8 +220,14 @@ public sealed class DemoDataGenerator(DemoCatalog catalog, int seed, DateTime an
 
         for (var i = 0; i < count; i++)
         {
-            // A few loud accounts say much more than the rest, as in real life.
-            var customer = customers[(int)(Math.Pow(random.NextDouble(), 1.6) * customers.Count)];
+            // Voices come out oldest first: the time indexes then grow at their end, which keeps a million-row
+            // seed fast, and external ids follow time as a source system's would.
+            var receivedAt = ReceivedAt(random, i, count);
+            var customer = PickCustomer(random, customers);
+            for (var tries = 0; customer.CreatedAt > receivedAt && tries < 10; tries++)
+                customer = PickCustomer(random, customers);
+            if (customer.CreatedAt > receivedAt)
+                receivedAt = customer.CreatedAt + (_anchor - customer.CreatedAt) * random.NextDouble();
             var channel = i < catalog.Channels.Count ? catalog.Channels[i] : PickChannel(random, customer.Stage);
             var language = i < 2 ? (i == 0 ? "en" : "zh") : random.NextDouble() < 0.85 ? customer.Language : customer.Language == "zh" ? "en" : "zh";
             var zh = language == "zh";
@@ -270,20 +276,22 @@ public sealed class DemoDataGenerator(DemoCatalog catalog, int seed, DateTime an
                 verbatim = verbatim[..(MaxVerbatimLength - 1)] + "…";
 
             var contact = customer.Contacts.Count > 0 && random.NextDouble() < 0.85 ? PickContact(random, customer, channel.Touchpoint) : null;
-            var receivedAt = ReceivedAt(random, customer);
             var metadata = Metadata(random, channel.Touchpoint, tone, i);
             yield return new DemoFeedback(channel.Key, $"demo-{seed}-{i + 1:D7}", customer.Reference, contact, verbatim, receivedAt, language, metadata, gap.Key, metric.Key);
         }
     }
 
-    private DateTime ReceivedAt(Random random, DemoCustomer customer)
+    /// <summary>Rising with <paramref name="index"/> over the last 180 days before the anchor, denser in recent weeks.</summary>
+    private DateTime ReceivedAt(Random random, int index, int count)
     {
-        // Skewed towards recent weeks, never before the customer existed, during someone's working day.
-        var window = Math.Min(FeedbackDays, Math.Max(1, (_anchor - customer.CreatedAt).TotalDays));
-        var daysAgo = Math.Pow(random.NextDouble(), 1.3) * window;
-        var at = _anchor.AddDays(-Math.Floor(daysAgo)).Date.AddHours(random.Next(0, 14)).AddMinutes(random.Next(60)).AddSeconds(random.Next(60));
-        return DateTime.SpecifyKind(at < _anchor ? at : _anchor.AddMinutes(-random.Next(1, 600)), DateTimeKind.Utc);
+        var share = 1 - (index + random.NextDouble()) / count; // from 1 (oldest) down to 0 (newest)
+        var at = _anchor.AddDays(-Math.Pow(share, 1.3) * FeedbackDays);
+        return new DateTime(at.Ticks - at.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
     }
+
+    /// <summary>A few loud accounts say much more than the rest, as in real life.</summary>
+    private static DemoCustomer PickCustomer(Random random, IReadOnlyList<DemoCustomer> customers) =>
+        customers[(int)(Math.Pow(random.NextDouble(), 1.6) * customers.Count)];
 
     private static string? Metadata(Random random, Touchpoint touchpoint, int tone, int index)
     {

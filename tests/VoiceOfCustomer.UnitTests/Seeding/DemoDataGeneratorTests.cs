@@ -72,6 +72,9 @@ public sealed class DemoDataGeneratorTests
         Assert.All(feedback, f => Assert.InRange(f.Verbatim.Length, DemoDataGenerator.MinVerbatimLength, DemoDataGenerator.MaxVerbatimLength));
         Assert.DoesNotContain(feedback, f => f.Verbatim.Contains('{'));
         Assert.All(feedback, f => Assert.InRange(f.ReceivedAt, Anchor.AddDays(-181), Anchor));
+        var created = customers.ToDictionary(c => c.Reference, c => c.CreatedAt);
+        Assert.All(feedback, f => Assert.True(f.ReceivedAt >= created[f.CustomerReference], $"{f.ExternalId} predates its customer"));
+        Assert.True(feedback.Count(f => f.ReceivedAt >= Anchor.AddDays(-30)) > feedback.Count(f => f.ReceivedAt < Anchor.AddDays(-150)), "recent weeks should be busier");
         Assert.True(feedback.Max(f => f.Verbatim.Length) > 300, "some voices should be long");
         Assert.True(feedback.Min(f => f.Verbatim.Length) < 100, "some voices should be short");
 
