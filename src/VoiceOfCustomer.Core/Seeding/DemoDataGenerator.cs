@@ -242,36 +242,36 @@ public sealed class DemoDataGenerator(DemoCatalog catalog, int seed, DateTime an
             if (channel.Touchpoint == Touchpoint.PreSalesConsult)
             {
                 var template = zh ? DemoVoices.PresalesZh[random.Next(DemoVoices.PresalesZh.Length)] : DemoVoices.PresalesEn[random.Next(DemoVoices.PresalesEn.Length)];
-                text.Append(template.Replace("{gap}", zh ? gap.NameZh ?? gap.Name : gap.Name, StringComparison.Ordinal)
+                AppendSentence(text, template.Replace("{gap}", zh ? gap.NameZh ?? gap.Name : gap.Name, StringComparison.Ordinal)
                     .Replace("{gapLower}", LowerFirst(gap.Name), StringComparison.Ordinal)
-                    .Replace("{metric}", zh ? metric.NameZh ?? metric.Name : metric.Name.ToLowerInvariant(), StringComparison.Ordinal));
+                    .Replace("{metric}", zh ? metric.NameZh ?? metric.Name : metric.Name.ToLowerInvariant(), StringComparison.Ordinal), zh, random);
             }
             else
             {
                 if (channel.Touchpoint == Touchpoint.CustomerSuccessInterview)
-                    AppendSentence(text, zh ? "访谈记录：" : "Interview notes:", zh);
+                    AppendSentence(text, zh ? "访谈记录：" : "Interview notes:", zh, random);
                 if (tone < 3)
-                    AppendSentence(text, Pick(random, zh ? DemoVoices.FrustratedZh : DemoVoices.FrustratedEn), zh);
+                    AppendSentence(text, Pick(random, zh ? DemoVoices.FrustratedZh : DemoVoices.FrustratedEn), zh, random);
                 else if (tone < 6 && length >= 3)
-                    AppendSentence(text, Pick(random, zh ? DemoVoices.OpenersZh : DemoVoices.OpenersEn), zh);
+                    AppendSentence(text, Pick(random, zh ? DemoVoices.OpenersZh : DemoVoices.OpenersEn), zh, random);
                 var core = zh ? scenario.Zh : scenario.En;
-                AppendSentence(text, length < 3 ? FirstSentence(core, zh) : core, zh);
+                AppendSentence(text, length < 3 ? FirstSentence(core, zh) : core, zh, random);
                 if (length >= 7)
                 {
                     // Long voices add distinct context sentences: two, or four for the longest.
                     var contexts = zh ? DemoVoices.ContextZh : DemoVoices.ContextEn;
                     var first = random.Next(contexts.Length);
                     for (var k = 0; k < (length == 9 ? 4 : 2); k++)
-                        AppendSentence(text, contexts[(first + k) % contexts.Length], zh);
+                        AppendSentence(text, contexts[(first + k) % contexts.Length], zh, random);
                 }
                 if (length >= 3)
-                    AppendSentence(text, Pick(random, zh ? DemoVoices.AskZh : DemoVoices.AskEn), zh);
+                    AppendSentence(text, Pick(random, zh ? DemoVoices.AskZh : DemoVoices.AskEn), zh, random);
                 if (channel.Touchpoint == Touchpoint.CommunityPost)
-                    AppendSentence(text, zh ? DemoVoices.CommunityZh : DemoVoices.CommunityEn, zh);
+                    AppendSentence(text, zh ? DemoVoices.CommunityZh : DemoVoices.CommunityEn, zh, random);
             }
-            var verbatim = Fill(text.ToString(), random);
-            while (verbatim.Length < MinVerbatimLength)
-                verbatim += (zh ? "" : " ") + Fill(Pick(random, zh ? DemoVoices.ContextZh : DemoVoices.ContextEn), random);
+            while (text.Length < MinVerbatimLength)
+                AppendSentence(text, Pick(random, zh ? DemoVoices.ContextZh : DemoVoices.ContextEn), zh, random);
+            var verbatim = text.ToString();
             if (verbatim.Length > MaxVerbatimLength)
                 verbatim = verbatim[..(MaxVerbatimLength - 1)] + "…";
 
@@ -381,11 +381,12 @@ public sealed class DemoDataGenerator(DemoCatalog catalog, int seed, DateTime an
             .Replace("{days}", random.Next(3, 45).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
     }
 
-    private static void AppendSentence(StringBuilder text, string sentence, bool chinese)
+    /// <summary>Fills each sentence on its own, so two sentences do not repeat the same made-up number.</summary>
+    private static void AppendSentence(StringBuilder text, string sentence, bool chinese, Random random)
     {
         if (text.Length > 0 && !chinese)
             text.Append(' ');
-        text.Append(sentence);
+        text.Append(Fill(sentence, random));
     }
 
     private static string FirstSentence(string text, bool chinese)
