@@ -250,8 +250,10 @@ public sealed class DemoDataGenerator(DemoCatalog catalog, int seed, DateTime an
             {
                 if (channel.Touchpoint == Touchpoint.CustomerSuccessInterview)
                     AppendSentence(text, zh ? "访谈记录：" : "Interview notes:", zh, random);
+                var frustrated = zh ? DemoVoices.FrustratedZh : DemoVoices.FrustratedEn;
                 if (tone < 3)
-                    AppendSentence(text, Pick(random, zh ? DemoVoices.FrustratedZh : DemoVoices.FrustratedEn), zh, random);
+                    // Interview notes are a CSM's summary: no "URGENT:" headline, which only ticket writers use.
+                    AppendSentence(text, channel.Touchpoint == Touchpoint.CustomerSuccessInterview ? frustrated[random.Next(3)] : Pick(random, frustrated), zh, random);
                 else if (tone < 6 && length >= 3)
                     AppendSentence(text, Pick(random, zh ? DemoVoices.OpenersZh : DemoVoices.OpenersEn), zh, random);
                 var core = zh ? scenario.Zh : scenario.En;
