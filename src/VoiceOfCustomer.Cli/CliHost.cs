@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using VoiceOfCustomer.Data;
+using VoiceOfCustomer.Intake;
+using VoiceOfCustomer.Seeding;
 
 namespace VoiceOfCustomer.Cli;
 
@@ -33,6 +35,8 @@ public static class CliHost
 
         await using var scope = provider.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<ReferenceDataSeeder>().SeedAsync(cancellationToken);
+        provider.GetRequiredService<ChannelCatalog>().Invalidate();
         return provider;
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using VoiceOfCustomer.Intake;
+using VoiceOfCustomer.Seeding;
 
 namespace VoiceOfCustomer.Data;
 
@@ -18,6 +19,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<FeedbackQueries>();
         services.AddScoped<ApiKeys.ApiKeyService>();
         services.AddScoped<DatabaseInitializer>();
+        services.AddVocSeeding(configuration);
         return services;
     }
 }

@@ -1,7 +1,102 @@
+using System.Text;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using VoiceOfCustomer.Data;
+using VoiceOfCustomer.Identity;
+using VoiceOfCustomer.Intake;
+using VoiceOfCustomer.Seeding;
+
 namespace VoiceOfCustomer.Web;
 
-/// <summary>In Development, an empty database gets the demo organisation and one demo user per role.</summary>
+/// <summary>
+/// Start-up data, after migrations. Every environment: the reference data from the seed files (intake needs
+/// channels) and the four roles. Development only: an empty database gets the demo organisation and one demo
+/// user per role, and the demo sign-ins are printed at each start. Testing and Production never get demo data.
+/// </summary>
 public static class DemoEnvironment
 {
-    public static Task PrepareAsync(WebApplication app, IServiceProvider services) => Task.CompletedTask;
+    public sealed record DemoUser(string Email, string DisplayName, string Role, string? PreferredLanguage);
+
+    public static readonly IReadOnlyList<DemoUser> Users =
+    [
+        new("admin@voc.local", "Alex Admin", Roles.Admin, "en"),
+        new("csm@voc.local", "Casey CSM", Roles.Csm, "en"),
+        new("csm2@voc.local", "陈静 (CSM)", Roles.Csm, "zh-CN"),
+        new("pm@voc.local", "Pat Product", Roles.ProductManager, "en"),
+        new("lead@voc.local", "Lee Leadership", Roles.Leadership, "en"),
+    ];
+
+    public static async Task PrepareAsync(WebApplication app, IServiceProvider services)
+    {
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DemoEnvironment).FullName!);
+        await services.GetRequiredService<ReferenceDataSeeder>().SeedAsync();
+        services.GetRequiredService<ChannelCatalog>().Invalidate();
+        await EnsureRolesAsync(services.GetRequiredService<RoleManager<IdentityRole>>());
+        if (!app.Environment.IsDevelopment())
+            return;
+
+        var options = services.GetRequiredService<IOptions<SeedOptions>>().Value;
+        var users = services.GetRequiredService<UserManager<AppUser>>();
+        if (!await services.GetRequiredService<VocDbContext>().Customers.AnyAsync())
+        {
+            // Users first, so the demo customers get the demo CSMs.
+            await EnsureDemoUsersAsync(users, options.DemoPassword);
+            var anchor = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.Date;
+            var result = await services.GetRequiredService<DemoDataSeeder>().SeedAsync(
+                new DemoSeedRequest(options.Customers, options.Feedback, options.RandomSeed, DateTime.SpecifyKind(anchor, DateTimeKind.Utc)));
+            logger.LogInformation("Demo organisation created in {Seconds:F1} s: {Customers} customers, {Contacts} contacts, {Feedback} feedback items",
+                result.Elapsed.TotalSeconds, result.CustomersAdded, result.ContactsAdded, result.FeedbackAdded);
+        }
+
+        if (await users.FindByEmailAsync(Users[0].Email) is not null)
+            logger.LogInformation("{Banner}", Banner(app, options.DemoPassword));
+    }
+
+    private static async Task EnsureRolesAsync(RoleManager<IdentityRole> roles)
+    {
+        foreach (var role in Roles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+                Check(await roles.CreateAsync(new IdentityRole(role)), $"role {role}");
+        }
+    }
+
+    private static async Task EnsureDemoUsersAsync(UserManager<AppUser> users, string password)
+    {
+        foreach (var demo in Users)
+        {
+            if (await users.FindByEmailAsync(demo.Email) is not null)
+                continue;
+            var user = new AppUser
+            {
+                UserName = demo.Email, Email = demo.Email, EmailConfirmed = true,
+                DisplayName = demo.DisplayName, PreferredLanguage = demo.PreferredLanguage,
+            };
+            Check(await users.CreateAsync(user, password), demo.Email);
+            Check(await users.AddToRoleAsync(user, demo.Role), demo.Email);
+        }
+    }
+
+    private static void Check(IdentityResult result, string what)
+    {
+        if (!result.Succeeded)
+            throw new InvalidOperationException($"Could not create demo {what}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+    }
+
+    private static string Banner(WebApplication app, string password)
+    {
+        // Kestrel's addresses are not known before the app starts; show what is configured, else point at its log line.
+        var urls = app.Configuration["urls"] ?? app.Configuration["ASPNETCORE_URLS"];
+        var text = new StringBuilder();
+        text.AppendLine();
+        text.AppendLine("==================== VoiceOfCustomer demo (Development) ====================");
+        text.AppendLine(urls is { Length: > 0 } ? $"  Open {urls} and sign in at /account/login" : "  Open the address in 'Now listening on' below and sign in at /account/login");
+        text.AppendLine($"  Password for every demo user (unless changed): {password}");
+        foreach (var user in Users)
+            text.AppendLine($"    {user.Role,-11} {user.Email}");
+        text.AppendLine("  Reseed: delete the database file (data/voc.db) and restart, or see docs/seed.md");
+        text.Append("=============================================================================");
+        return text.ToString();
+    }
 }

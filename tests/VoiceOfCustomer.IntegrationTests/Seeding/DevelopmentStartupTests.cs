@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using VoiceOfCustomer.Customers;
+using VoiceOfCustomer.Identity;
+using VoiceOfCustomer.Web;
+
+namespace VoiceOfCustomer.IntegrationTests.Seeding;
+
+public sealed class DevelopmentStartupTests
+{
+    public static TheoryData<string> Providers => SeedTestSupport.Providers;
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task An_empty_Development_database_gets_demo_users_per_role_and_the_demo_organisation(string provider)
+    {
+        using var app = new DevelopmentAppFactory(SeedTestSupport.Create(provider),
+            new Dictionary<string, string?> { ["Seed:Customers"] = "15", ["Seed:Feedback"] = "200" });
+        await using var scope = app.Scope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+
+        foreach (var demo in DemoEnvironment.Users)
+        {
+            var user = await users.FindByEmailAsync(demo.Email);
+            Assert.NotNull(user);
+            Assert.True(await users.IsInRoleAsync(user, demo.Role), $"{demo.Email} should be {demo.Role}");
+            Assert.True(await users.CheckPasswordAsync(user, "Demo!2345"), demo.Email);
+        }
+        foreach (var role in Roles.All)
+            Assert.NotEmpty(await users.GetUsersInRoleAsync(role));
+
+        var csmIds = (await users.GetUsersInRoleAsync(Roles.Csm)).Select(u => u.Id).ToList();
+        Assert.Equal(15, await app.WithDbAsync(db => db.Customers.CountAsync()));
+        Assert.Equal(200, await app.WithDbAsync(db => db.FeedbackItems.CountAsync()));
+        var owners = await app.WithDbAsync(db => db.Customers.Where(c => c.LifecycleStage != LifecycleStage.Prospect).Select(c => c.CsmUserId).ToListAsync());
+        Assert.All(owners, id => Assert.Contains(id, csmIds));
+        // Feedback inherits its customer's CSM as owner.
+        Assert.True(await app.WithDbAsync(db => db.FeedbackItems.AnyAsync(f => f.OwnerCsmId != null)));
+    }
+}
