@@ -25,10 +25,13 @@ public static class CliHost
 
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
+        // A command prints its own progress and results; the log shows only what went wrong. EF's own
+        // command errors are left out because the exception that follows says the same, once.
         services.AddLogging(logging => logging
-            .AddConfiguration(configuration.GetSection("Logging"))
             .AddSimpleConsole(console => console.SingleLine = true)
-            .SetMinimumLevel(LogLevel.Warning));
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.None)
+            .AddFilter("Microsoft.EntityFrameworkCore.Migrations", LogLevel.Warning));
         services.AddVocCore(configuration);
         configure?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });

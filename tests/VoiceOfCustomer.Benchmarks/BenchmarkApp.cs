@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using VoiceOfCustomer.Data;
+using VoiceOfCustomer.Intake;
+
+namespace VoiceOfCustomer.Benchmarks;
+
+/// <summary>
+/// A fresh SQLite database and the real web app (the Release build, as its own process on 127.0.0.1),
+/// so that the load generator measures the app as it runs in production, not a test host.
+/// </summary>
+public sealed class BenchmarkApp : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private BenchmarkApp(Process process, Uri baseAddress, string databaseFile, ServiceProvider services)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        DatabaseFile = databaseFile;
+        Services = services;
+    }
+
+    public Uri BaseAddress { get; }
+    public string DatabaseFile { get; }
+
+    /// <summary>Core services over the same database, for arranging data before and while the app runs.</summary>
+    public ServiceProvider Services { get; }
+
+    /// <summary>Creates and migrates a database in <paramref name="folder"/>, with the five channels.</summary>
+    public static async Task<ServiceProvider> PrepareDatabaseAsync(string databaseFile)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Sqlite",
+            ["ConnectionStrings:Default"] = $"Data Source={databaseFile}",
+        }).Build();
+        var services = new ServiceCollection()
+            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+            .AddVocCore(configuration);
+        services.AddIdentityCore<Identity.AppUser>().AddRoles<Microsoft.AspNetCore.Identity.IdentityRole>().AddEntityFrameworkStores<VocDbContext>();
+        var provider = services.BuildServiceProvider();
+        await using var scope = provider.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VocDbContext>();
+        await db.Database.MigrateAsync();
+        if (!await db.Channels.AnyAsync())
+        {
+            db.Channels.AddRange(
+                new Channel { Key = "presales", Name = "Pre-sales consults", Touchpoint = Touchpoint.PreSalesConsult },
+                new Channel { Key = "support", Name = "Support tickets", Touchpoint = Touchpoint.SupportTicket },
+                new Channel { Key = "cs-interview", Name = "Customer-success interviews", Touchpoint = Touchpoint.CustomerSuccessInterview },
+                new Channel { Key = "community", Name = "Community posts", Touchpoint = Touchpoint.CommunityPost },
+                new Channel { Key = "survey", Name = "Surveys", Touchpoint = Touchpoint.Survey });
+            await db.SaveChangesAsync();
+        }
+        return provider;
+    }
+
+    public static async Task<BenchmarkApp> StartAsync(string databaseFile, ServiceProvider services)
+    {
+        var webDll = FindWebDll();
+        var port = FreePort();
+        var baseAddress = new Uri($"http://127.0.0.1:{port}/");
+        var start = new ProcessStartInfo("dotnet", [webDll])
+        {
+            WorkingDirectory = Path.GetDirectoryName(webDll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["ASPNETCORE_URLS"] = baseAddress.ToString(),
+                ["Database__Provider"] = "Sqlite",
+                ["ConnectionStrings__Default"] = $"Data Source={databaseFile}",
+                ["Logging__LogLevel__Default"] = "Warning",
+                ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
+            },
+        };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the web app.");
+        var started = new TaskCompletionSource();
+        process.OutputDataReceived += (_, e) => { if (e.Data?.Contains("Application started", StringComparison.Ordinal) == true) started.TrySetResult(); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[app] {e.Data}"); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var finished = await Task.WhenAny(started.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
+        if (finished != started.Task)
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException("The web app did not start within 60 s.");
+        }
+        return new BenchmarkApp(process, baseAddress, databaseFile, services);
+    }
+
+    public HttpClient CreateClient(int connections) => new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = connections,
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        UseCookies = false,
+        AllowAutoRedirect = false,
+    })
+    { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        await Services.DisposeAsync();
+    }
+
+    /// <summary>Reads the app's own time from <c>Server-Timing: app;dur=…</c>.</summary>
+    public static double ServerMilliseconds(HttpResponseMessage response)
+    {
+        foreach (var value in response.Headers.TryGetValues("Server-Timing", out var values) ? values : [])
+        {
+            var at = value.IndexOf("dur=", StringComparison.Ordinal);
+            if (at >= 0 && double.TryParse(value[(at + 4)..].Split(',', ';')[0], System.Globalization.CultureInfo.InvariantCulture, out var ms))
+                return ms;
+        }
+        return double.NaN;
+    }
+
+    private static string FindWebDll()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "src", "VoiceOfCustomer.Web", "bin", "Release", "net10.0", "VoiceOfCustomer.Web.dll");
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        throw new FileNotFoundException("Build the web app first: dotnet build -c Release src/VoiceOfCustomer.Web");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>Percentiles over recorded latencies.</summary>
+public static class Stats
+{
+    public static double Percentile(IReadOnlyList<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    public static string Summary(List<double> values)
+    {
+        values.Sort();
+        return FormattableString.Invariant($"median {Percentile(values, 50):0.00} ms, p95 {Percentile(values, 95):0.00} ms, p99 {Percentile(values, 99):0.00} ms, max {values[^1]:0.00} ms (n={values.Count})");
+    }
+}
