@@ -16,7 +16,6 @@ namespace VoiceOfCustomer.Web.Features.Intake;
 [Route("api/feedback")]
 [IgnoreAntiforgeryToken]
 [RequestBodyLimit]
-[Produces("application/json")]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
 public sealed class FeedbackApiController(FeedbackIntakeService intake, FeedbackQueries queries, IOptions<JsonOptions> json) : ControllerBase

@@ -17,7 +17,6 @@ namespace VoiceOfCustomer.Web.Features.Intake;
 [Route("api/webhooks")]
 [IgnoreAntiforgeryToken]
 [RequestBodyLimit]
-[Produces("application/json")]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
 public sealed class WebhooksController(FeedbackIntakeService intake, IOptionsMonitor<WebhookOptions> options) : ControllerBase
