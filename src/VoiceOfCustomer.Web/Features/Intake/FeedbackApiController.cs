@@ -30,8 +30,11 @@ public sealed class FeedbackApiController(FeedbackIntakeService intake, Feedback
     [ProducesResponseType<FeedbackItemSummary>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
-    public async Task<IActionResult> Create(FeedbackSubmission submission, CancellationToken cancellationToken)
+    public async Task<IActionResult> Create(FeedbackSubmission? submission, CancellationToken cancellationToken)
     {
+        // Nullable so that an empty or "null" body is named once here, not twice by MVC's implicit [Required].
+        if (submission is null)
+            return IntakeResponses.ValidationFailed([IntakeResponses.BodyRequired]);
         var result = await intake.SubmitAsync(submission, cancellationToken);
         return IntakeResponses.ToActionResult(this, result);
     }
@@ -44,8 +47,10 @@ public sealed class FeedbackApiController(FeedbackIntakeService intake, Feedback
     [ProducesResponseType<FeedbackBatchResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
-    public async Task<IActionResult> CreateBatch(FeedbackBatchRequest request, CancellationToken cancellationToken)
+    public async Task<IActionResult> CreateBatch(FeedbackBatchRequest? request, CancellationToken cancellationToken)
     {
+        if (request is null)
+            return IntakeResponses.ValidationFailed([IntakeResponses.BodyRequired]);
         if (request.Items is not { Count: > 0 } items)
             return IntakeResponses.ValidationFailed([new("items", "The batch needs an 'items' array with at least one item.")]);
         if (items.Count > FeedbackBatchRequest.MaxItems)
