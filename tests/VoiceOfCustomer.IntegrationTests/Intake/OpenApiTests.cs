@@ -22,7 +22,11 @@ public sealed class OpenApiTests
         Assert.True(paths.TryGetProperty("/api/feedback/{id}", out _));
         Assert.True(paths.TryGetProperty("/api/webhooks/{source}", out _));
 
-        Assert.True(post.TryGetProperty("requestBody", out _));
+        var postSchema = post.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        Assert.Equal("#/components/schemas/FeedbackSubmission", postSchema.GetProperty("$ref").GetString());
+        var webhook = paths.GetProperty("/api/webhooks/{source}").GetProperty("post");
+        Assert.True(webhook.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
+        Assert.Contains(webhook.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "X-Webhook-Signature");
         var responses = post.GetProperty("responses");
         foreach (var status in new[] { "201", "200", "400", "401", "403", "413" })
             Assert.True(responses.TryGetProperty(status, out _), $"POST /api/feedback should document {status}");

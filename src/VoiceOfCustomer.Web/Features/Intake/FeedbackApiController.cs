@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding.Validation;
 using Microsoft.Extensions.Options;
 using VoiceOfCustomer.Intake;
 using VoiceOfCustomer.Web.Infrastructure;
@@ -30,9 +31,9 @@ public sealed class FeedbackApiController(FeedbackIntakeService intake, Feedback
     [ProducesResponseType<FeedbackItemSummary>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
-    public async Task<IActionResult> Create(FeedbackSubmission? submission, CancellationToken cancellationToken)
+    public async Task<IActionResult> Create([FromBody, ValidateNever] FeedbackSubmission submission, CancellationToken cancellationToken)
     {
-        // Nullable so that an empty or "null" body is named once here, not twice by MVC's implicit [Required].
+        // [ValidateNever]: intake validates; MVC's implicit [Required] would name a "null" body a second time.
         if (submission is null)
             return IntakeResponses.ValidationFailed([IntakeResponses.BodyRequired]);
         var result = await intake.SubmitAsync(submission, cancellationToken);
@@ -47,7 +48,7 @@ public sealed class FeedbackApiController(FeedbackIntakeService intake, Feedback
     [ProducesResponseType<FeedbackBatchResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
-    public async Task<IActionResult> CreateBatch(FeedbackBatchRequest? request, CancellationToken cancellationToken)
+    public async Task<IActionResult> CreateBatch([FromBody, ValidateNever] FeedbackBatchRequest request, CancellationToken cancellationToken)
     {
         if (request is null)
             return IntakeResponses.ValidationFailed([IntakeResponses.BodyRequired]);

@@ -10,7 +10,9 @@ public static class IntakeApiSetup
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
         // AddOpenApi() registers the "v1" document's options by name; this adds to them.
-        services.Configure<OpenApiOptions>("v1", options => options.AddDocumentTransformer<ApiKeySecuritySchemeTransformer>());
+        services.Configure<OpenApiOptions>("v1", options => options
+            .AddDocumentTransformer<ApiKeySecuritySchemeTransformer>()
+            .AddOperationTransformer<WebhookOperationTransformer>());
         return services;
     }
 }

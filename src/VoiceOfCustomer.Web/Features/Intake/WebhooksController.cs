@@ -26,7 +26,7 @@ public sealed class WebhooksController(FeedbackIntakeService intake, IOptionsMon
 
     [HttpPost("{source}")]
     [Authorize(Policy = AuthorizationPolicies.Intake)]
-    [Consumes(typeof(JsonElement), "application/json")]
+    [Consumes("application/json")]
     [ProducesResponseType<FeedbackItemSummary>(StatusCodes.Status201Created)]
     [ProducesResponseType<FeedbackItemSummary>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
