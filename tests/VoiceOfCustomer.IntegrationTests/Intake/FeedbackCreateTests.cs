@@ -106,6 +106,14 @@ public sealed class FeedbackCreateTests : IntakeApiTestBase
     }
 
     [Fact]
+    public async Task Received_at_within_the_5_minute_clock_skew_is_accepted()
+    {
+        var body = ValidNode();
+        body["receivedAt"] = DateTimeOffset.UtcNow.AddMinutes(3);
+        Assert.Equal(HttpStatusCode.Created, (await PostAsync(body)).StatusCode);
+    }
+
+    [Fact]
     public async Task Received_at_that_is_not_a_date_is_400_naming_receivedAt()
     {
         var body = ValidNode();
@@ -311,6 +319,12 @@ public sealed class FeedbackCreateTests : IntakeApiTestBase
         Assert.Equal("high", metadata.GetProperty("priority").GetString());
         Assert.Equal("ACME-001", detail.GetProperty("customer").GetProperty("reference").GetString());
         Assert.Equal("ann@acme.example", detail.GetProperty("contact").GetProperty("email").GetString());
+    }
+
+    [Fact]
+    public async Task Non_numeric_id_is_404_problem()
+    {
+        await AssertProblemAsync(await Client.GetAsync("/api/feedback/abc"), HttpStatusCode.NotFound);
     }
 
     [Fact]
