@@ -68,6 +68,17 @@ public abstract class FeedbackProviderTests : IntakeApiTestBase
     }
 
     [Fact]
+    public async Task Concurrent_posts_for_one_new_customer_create_one_prospect_and_every_item()
+    {
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => PostAsync(Valid($"NEWCUST-{i}"))));
+
+        Assert.All(responses, r => Assert.True(r.StatusCode == HttpStatusCode.Created, $"Got {(int)r.StatusCode}: {r.Content.ReadAsStringAsync().Result}"));
+        Assert.Equal(10, await FeedbackCountAsync());
+        Assert.Equal(1, await CustomerCountAsync());
+        Assert.Equal(1, await ContactCountAsync());
+    }
+
+    [Fact]
     public async Task Keyset_paging_walks_all_items_without_duplicates()
     {
         // Several items share a receivedAt, so the id tie-break is exercised across page borders.
