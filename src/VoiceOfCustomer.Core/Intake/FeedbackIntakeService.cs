@@ -33,6 +33,10 @@ public sealed class FeedbackIntakeService(VocDbContext db, ChannelCatalog channe
         if (existing is not null)
             return new(IntakeOutcome.AlreadyExists, existing, []);
 
+        // A concurrent request may create the same new prospect, then the same new contact, first: each conflict
+        // commits the other's row, so the next attempt finds it. Three attempts cover customer, contact, item.
+        const int maxAttempts = 3;
+        for (var attempt = 1; ; attempt++)
         using (await writeGate.EnterAsync(cancellationToken))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -71,6 +75,8 @@ public sealed class FeedbackIntakeService(VocDbContext db, ChannelCatalog channe
                 await transaction.RollbackAsync(CancellationToken.None);
                 db.ChangeTracker.Clear();
                 var raced = await FindAsync(channel.Id, externalId, CancellationToken.None);
+                if (raced is null && attempt < maxAttempts)
+                    continue;
                 if (raced is null)
                     throw;
                 return new(IntakeOutcome.AlreadyExists, raced, []);

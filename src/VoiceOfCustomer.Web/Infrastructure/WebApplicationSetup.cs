@@ -114,6 +114,9 @@ public static class WebApplicationSetup
 
     private static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {
+        // The API-key scheme is challenged first and may already have written its 401/403 problem details.
+        if (context.Response.HasStarted)
+            return Task.CompletedTask;
         if (context.Request.Path.StartsWithSegments("/api"))
         {
             context.Response.StatusCode = status;

@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding.Validation;
+using Microsoft.Extensions.Options;
+using VoiceOfCustomer.Intake;
+using VoiceOfCustomer.Web.Infrastructure;
+
+namespace VoiceOfCustomer.Web.Features.Intake;
+
+/// <summary>
+/// Feedback intake and reads for integrations. Callers authenticate with an API key (header, not cookie), so
+/// antiforgery tokens do not apply; every action also requires a JSON body, which a cross-site form cannot send.
+/// </summary>
+[ApiController]
+[Route("api/feedback")]
+[IgnoreAntiforgeryToken]
+[RequestBodyLimit]
+[ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+[ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+public sealed class FeedbackApiController(FeedbackIntakeService intake, FeedbackQueries queries, IOptions<JsonOptions> json) : ControllerBase
+{
+    public const int DefaultPageSize = 50;
+
+    /// <summary>Stores one voice. The same (channel, externalId) again answers 200 with the stored item and changes nothing.</summary>
+    [HttpPost]
+    [Authorize(Policy = AuthorizationPolicies.Intake)]
+    [Consumes("application/json")]
+    [ProducesResponseType<FeedbackItemSummary>(StatusCodes.Status201Created)]
+    [ProducesResponseType<FeedbackItemSummary>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
+    public async Task<IActionResult> Create([FromBody, ValidateNever] FeedbackSubmission submission, CancellationToken cancellationToken)
+    {
+        // [ValidateNever]: intake validates; MVC's implicit [Required] would name a "null" body a second time.
+        if (submission is null)
+            return IntakeResponses.ValidationFailed([IntakeResponses.BodyRequired]);
+        var result = await intake.SubmitAsync(submission, cancellationToken);
+        return IntakeResponses.ToActionResult(this, result);
+    }
+
+    /// <summary>Stores up to 1,000 voices; each item succeeds or fails on its own.</summary>
+    [HttpPost("batch")]
+    [Authorize(Policy = AuthorizationPolicies.Intake)]
+    [RequestBodyLimit(BodyLimit.Batch)]
+    [Consumes("application/json")]
+    [ProducesResponseType<FeedbackBatchResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
+    public async Task<IActionResult> CreateBatch([FromBody, ValidateNever] FeedbackBatchRequest request, CancellationToken cancellationToken)
+    {
+        if (request is null)
+            return IntakeResponses.ValidationFailed([IntakeResponses.BodyRequired]);
+        if (request.Items is not { Count: > 0 } items)
+            return IntakeResponses.ValidationFailed([new("items", "The batch needs an 'items' array with at least one item.")]);
+        if (items.Count > FeedbackBatchRequest.MaxItems)
+            return IntakeResponses.ValidationFailed([new("items", $"A batch holds at most {FeedbackBatchRequest.MaxItems:N0} items; this one has {items.Count:N0}.")]);
+
+        // Items that do not even deserialise are answered as invalid; the others go to intake together.
+        var results = new FeedbackBatchItemResult?[items.Count];
+        var submissions = new List<(int Index, FeedbackSubmission Submission)>(items.Count);
+        for (var index = 0; index < items.Count; index++)
+        {
+            if (TryDeserialize(items[index], out var submission, out var error))
+                submissions.Add((index, submission));
+            else
+                results[index] = new(index, BatchItemStatus.Invalid, null, new[] { error }.ToErrorDictionary());
+        }
+
+        var outcomes = await intake.SubmitBatchAsync(submissions.Select(s => s.Submission).ToList(), cancellationToken);
+        for (var i = 0; i < submissions.Count; i++)
+        {
+            var (index, outcome) = (submissions[i].Index, outcomes[i]);
+            results[index] = outcome.Outcome switch
+            {
+                IntakeOutcome.Created => new(index, BatchItemStatus.Created, outcome.Item!.Id, null),
+                IntakeOutcome.AlreadyExists => new(index, BatchItemStatus.Exists, outcome.Item!.Id, null),
+                _ => new(index, BatchItemStatus.Invalid, null, outcome.Errors.ToErrorDictionary()),
+            };
+        }
+
+        var all = results.Select(r => r!).ToList();
+        return Ok(new FeedbackBatchResponse(
+            all.Count(r => r.Status == BatchItemStatus.Created),
+            all.Count(r => r.Status == BatchItemStatus.Exists),
+            all.Count(r => r.Status == BatchItemStatus.Invalid),
+            all));
+    }
+
+    [HttpGet("{id:long}")]
+    [Authorize(Policy = AuthorizationPolicies.Read)]
+    [ProducesResponseType<FeedbackDetailResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> Get(long id, CancellationToken cancellationToken)
+    {
+        var detail = await queries.GetAsync(id, cancellationToken);
+        return detail is null
+            ? Problem(statusCode: StatusCodes.Status404NotFound, title: "Feedback not found.", detail: $"There is no feedback item with id {id}.")
+            : Ok(FeedbackDetailResponse.From(detail));
+    }
+
+    /// <summary>Newest first, keyset paged: pass the previous page's <c>nextCursor</c> as <c>cursor</c> until it is null.</summary>
+    /// <param name="channel">Channel key.</param>
+    /// <param name="customerId">Customer id.</param>
+    /// <param name="status">New, InProgress, AwaitingCustomer, Attributed or Duplicate.</param>
+    /// <param name="language">BCP 47 tag as stored, e.g. <c>en</c> or <c>zh</c>.</param>
+    /// <param name="from">Received at or after (ISO 8601).</param>
+    /// <param name="to">Received before (ISO 8601).</param>
+    /// <param name="q">Text the verbatim contains.</param>
+    /// <param name="cursor">The previous page's <c>nextCursor</c>.</param>
+    /// <param name="limit">Page size, 1 to 200 (default 50).</param>
+    /// <param name="cancellationToken">Aborted with the request.</param>
+    [HttpGet]
+    [Authorize(Policy = AuthorizationPolicies.Read)]
+    [ProducesResponseType<FeedbackListResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    public async Task<IActionResult> List(
+        string? channel, int? customerId, string? status, string? language, DateTimeOffset? from, DateTimeOffset? to,
+        string? q, string? cursor, int? limit, CancellationToken cancellationToken)
+    {
+        var errors = new List<FieldError>();
+        FeedbackStatus? statusFilter = null;
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            // Enum.TryParse would also accept "3" or "New,Attributed"; only the names are part of the contract.
+            var name = Enum.GetNames<FeedbackStatus>().FirstOrDefault(n => string.Equals(n, status.Trim(), StringComparison.OrdinalIgnoreCase));
+            if (name is not null)
+                statusFilter = Enum.Parse<FeedbackStatus>(name);
+            else
+                errors.Add(new("status", $"Unknown status '{status}'. Use one of: {string.Join(", ", Enum.GetNames<FeedbackStatus>())}."));
+        }
+        FeedbackCursor? after = null;
+        if (!string.IsNullOrEmpty(cursor))
+        {
+            if (FeedbackCursor.TryDecode(cursor, out var decoded))
+                after = decoded;
+            else
+                errors.Add(new("cursor", "The cursor is not valid; pass the nextCursor of the previous page unchanged."));
+        }
+        if (limit is < 1 or > FeedbackQueries.MaxPageSize)
+            errors.Add(new("limit", string.Create(CultureInfo.InvariantCulture, $"The limit must be between 1 and {FeedbackQueries.MaxPageSize}.")));
+        if (from is { } f && to is { } t && f > t)
+            errors.Add(new("from", "'from' must not be after 'to'."));
+        if (errors.Count > 0)
+            return IntakeResponses.ValidationFailed(errors);
+
+        var filter = new FeedbackFilter
+        {
+            Channel = channel,
+            CustomerId = customerId,
+            Status = statusFilter,
+            Language = string.IsNullOrWhiteSpace(language) ? null : language.Trim(),
+            ReceivedFrom = from?.UtcDateTime,
+            ReceivedTo = to?.UtcDateTime,
+            Search = q,
+        };
+        var page = await queries.ListAsync(filter, after, limit ?? DefaultPageSize, cancellationToken);
+        return Ok(new FeedbackListResponse(page.Items, page.NextCursor));
+    }
+
+    private bool TryDeserialize(JsonElement item, out FeedbackSubmission submission, out FieldError error)
+    {
+        submission = null!;
+        error = null!;
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            error = new("item", "Each item must be a JSON object.");
+            return false;
+        }
+        try
+        {
+            submission = item.Deserialize<FeedbackSubmission>(json.Value.JsonSerializerOptions)!;
+            return true;
+        }
+        catch (JsonException exception)
+        {
+            error = new(IntakeResponses.FieldFromJsonPath(exception.Path), "The value has the wrong JSON type or format.");
+            return false;
+        }
+    }
+}

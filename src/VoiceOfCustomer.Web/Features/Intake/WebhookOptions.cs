@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Options;
+
+namespace VoiceOfCustomer.Web.Features.Intake;
+
+/// <summary>
+/// Generic JSON webhooks: <c>POST /api/webhooks/{source}</c>, one entry per source under
+/// <c>Intake:Webhooks:Sources:{source}</c>. See docs/api.md for examples.
+/// </summary>
+public sealed class WebhookOptions
+{
+    public const string SectionName = "Intake:Webhooks";
+
+    /// <summary>Keyed by the <c>{source}</c> route value (case-insensitive).</summary>
+    public Dictionary<string, WebhookSourceOptions> Sources { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public (string Name, WebhookSourceOptions Options)? Find(string source)
+    {
+        foreach (var (name, options) in Sources)
+        {
+            if (string.Equals(name, source, StringComparison.OrdinalIgnoreCase))
+                return (name, options);
+        }
+        return null;
+    }
+}
+
+public sealed class WebhookSourceOptions
+{
+    /// <summary>Key of the channel every voice from this source is stored under.</summary>
+    public string Channel { get; set; } = "";
+
+    /// <summary>
+    /// Our field (see <see cref="WebhookFields.All"/>) → dot path into the payload, e.g. <c>ticket.id</c> or
+    /// <c>data.attributes.body</c>; a numeric segment indexes an array (<c>comments.0.body</c>). A path ending in
+    /// <c>?</c> is optional; any other mapped path that is missing from a payload makes the request a 400.
+    /// </summary>
+    public Dictionary<string, string> Fields { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Payload paths copied into the item's metadata (keyed by the path); missing ones are skipped.</summary>
+    public List<string> Metadata { get; set; } = [];
+
+    /// <summary>
+    /// When set, requests must carry <c>X-Webhook-Signature: sha256=&lt;hex HMAC-SHA256 of the raw body&gt;</c>.
+    /// Keep it out of appsettings.json (user secrets or the environment).
+    /// </summary>
+    public string? Secret { get; set; }
+}
+
+public static class WebhookFields
+{
+    public const string ExternalId = "externalId";
+    public const string Customer = "customer";
+    public const string Verbatim = "verbatim";
+    public const string ReceivedAt = "receivedAt";
+    public const string Language = "language";
+    public const string ContactName = "contact.name";
+    public const string ContactEmail = "contact.email";
+    public const string ContactRole = "contact.role";
+
+    public static readonly IReadOnlyList<string> All = [ExternalId, Customer, Verbatim, ReceivedAt, Language, ContactName, ContactEmail, ContactRole];
+    public static readonly IReadOnlyList<string> Required = [Customer, Verbatim];
+}
+
+/// <summary>A misconfigured source stops the app at start-up rather than failing every delivery later.</summary>
+internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WebhookOptions options)
+    {
+        var failures = new List<string>();
+        foreach (var (source, config) in options.Sources)
+        {
+            var prefix = $"{WebhookOptions.SectionName}:Sources:{source}";
+            if (string.IsNullOrWhiteSpace(config.Channel))
+                failures.Add($"{prefix}:Channel is required.");
+            foreach (var (field, path) in config.Fields)
+            {
+                if (!WebhookFields.All.Contains(field, StringComparer.OrdinalIgnoreCase))
+                    failures.Add($"{prefix}:Fields:{field} is not a known field; use one of {string.Join(", ", WebhookFields.All)}.");
+                if (string.IsNullOrWhiteSpace(path.TrimEnd('?')))
+                    failures.Add($"{prefix}:Fields:{field} needs a payload path.");
+            }
+            foreach (var required in WebhookFields.Required.Where(r => !config.Fields.Keys.Contains(r, StringComparer.OrdinalIgnoreCase)))
+                failures.Add($"{prefix}:Fields:{required} must be mapped.");
+            if (config.Metadata.Any(string.IsNullOrWhiteSpace))
+                failures.Add($"{prefix}:Metadata holds an empty path.");
+        }
+        return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
+    }
+}
