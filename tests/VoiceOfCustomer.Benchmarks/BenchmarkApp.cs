@@ -130,6 +130,8 @@ public sealed class BenchmarkApp : IAsyncDisposable
 
     private static string FindWebDll()
     {
+        if (Environment.GetEnvironmentVariable("VOC_BENCH_WEB_DLL") is { Length: > 0 } configured)
+            return configured;
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             var candidate = Path.Combine(dir.FullName, "src", "VoiceOfCustomer.Web", "bin", "Release", "net10.0", "VoiceOfCustomer.Web.dll");

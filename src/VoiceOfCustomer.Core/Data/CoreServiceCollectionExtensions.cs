@@ -13,7 +13,8 @@ public static class CoreServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddVocDatabase(configuration);
-        services.AddSingleton<DatabaseWriteGate>();
+        services.AddSingleton<FeedbackWriteQueue>();
+        services.AddSingleton<IntakeCompiledQueries>();
         services.AddSingleton<ChannelCatalog>();
         services.AddScoped<FeedbackIntakeService>();
         services.AddScoped<FeedbackQueries>();

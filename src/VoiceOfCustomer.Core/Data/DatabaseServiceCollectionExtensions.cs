@@ -85,18 +85,30 @@ public sealed record DatabaseConnection(DatabaseProvider Provider, string Connec
 
 /// <summary>
 /// Per-connection SQLite settings. WAL lets readers run beside the single writer; NORMAL synchronisation
-/// is durable across application crashes in WAL mode and avoids an fsync per commit.
+/// is durable across application crashes in WAL mode and avoids an fsync per commit. Applied once per
+/// physical connection: the pool hands the same one out again and again, and the pragmas would otherwise
+/// cost a statement on every open.
 /// </summary>
 internal sealed class SqliteConnectionTuning : DbConnectionInterceptor
 {
     public static readonly SqliteConnectionTuning Instance = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Tuned = new();
 
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => ApplyOnce(connection);
 
     public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Apply(connection);
+        ApplyOnce(connection);
         return Task.CompletedTask;
+    }
+
+    private static void ApplyOnce(DbConnection connection)
+    {
+        if (connection is SqliteConnection { Handle: { } handle } && Tuned.TryGetValue(handle, out _))
+            return;
+        Apply(connection);
+        if (connection is SqliteConnection { Handle: { } opened })
+            Tuned.AddOrUpdate(opened, Instance);
     }
 
     public static void Apply(DbConnection connection)
