@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using VoiceOfCustomer.Import;
 using VoiceOfCustomer.Intake;
 
 namespace VoiceOfCustomer.Data;
@@ -18,6 +19,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<FeedbackQueries>();
         services.AddScoped<ApiKeys.ApiKeyService>();
         services.AddScoped<DatabaseInitializer>();
+        services.AddVocImport(configuration);
         return services;
     }
 }
