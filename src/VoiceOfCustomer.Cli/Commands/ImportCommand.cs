@@ -30,15 +30,8 @@ public static class ImportCommand
                 return Fail($"file not found: {path.FullName}");
             if (parse.GetValue(batchSize) is < 1)
                 return Fail("--batch-size must be at least 1.");
-            var columnMap = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var entry in parse.GetValue(map) ?? [])
-            {
-                var at = entry.IndexOf('=');
-                if (at <= 0)
-                    return Fail($"--map '{entry}' must look like column=field.");
-                if (!columnMap.TryAdd(entry[..at].Trim(), entry[(at + 1)..].Trim()))
-                    return Fail($"--map names column '{entry[..at].Trim()}' twice.");
-            }
+            if (!ColumnMap.TryParse(parse.GetValue(map) ?? [], out var columnMap, out var mapError))
+                return Fail($"--map {mapError}");
 
             await using var services = await createServices(cancellationToken);
             var importer = services.GetRequiredService<CsvFeedbackImporter>();
