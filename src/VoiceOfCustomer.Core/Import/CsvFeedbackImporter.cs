@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using System.Threading.Channels;
 using global::CsvHelper;
 using Microsoft.Extensions.Options;
 using VoiceOfCustomer.Data;
@@ -107,49 +108,31 @@ public sealed class CsvFeedbackImporter(
             await jobs.MarkRunningAsync(startedJob, totalBytes, cancellationToken);
 
         // --- rows ---------------------------------------------------------------------------------------------------
-        var channelIds = new Dictionary<string, int?>(StringComparer.OrdinalIgnoreCase);
+        // Two stages, so both cores work: this method writes while a producer parses and validates the next rows.
+        // The bounded queue keeps memory flat: at most a few chunks of rows are in flight.
+        var chunkSize = Math.Min(ChunkSize, batchSize);
+        var pipe = System.Threading.Channels.Channel.CreateBounded<RowChunk>(new BoundedChannelOptions(QueuedChunks) { SingleReader = true, SingleWriter = true });
+        using var stopProducer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = Task.Run(() => ProduceAsync(csv, columns, defaultChannelId, () => malformedLine, chunkSize, pipe.Writer, stopProducer.Token), CancellationToken.None);
+
         var kept = new List<ImportRowError>();
         var unsaved = new List<ImportRowError>();
-        var rowErrors = new List<ImportRowError>();
         int rowsRead = 0, imported = 0, duplicates = 0, rejected = 0, rowsInBatch = 0;
+        long bytesRead = 0;
         var lastJobSave = TimeSpan.Zero;
         IDisposable? gate = null;
 
-        ImportProgress Snapshot(bool final) => new(rowsRead, final && totalBytes is { } total ? total : csv.ByteOffset, totalBytes, imported, duplicates, rejected, stopwatch.Elapsed);
+        ImportProgress Snapshot(bool final) => new(rowsRead, final && totalBytes is { } total ? total : bytesRead, totalBytes, imported, duplicates, rejected, stopwatch.Elapsed);
 
         await using var writer = await FeedbackBulkWriter.OpenAsync(database, time, cancellationToken);
         try
         {
-            var now = time.GetUtcNow();
-            while (csv.Read())
+            await foreach (var chunk in pipe.Reader.ReadAllAsync(cancellationToken))
             {
-                rowsRead++;
-                var line = (int)csv.LineNumber;
-                rowErrors.Clear();
-
-                var malformed = malformedLine == csv.LineNumber;
-                var item = ReadRow(csv, columns, line, malformed, now, defaultChannelId, channelIds, rowErrors);
-                if (item is null && rowErrors.Count == 0)
+                for (var i = 0; i < chunk.Count; i++)
                 {
-                    // The row's channel is named but not cached yet: look it up once, then read the row again.
-                    var key = Encoding.UTF8.GetString(csv.GetSpan(columns[ImportField.Channel])).Trim();
-                    channelIds[key] = (await channels.FindAsync(key, cancellationToken))?.Id;
-                    item = ReadRow(csv, columns, line, malformed, now, defaultChannelId, channelIds, rowErrors);
-                }
-
-                if (item is null)
-                {
-                    rejected++;
-                    foreach (var error in rowErrors)
-                    {
-                        if (kept.Count >= settings.MaxStoredRejections)
-                            break;
-                        kept.Add(error);
-                        unsaved.Add(error);
-                    }
-                }
-                else
-                {
+                    if (chunk.Items[i] is not { } item)
+                        continue;
                     if (gate is null)
                     {
                         gate = await writeGate.EnterAsync(cancellationToken);
@@ -160,23 +143,43 @@ public sealed class CsvFeedbackImporter(
                     else
                         duplicates++;
                 }
+                rowsRead += chunk.Count;
+                rejected += chunk.Rejected;
+                bytesRead = chunk.BytesRead;
+                foreach (var error in chunk.Errors)
+                {
+                    if (kept.Count >= settings.MaxStoredRejections)
+                        break;
+                    kept.Add(error);
+                    unsaved.Add(error);
+                }
 
-                if (++rowsInBatch >= batchSize)
+                rowsInBatch += chunk.Count;
+                if (rowsInBatch >= batchSize)
                 {
                     rowsInBatch = 0;
                     await CommitAsync();
                     cancellationToken.ThrowIfCancellationRequested();
-                    now = time.GetUtcNow();
                     await ReportAsync(final: false);
                 }
             }
+            await producer;
             await CommitAsync();
             await ReportAsync(final: true);
         }
         catch
         {
+            await stopProducer.CancelAsync();
             await writer.RollbackBatchAsync();
             gate?.Dispose();
+            try
+            {
+                await producer;
+            }
+            catch (Exception)
+            {
+                // Already failing; the first error is the one to report.
+            }
             throw;
         }
 
@@ -202,6 +205,69 @@ public sealed class CsvFeedbackImporter(
                 unsaved.Clear();
                 lastJobSave = snapshot.Elapsed;
             }
+        }
+    }
+
+    private const int ChunkSize = 500;
+    private const int QueuedChunks = 8;
+
+    /// <summary>Rows handed from the parsing stage to the writing stage: a voice per row, or null and its errors.</summary>
+    private sealed class RowChunk(int size)
+    {
+        public readonly BulkFeedback?[] Items = new BulkFeedback?[size];
+        public readonly List<ImportRowError> Errors = [];
+        public int Count;
+        public int Rejected;
+        public long BytesRead;
+    }
+
+    /// <summary>The parsing stage: reads, validates and queues rows in chunks; completes the queue with its error if it fails.</summary>
+    private async Task ProduceAsync(CsvReader csv, ImportColumns columns, int? defaultChannelId, Func<long> malformedLine, int chunkSize,
+        ChannelWriter<RowChunk> output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var channelIds = new Dictionary<string, int?>(StringComparer.OrdinalIgnoreCase);
+            var rowErrors = new List<ImportRowError>();
+            var chunk = new RowChunk(chunkSize);
+            var now = time.GetUtcNow();
+            while (csv.Read())
+            {
+                var line = (int)csv.LineNumber;
+                var malformed = malformedLine() == csv.LineNumber;
+                rowErrors.Clear();
+                var item = ReadRow(csv, columns, line, malformed, now, defaultChannelId, channelIds, rowErrors);
+                if (item is null && rowErrors.Count == 0)
+                {
+                    // The row's channel is named but not cached yet: look it up once, then read the row again.
+                    var key = Encoding.UTF8.GetString(csv.GetSpan(columns[ImportField.Channel])).Trim();
+                    channelIds[key] = (await channels.FindAsync(key, cancellationToken))?.Id;
+                    item = ReadRow(csv, columns, line, malformed, now, defaultChannelId, channelIds, rowErrors);
+                }
+                chunk.Items[chunk.Count++] = item;
+                if (item is null)
+                {
+                    chunk.Rejected++;
+                    chunk.Errors.AddRange(rowErrors);
+                }
+                if (chunk.Count == chunkSize)
+                {
+                    chunk.BytesRead = csv.ByteOffset;
+                    await output.WriteAsync(chunk, cancellationToken);
+                    chunk = new RowChunk(chunkSize);
+                    now = time.GetUtcNow();
+                }
+            }
+            if (chunk.Count > 0)
+            {
+                chunk.BytesRead = csv.ByteOffset;
+                await output.WriteAsync(chunk, cancellationToken);
+            }
+            output.Complete();
+        }
+        catch (Exception error)
+        {
+            output.Complete(error);
         }
     }
 
