@@ -35,22 +35,21 @@ public static class ImportCommand
 
             await using var services = await createServices(cancellationToken);
             var importer = services.GetRequiredService<CsvFeedbackImporter>();
-            var jobs = services.GetRequiredService<ImportJobStore>();
             var request = new ImportRequest
             {
                 ChannelKey = parse.GetValue(channel),
                 FileName = path.Name,
                 ColumnMap = columnMap,
                 BatchSize = parse.GetValue(batchSize),
+                // Recorded as a job too (once the file is accepted), so imports from the shell show up on the upload page.
+                RecordJob = true,
             };
 
-            // Recorded as a job too, so imports from the shell show up on the upload page's history.
-            var job = await jobs.CreateAsync(path.Name, request.ChannelKey ?? "(per row)", path.Length, startedById: null, cancellationToken);
             var printer = new ProgressPrinter();
             try
             {
                 await using var stream = new FileStream(path.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-                var report = await importer.ImportAsync(stream, request with { JobId = job.Id }, printer, cancellationToken);
+                var report = await importer.ImportAsync(stream, request, printer, cancellationToken);
                 printer.Done();
                 PrintSummary(report);
                 return 0;
@@ -75,6 +74,8 @@ public static class ImportCommand
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(c,
             $"imported {report.Imported:N0}, duplicates {report.Duplicates:N0}, rejected {report.Rejected:N0} of {report.RowsRead:N0} rows in {report.Elapsed.TotalSeconds:0.0} s ({report.RowsPerSecond:N0} rows/s)"));
+        if (report.JobId is { } jobId)
+            Console.WriteLine($"job {jobId} (web: /import/{jobId})");
         foreach (var rejection in report.Rejections.Take(RejectionsShown))
             Console.WriteLine(string.Create(c, $"line {rejection.LineNumber}: {rejection.Field}: {rejection.Reason}"));
         if (report.Rejections.Count > RejectionsShown)

@@ -38,14 +38,15 @@ public sealed class CsvFeedbackImporter(
     public async Task<ImportReport> ImportAsync(Stream input, ImportRequest request, IProgress<ImportProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
+        var jobId = request.JobId;
         try
         {
-            var report = await RunAsync(input, request, progress, cancellationToken);
-            if (request.JobId is { } id)
+            var report = await RunAsync(input, request, created => jobId = created, progress, cancellationToken);
+            if (jobId is { } id)
                 await jobs.FinishAsync(id, ImportJobStatus.Succeeded, null);
             return report;
         }
-        catch (Exception error) when (request.JobId is { } id)
+        catch (Exception error) when (jobId is { } id)
         {
             var message = error switch
             {
@@ -58,7 +59,8 @@ public sealed class CsvFeedbackImporter(
         }
     }
 
-    private async Task<ImportReport> RunAsync(Stream input, ImportRequest request, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    private async Task<ImportReport> RunAsync(Stream input, ImportRequest request, Action<Guid> jobCreated, IProgress<ImportProgress>? progress,
+        CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var batchSize = Math.Max(1, request.BatchSize ?? settings.BatchSize);
@@ -104,7 +106,14 @@ public sealed class CsvFeedbackImporter(
             throw new ImportRejectedException("No channel: choose one (--channel) or add a 'channel' column.");
         }
 
-        if (request.JobId is { } startedJob)
+        // A job of its own is created only now that the file is known to be importable: a refused file leaves no trace.
+        var jobId = request.JobId;
+        if (jobId is null && request.RecordJob)
+        {
+            jobId = (await jobs.CreateAsync(request.FileName, request.ChannelKey?.Trim() ?? "(per row)", totalBytes, request.StartedById, cancellationToken)).Id;
+            jobCreated(jobId.Value);
+        }
+        if (jobId is { } startedJob)
             await jobs.MarkRunningAsync(startedJob, totalBytes, cancellationToken);
 
         // --- rows ---------------------------------------------------------------------------------------------------
@@ -183,7 +192,7 @@ public sealed class CsvFeedbackImporter(
             throw;
         }
 
-        return new ImportReport(request.JobId, rowsRead, imported, duplicates, rejected, stopwatch.Elapsed, kept);
+        return new ImportReport(jobId, rowsRead, imported, duplicates, rejected, stopwatch.Elapsed, kept);
 
         async Task CommitAsync()
         {
@@ -199,9 +208,9 @@ public sealed class CsvFeedbackImporter(
         {
             var snapshot = Snapshot(final);
             progress?.Report(snapshot);
-            if (request.JobId is { } jobId && (final || snapshot.Elapsed - lastJobSave >= JobSaveInterval || unsaved.Count >= 1_000))
+            if (jobId is { } savedJob && (final || snapshot.Elapsed - lastJobSave >= JobSaveInterval || unsaved.Count >= 1_000))
             {
-                await jobs.SaveProgressAsync(jobId, snapshot, unsaved, cancellationToken);
+                await jobs.SaveProgressAsync(savedJob, snapshot, unsaved, cancellationToken);
                 unsaved.Clear();
                 lastJobSave = snapshot.Elapsed;
             }

@@ -13,6 +13,12 @@ public sealed record ImportRequest
     /// <summary>The <see cref="ImportJob"/> to keep up to date, when the import runs on behalf of one.</summary>
     public Guid? JobId { get; init; }
 
+    /// <summary>Without a <see cref="JobId"/>: record the run as a new job once the header and channel are accepted (the CLI does).</summary>
+    public bool RecordJob { get; init; }
+
+    /// <summary>The user a job created through <see cref="RecordJob"/> is attributed to.</summary>
+    public string? StartedById { get; init; }
+
     /// <summary>Rows per transaction; null uses <see cref="ImportOptions.BatchSize"/>.</summary>
     public int? BatchSize { get; init; }
 }

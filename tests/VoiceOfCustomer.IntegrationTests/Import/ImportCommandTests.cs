@@ -118,5 +118,6 @@ public sealed class ImportCommandTests : IAsyncLifetime
         Assert.Equal(2, exit);
         Assert.Contains(message, error);
         Assert.Equal(0, await _app.WithDbAsync(db => db.FeedbackItems.CountAsync()));
+        Assert.Equal(0, await _app.WithDbAsync(db => db.ImportJobs.CountAsync()));
     }
 }
