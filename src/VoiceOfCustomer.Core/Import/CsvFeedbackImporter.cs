@@ -97,8 +97,12 @@ public sealed class CsvFeedbackImporter(
         int? defaultChannelId = null;
         if (!string.IsNullOrWhiteSpace(request.ChannelKey))
         {
-            var channel = await channels.FindAsync(request.ChannelKey, cancellationToken)
-                ?? throw new ImportRejectedException($"Unknown channel '{request.ChannelKey}'. Known channels: {string.Join(", ", await channels.KeysAsync(cancellationToken))}.");
+            var channel = await channels.FindAsync(request.ChannelKey, cancellationToken);
+            if (channel is null)
+            {
+                var known = await channels.KeysAsync(cancellationToken);
+                throw new ImportRejectedException($"Unknown channel '{request.ChannelKey}'. Known channels: {(known.Count == 0 ? "none yet" : string.Join(", ", known))}.");
+            }
             defaultChannelId = channel.Id;
         }
         else if (!columns.Has(ImportField.Channel))
