@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using VoiceOfCustomer.Customers;
@@ -86,17 +87,16 @@ public sealed class SignInAndBrowseTests
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
 
-        var roles = services.GetRequiredService<RoleManager<IdentityRole>>();
-        await roles.CreateAsync(new IdentityRole(Roles.Csm));
+        // Start-up already created the roles and loaded the reference data (channels) from seed/.
         var users = services.GetRequiredService<UserManager<AppUser>>();
         var user = new AppUser { UserName = Email, Email = Email, DisplayName = "Browser CSM" };
         Assert.True((await users.CreateAsync(user, Password)).Succeeded);
         Assert.True((await users.AddToRoleAsync(user, Roles.Csm)).Succeeded);
 
         var db = services.GetRequiredService<VocDbContext>();
-        var channel = new Channel { Key = "support", Name = "Support desk", Touchpoint = Touchpoint.SupportTicket };
+        var channel = await db.Channels.SingleAsync(c => c.Key == "support");
         var customer = new Customer { Reference = "CRM-1", ReferenceNormalized = "CRM-1", Name = "Acme", CreatedAt = DateTime.UtcNow };
-        db.AddRange(channel, customer);
+        db.Add(customer);
         await db.SaveChangesAsync();
         var item = new FeedbackItem
         {
@@ -110,7 +110,6 @@ public sealed class SignInAndBrowseTests
         };
         db.FeedbackItems.Add(item);
         await db.SaveChangesAsync();
-        services.GetRequiredService<ChannelCatalog>().Invalidate();
         return item.Id;
     }
 }

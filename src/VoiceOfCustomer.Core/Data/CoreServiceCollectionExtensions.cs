@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using VoiceOfCustomer.Import;
 using VoiceOfCustomer.Intake;
 using VoiceOfCustomer.Seeding;
 
@@ -13,6 +14,7 @@ public static class CoreServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddVocDatabase(configuration);
+        services.AddSingleton<DatabaseWriteGate>();
         services.AddSingleton<FeedbackWriteQueue>();
         services.AddSingleton<IntakeCompiledQueries>();
         services.AddSingleton<ChannelCatalog>();
@@ -21,6 +23,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<ApiKeys.ApiKeyService>();
         services.AddScoped<DatabaseInitializer>();
         services.AddVocSeeding(configuration);
+        services.AddVocImport(configuration);
         return services;
     }
 }

@@ -18,13 +18,15 @@ public sealed class FeedbackWriteQueue : IAsyncDisposable
     private const int MaxGroupSize = 256;
 
     private readonly IServiceScopeFactory _scopes;
+    private readonly DatabaseWriteGate _gate;
     private readonly ILogger<FeedbackWriteQueue> _logger;
     private readonly Channel<PendingWrite> _queue = System.Threading.Channels.Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
 
-    public FeedbackWriteQueue(IServiceScopeFactory scopes, ILogger<FeedbackWriteQueue> logger)
+    public FeedbackWriteQueue(IServiceScopeFactory scopes, DatabaseWriteGate gate, ILogger<FeedbackWriteQueue> logger)
     {
         _scopes = scopes;
+        _gate = gate;
         _logger = logger;
         _loop = Task.Run(LoopAsync);
     }
@@ -75,6 +77,7 @@ public sealed class FeedbackWriteQueue : IAsyncDisposable
     {
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VocDbContext>();
+        using var turn = await _gate.EnterAsync();
         db.Database.AutoSavepointsEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync();
         foreach (var write in group)

@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using VoiceOfCustomer.Import;
+
+namespace VoiceOfCustomer.Cli.Commands;
+
+/// <summary><c>voc import FILE --channel C [--map column=field ...] [--batch-size N]</c>: the upload page's importer, from a shell.</summary>
+public static class ImportCommand
+{
+    public const int BadInput = 2;
+    private const int RejectionsShown = 20;
+
+    public static Command Build(Func<CancellationToken, Task<ServiceProvider>>? createServices = null)
+    {
+        createServices ??= cancellationToken => CliHost.CreateAsync(cancellationToken);
+        var file = new Argument<FileInfo>("FILE") { Description = "The CSV file (UTF-8, header row with the API's field names)." };
+        var channel = new Option<string?>("--channel", "-c") { Description = "The channel key for rows without a 'channel' column value, e.g. support." };
+        var map = new Option<string[]>("--map", "-m")
+        {
+            Description = "Rename a column: column=field (repeatable); column=- ignores it. Fields: " + string.Join(", ", CsvFeedbackImporter.FieldNames) + ".",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var batchSize = new Option<int?>("--batch-size") { Description = "Rows per transaction (default: Import:BatchSize, 5000)." };
+        var command = new Command("import", "Import voices from a CSV file. Re-importing a file skips the rows already stored.") { file, channel, map, batchSize };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!path.Exists)
+                return Fail($"file not found: {path.FullName}");
+            if (parse.GetValue(batchSize) is < 1)
+                return Fail("--batch-size must be at least 1.");
+            if (!ColumnMap.TryParse(parse.GetValue(map) ?? [], out var columnMap, out var mapError))
+                return Fail($"--map {mapError}");
+
+            await using var services = await createServices(cancellationToken);
+            var importer = services.GetRequiredService<CsvFeedbackImporter>();
+            var request = new ImportRequest
+            {
+                ChannelKey = parse.GetValue(channel),
+                FileName = path.Name,
+                ColumnMap = columnMap,
+                BatchSize = parse.GetValue(batchSize),
+                // Recorded as a job too (once the file is accepted), so imports from the shell show up on the upload page.
+                RecordJob = true,
+            };
+
+            var printer = new ProgressPrinter();
+            try
+            {
+                await using var stream = new FileStream(path.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+                var report = await importer.ImportAsync(stream, request, printer, cancellationToken);
+                printer.Done();
+                PrintSummary(report);
+                return 0;
+            }
+            catch (ImportRejectedException error)
+            {
+                printer.Done();
+                return Fail(error.Message);
+            }
+        });
+        return command;
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        return BadInput;
+    }
+
+    private static void PrintSummary(ImportReport report)
+    {
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(c,
+            $"imported {report.Imported:N0}, duplicates {report.Duplicates:N0}, rejected {report.Rejected:N0} of {report.RowsRead:N0} rows in {report.Elapsed.TotalSeconds:0.0} s ({report.RowsPerSecond:N0} rows/s)"));
+        if (report.JobId is { } jobId)
+            Console.WriteLine($"job {jobId} (web: /import/{jobId})");
+        foreach (var rejection in report.Rejections.Take(RejectionsShown))
+            Console.WriteLine(string.Create(c, $"line {rejection.LineNumber}: {rejection.Field}: {rejection.Reason}"));
+        if (report.Rejections.Count > RejectionsShown)
+            Console.WriteLine(string.Create(c, $"… and {report.Rejections.Count - RejectionsShown:N0} more rejection(s); see the import's page for all of them."));
+    }
+
+    /// <summary>One line on stderr: rewritten in place on a terminal, a line every few seconds when redirected (logs, CI).</summary>
+    private sealed class ProgressPrinter : IProgress<ImportProgress>
+    {
+        private readonly bool _interactive = !Console.IsErrorRedirected;
+        private readonly System.Diagnostics.Stopwatch _sinceLast = System.Diagnostics.Stopwatch.StartNew();
+        private bool _wroteInPlace;
+
+        public void Report(ImportProgress value)
+        {
+            var interval = _interactive ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromSeconds(5);
+            if (_sinceLast.Elapsed < interval)
+                return;
+            _sinceLast.Restart();
+            var percent = value.Percent is { } p ? string.Create(CultureInfo.InvariantCulture, $"{p,5:0.0}% ") : "";
+            var line = string.Create(CultureInfo.InvariantCulture,
+                $"{percent}{value.RowsRead:N0} rows: {value.Imported:N0} imported, {value.Duplicates:N0} duplicates, {value.Rejected:N0} rejected ({value.RowsPerSecond:N0} rows/s)");
+            if (_interactive)
+            {
+                Console.Error.Write("\r" + line.PadRight(Math.Max(line.Length, 100)));
+                _wroteInPlace = true;
+            }
+            else
+            {
+                Console.Error.WriteLine(line);
+            }
+        }
+
+        public void Done()
+        {
+            if (_wroteInPlace)
+                Console.Error.WriteLine();
+            _wroteInPlace = false;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+namespace VoiceOfCustomer.Benchmarks;
+
+/// <summary>
+/// <c>dotnet run -c Release --project tests/VoiceOfCustomer.Benchmarks -- BENCHMARK [options]</c>. One file per
+/// benchmark; add yours to the switch. Hidden <c>*-child</c> modes run measured work in a process of its own.
+/// </summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var name = args.Length > 0 ? args[0] : "";
+        var rest = args.Length > 0 ? args[1..] : [];
+        switch (name)
+        {
+            case "import":
+                return await ImportBenchmark.RunAsync(rest);
+            case ImportBenchmark.ChildMode:
+                return await ImportBenchmark.RunChildAsync(rest);
+            case "api":
+                return await ApiIntakeBenchmark.RunAsync(
+                    BenchmarkSupport.IntOption(rest, "--connections", 32),
+                    TimeSpan.FromSeconds(BenchmarkSupport.IntOption(rest, "--seconds", 20)),
+                    TimeSpan.FromSeconds(BenchmarkSupport.IntOption(rest, "--warmup", 5)));
+            case "list":
+                return await FeedbackListBenchmark.RunAsync(
+                    BenchmarkSupport.IntOption(rest, "--items", 1_000_000),
+                    BenchmarkSupport.IntOption(rest, "--samples", 100));
+            default:
+                Console.Error.WriteLine("""
+                    usage: VoiceOfCustomer.Benchmarks BENCHMARK [options]
+                      import [--rows N] [--keep]                      CSV import vs a plain insert loop (SQLite)
+                      api [--connections 32] [--seconds 20] [--warmup 5]  POST /api/feedback throughput and latency
+                      list [--items 1000000] [--samples 100]          first page of the feedback list, server time
+                    The api and list benchmarks start the Release build of the web app: dotnet build -c Release first.
+                    """);
+                return 2;
+        }
+    }
+}
