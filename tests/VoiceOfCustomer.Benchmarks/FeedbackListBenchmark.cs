@@ -64,8 +64,9 @@ public static class FeedbackListBenchmark
             results.Add((name, Stats.Percentile(times, 50), Stats.Percentile(times, 95)));
             Console.WriteLine($"  {name,-45} {Stats.Summary(times)}");
         }
-        var pass = results.Where(r => r.Name.Contains("first page", StringComparison.Ordinal) || r.Name.EndsWith("/feedback", StringComparison.Ordinal)).All(r => r.P95 <= 50);
-        Console.WriteLine($"target first page ≤ 50 ms server time (p95): {(pass ? "PASS" : "FAIL")}");
+        // The issue's target is the unfiltered first page; a filtered first page is held to the same bar.
+        var pass = results.All(r => r.P95 <= 50);
+        Console.WriteLine($"target first page (filtered or not) ≤ 50 ms server time at p95: {(pass ? "PASS" : "FAIL")}");
         folder.Delete(recursive: true);
         return pass ? 0 : 1;
     }

@@ -79,6 +79,7 @@ internal sealed class FeedbackItemConfiguration : IEntityTypeConfiguration<Feedb
 
         // Keyset pagination: newest first, each filter served by its own (filter, received-at, id) index.
         builder.HasIndex(f => new { f.ReceivedAt, f.Id });
+        builder.HasIndex(f => new { f.ChannelId, f.ReceivedAt, f.Id });
         builder.HasIndex(f => new { f.CustomerId, f.ReceivedAt, f.Id });
         builder.HasIndex(f => new { f.Status, f.ReceivedAt, f.Id });
 

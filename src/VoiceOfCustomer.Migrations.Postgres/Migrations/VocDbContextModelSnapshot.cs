@@ -706,6 +706,8 @@ namespace VoiceOfCustomer.Migrations.Postgres.Migrations
 
                     b.HasIndex("ReceivedAt", "Id");
 
+                    b.HasIndex("ChannelId", "ReceivedAt", "Id");
+
                     b.HasIndex("CustomerId", "ReceivedAt", "Id");
 
                     b.HasIndex("Status", "ReceivedAt", "Id");

@@ -681,6 +681,8 @@ namespace VoiceOfCustomer.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ReceivedAt", "Id");
 
+                    b.HasIndex("ChannelId", "ReceivedAt", "Id");
+
                     b.HasIndex("CustomerId", "ReceivedAt", "Id");
 
                     b.HasIndex("Status", "ReceivedAt", "Id");

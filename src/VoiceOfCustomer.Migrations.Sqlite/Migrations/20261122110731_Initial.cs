@@ -708,6 +708,11 @@ namespace VoiceOfCustomer.Migrations.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_FeedbackItems_ChannelId_ReceivedAt_Id",
+                table: "FeedbackItems",
+                columns: new[] { "ChannelId", "ReceivedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_FeedbackItems_ContactId",
                 table: "FeedbackItems",
                 column: "ContactId");
