@@ -1,6 +1,8 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using VoiceOfCustomer.Coding;
 using VoiceOfCustomer.Customers;
@@ -80,12 +82,25 @@ public sealed record FeedbackDetail(
     string Language,
     FeedbackStatus Status,
     string? OwnerCsmId,
-    string? MetadataJson,
+    [property: JsonIgnore] string? MetadataJson,
     DateTime? AttributionDueAt,
     long? DuplicateOfId,
     FeedbackCustomer Customer,
     FeedbackContact? Contact,
-    FeedbackAttribution? Attribution);
+    FeedbackAttribution? Attribution)
+{
+    /// <summary>The metadata as the JSON object it was sent as, so API clients do not get a string of JSON.</summary>
+    public JsonElement? Metadata
+    {
+        get
+        {
+            if (string.IsNullOrEmpty(MetadataJson))
+                return null;
+            using var document = JsonDocument.Parse(MetadataJson);
+            return document.RootElement.Clone();
+        }
+    }
+}
 
 public sealed record FeedbackCustomer(int Id, string Reference, string Name, LifecycleStage LifecycleStage, string? Segment, decimal? LifetimeValue);
 

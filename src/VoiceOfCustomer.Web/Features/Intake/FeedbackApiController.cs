@@ -90,14 +90,14 @@ public sealed class FeedbackApiController(FeedbackIntakeService intake, Feedback
 
     [HttpGet("{id:long}")]
     [Authorize(Policy = AuthorizationPolicies.Read)]
-    [ProducesResponseType<FeedbackDetailResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<FeedbackDetail>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Get(long id, CancellationToken cancellationToken)
     {
         var detail = await queries.GetAsync(id, cancellationToken);
         return detail is null
             ? Problem(statusCode: StatusCodes.Status404NotFound, title: "Feedback not found.", detail: $"There is no feedback item with id {id}.")
-            : Ok(FeedbackDetailResponse.From(detail));
+            : Ok(detail);
     }
 
     /// <summary>Newest first, keyset paged: pass the previous page's <c>nextCursor</c> as <c>cursor</c> until it is null.</summary>

@@ -36,39 +36,6 @@ public sealed record FeedbackListResponse(
     // Always written, so a client can loop "while nextCursor != null".
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCursor);
 
-/// <summary><see cref="FeedbackDetail"/> with its metadata as a JSON object instead of a string of JSON.</summary>
-public sealed record FeedbackDetailResponse(
-    long Id,
-    string Channel,
-    string ChannelName,
-    Touchpoint Touchpoint,
-    string ExternalId,
-    string Verbatim,
-    DateTime ReceivedAt,
-    DateTime IngestedAt,
-    string Language,
-    FeedbackStatus Status,
-    string? OwnerCsmId,
-    JsonElement? Metadata,
-    DateTime? AttributionDueAt,
-    long? DuplicateOfId,
-    FeedbackCustomer Customer,
-    FeedbackContact? Contact,
-    FeedbackAttribution? Attribution)
-{
-    public static FeedbackDetailResponse From(FeedbackDetail d) => new(
-        d.Id, d.Channel, d.ChannelName, d.Touchpoint, d.ExternalId, d.Verbatim, d.ReceivedAt, d.IngestedAt, d.Language, d.Status,
-        d.OwnerCsmId, ParseMetadata(d.MetadataJson), d.AttributionDueAt, d.DuplicateOfId, d.Customer, d.Contact, d.Attribution);
-
-    private static JsonElement? ParseMetadata(string? json)
-    {
-        if (string.IsNullOrEmpty(json))
-            return null;
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.Clone();
-    }
-}
-
 internal static class FieldErrorExtensions
 {
     public static IReadOnlyDictionary<string, string[]> ToErrorDictionary(this IEnumerable<FieldError> errors) =>
