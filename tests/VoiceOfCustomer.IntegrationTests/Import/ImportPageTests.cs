@@ -1,15 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using VoiceOfCustomer.Identity;
 using VoiceOfCustomer.IntegrationTests.Infrastructure;
+using VoiceOfCustomer.IntegrationTests.Web;
 using VoiceOfCustomer.Web.Features.Import;
 using static VoiceOfCustomer.IntegrationTests.Import.ImportTestFiles;
 
@@ -18,26 +15,9 @@ namespace VoiceOfCustomer.IntegrationTests.Import;
 /// <summary>The upload page as a browser uses it: sign in, get the form (and its anti-forgery token), post the file, poll.</summary>
 public sealed partial class ImportPageTests : IAsyncLifetime
 {
-    private readonly SiteFactory _app = new();
+    private readonly VocAppFactory _app = new();
 
-    public async Task InitializeAsync()
-    {
-        await _app.EnsureChannelsAsync();
-        await using var scope = _app.Scope();
-        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        foreach (var role in new[] { Roles.Csm, Roles.ProductManager })
-        {
-            if (!await roles.RoleExistsAsync(role))
-                await roles.CreateAsync(new IdentityRole(role));
-        }
-        foreach (var (email, role) in new[] { ("csm@example.test", Roles.Csm), ("pm@example.test", Roles.ProductManager) })
-        {
-            var user = new AppUser { UserName = email, Email = email };
-            Assert.True((await users.CreateAsync(user, "Passw0rd-long")).Succeeded);
-            await users.AddToRoleAsync(user, role);
-        }
-    }
+    public Task InitializeAsync() => _app.EnsureChannelsAsync();
 
     public Task DisposeAsync()
     {
@@ -45,13 +25,8 @@ public sealed partial class ImportPageTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private async Task<HttpClient> SignInAsync(string email)
-    {
-        var client = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        var signedIn = await client.PostAsync($"/test/sign-in?email={Uri.EscapeDataString(email)}", null);
-        signedIn.EnsureSuccessStatusCode();
-        return client;
-    }
+    /// <summary>A new user in the role, signed in through the real sign-in form.</summary>
+    private Task<HttpClient> SignInAsync(string role) => WebTestSupport.SignedInClientAsync(_app, role);
 
     private static async Task<HttpResponseMessage> UploadAsync(HttpClient client, byte[] csv, string channel, string mapping = "")
     {
@@ -83,7 +58,7 @@ public sealed partial class ImportPageTests : IAsyncLifetime
     [Fact]
     public async Task A_CSM_uploads_a_file_watches_it_import_and_sees_the_rejected_rows()
     {
-        var client = await SignInAsync("csm@example.test");
+        var client = await SignInAsync(Roles.Csm);
         var csv = Utf8("ticket,customer,verbatim,receivedAt\nW-1,ACME,网页上传的反馈,2026-01-01T00:00:00Z\nW-2,ACME,,2026-01-01T00:00:00Z\nW-3,ACME,\"with, comma\",not-a-date\nW-4,Globex,fine,\n");
 
         var response = await UploadAsync(client, csv, "support", "ticket=externalId");
@@ -109,7 +84,7 @@ public sealed partial class ImportPageTests : IAsyncLifetime
     [Fact]
     public async Task A_wrong_header_fails_the_job_with_its_message_and_imports_nothing()
     {
-        var client = await SignInAsync("csm@example.test");
+        var client = await SignInAsync(Roles.Csm);
 
         var response = await UploadAsync(client, Utf8("customer,comment\nACME,hello\n"), "support");
 
@@ -124,7 +99,7 @@ public sealed partial class ImportPageTests : IAsyncLifetime
     [Fact]
     public async Task A_running_job_page_refreshes_itself_and_a_bad_form_is_shown_again()
     {
-        var client = await SignInAsync("csm@example.test");
+        var client = await SignInAsync(Roles.Csm);
 
         var noChannel = await UploadAsync(client, Utf8("customer,verbatim\nA,b\n"), "");
         Assert.Equal(HttpStatusCode.BadRequest, noChannel.StatusCode);
@@ -146,50 +121,15 @@ public sealed partial class ImportPageTests : IAsyncLifetime
         var anonymous = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         Assert.Equal(HttpStatusCode.Redirect, (await anonymous.GetAsync("/import")).StatusCode);
 
-        var pm = await SignInAsync("pm@example.test");
+        var pm = await SignInAsync(Roles.ProductManager);
         var denied = await pm.GetAsync("/import");
         Assert.Contains("/account/denied", denied.Headers.Location?.OriginalString ?? "");
 
-        var csm = await SignInAsync("csm@example.test");
+        var csm = await SignInAsync(Roles.Csm);
         using var content = new MultipartFormDataContent { { new StringContent("support"), "Channel" }, { new ByteArrayContent(Utf8("customer,verbatim\nA,b\n")), "file", "x.csv" } };
         Assert.Equal(HttpStatusCode.BadRequest, (await csm.PostAsync("/import", content)).StatusCode);
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex TokenField();
-
-    private sealed class SiteFactory : VocAppFactory
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, TestSignIn>());
-        }
-    }
-
-    /// <summary>Signs a test user in by e-mail: the account pages are another feature's, and not what these tests are about.</summary>
-    private sealed class TestSignIn : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            // Not Map(): it would make the cookie's path /test/sign-in.
-            app.Use(async (context, nextMiddleware) =>
-            {
-                if (context.Request.Path != "/test/sign-in")
-                {
-                    await nextMiddleware(context);
-                    return;
-                }
-                var users = context.RequestServices.GetRequiredService<UserManager<AppUser>>();
-                var user = await users.FindByEmailAsync(context.Request.Query["email"]!);
-                if (user is null)
-                {
-                    context.Response.StatusCode = StatusCodes.Status404NotFound;
-                    return;
-                }
-                await context.RequestServices.GetRequiredService<SignInManager<AppUser>>().SignInAsync(user, isPersistent: false);
-            });
-            next(app);
-        };
-    }
 }
