@@ -24,8 +24,12 @@ public static class ProblemDetailsSetup
     /// <summary>MVC's model-state errors, with the "$." prefix of JSON paths removed and names camel-cased.</summary>
     public static IActionResult InvalidModelState(ActionContext context)
     {
+        // Malformed JSON also leaves MVC's "the parameter is required" on the parameter itself; the JSON error
+        // (keyed by its "$" path) already names the field and the reason, so the second message is only noise.
+        var hasJsonError = context.ModelState.Any(entry => entry.Key.StartsWith('$') && entry.Value is { Errors.Count: > 0 });
         var errors = context.ModelState
             .Where(entry => entry.Value is { Errors.Count: > 0 })
+            .Where(entry => !hasJsonError || entry.Key.StartsWith('$'))
             .SelectMany(entry => entry.Value!.Errors.Select(error => new FieldError(
                 FieldName(entry.Key),
                 string.IsNullOrEmpty(error.ErrorMessage) ? "The value is not valid." : Clean(error.ErrorMessage))))
@@ -41,11 +45,27 @@ public static class ProblemDetailsSetup
         return string.Join('.', name.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
     }
 
-    // System.Text.Json messages end with "Path: $.x | LineNumber: 0 | ..."; the field is already named.
+    // System.Text.Json messages end with "Path: $.x | LineNumber: 0 | ..." (the field is already named) and speak
+    // of .NET types, which mean nothing to an integrator: say what JSON was expected instead.
     private static string Clean(string message)
     {
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        var text = cut > 0 ? message[..cut] : message;
+        const string conversion = "The JSON value could not be converted to ";
+        if (!text.StartsWith(conversion, StringComparison.Ordinal))
+            return text;
+        var type = text[conversion.Length..].TrimEnd('.');
+        var expected = type switch
+        {
+            _ when type.Contains("System.String", StringComparison.Ordinal) => "a JSON string",
+            _ when type.Contains("DateTime", StringComparison.Ordinal) => "an ISO 8601 date and time string, e.g. \"2026-11-20T08:30:00Z\"",
+            _ when type.Contains("System.Int", StringComparison.Ordinal) => "a whole number",
+            _ when type.Contains("System.Boolean", StringComparison.Ordinal) => "true or false",
+            _ when type.Contains("JsonElement", StringComparison.Ordinal) => "a JSON object",
+            _ when type.Contains("List", StringComparison.Ordinal) || type.Contains("[]", StringComparison.Ordinal) => "a JSON array",
+            _ => "a JSON object",
+        };
+        return $"The value has the wrong JSON type: expected {expected}.";
     }
 }
 
