@@ -20,6 +20,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ChannelCatalog>();
         services.AddScoped<FeedbackIntakeService>();
         services.AddScoped<FeedbackQueries>();
+        services.AddScoped<Coding.AttributionService>();
+        services.AddScoped<Coding.CodingQueueQueries>();
         services.AddScoped<ApiKeys.ApiKeyService>();
         services.AddScoped<DatabaseInitializer>();
         services.AddVocSeeding(configuration);

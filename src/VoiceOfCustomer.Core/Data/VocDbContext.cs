@@ -35,6 +35,7 @@ public sealed class VocDbContext(DbContextOptions<VocDbContext> options) : Ident
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
     public DbSet<ImportRejection> ImportRejections => Set<ImportRejection>();
+    public DbSet<Events.DomainEvent> DomainEvents => Set<Events.DomainEvent>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -44,6 +44,10 @@ public sealed class FeedbackItem
     /// <summary>Deadline for completed attribution (UTC), from the customer's segment policy.</summary>
     public DateTime? AttributionDueAt { get; set; }
 
+    /// <summary>What the CSM asked the customer, while the item is <see cref="FeedbackStatus.AwaitingCustomer"/>.</summary>
+    public string? AwaitingCustomerNote { get; set; }
+    public DateTime? AwaitingCustomerSince { get; set; }
+
     /// <summary>Set when a CSM merged this item into another as a duplicate.</summary>
     public long? DuplicateOfId { get; set; }
 
@@ -74,6 +78,7 @@ internal sealed class FeedbackItemConfiguration : IEntityTypeConfiguration<Feedb
         builder.Property(f => f.Status).HasConversion<string>().HasMaxLength(20);
         builder.Property(f => f.OwnerCsmId).HasMaxLength(450);
         builder.Property(f => f.MetadataJson).HasMaxLength(FeedbackItem.MetadataMaxBytes);
+        builder.Property(f => f.AwaitingCustomerNote).HasMaxLength(1000);
 
         builder.HasIndex(f => new { f.ChannelId, f.ExternalId }).IsUnique();
 
@@ -82,6 +87,13 @@ internal sealed class FeedbackItemConfiguration : IEntityTypeConfiguration<Feedb
         builder.HasIndex(f => new { f.ChannelId, f.ReceivedAt, f.Id });
         builder.HasIndex(f => new { f.CustomerId, f.ReceivedAt, f.Id });
         builder.HasIndex(f => new { f.Status, f.ReceivedAt, f.Id });
+
+        // The coding queue: open items, soonest deadline first. A partial index holds only the open items, so the
+        // first page never wades through the coded half of the table.
+        builder.HasIndex(f => new { f.AttributionDueAt, f.Id }, "IX_FeedbackItems_OpenQueue")
+            .HasFilter("\"Status\" IN ('New', 'InProgress', 'AwaitingCustomer')");
+        builder.HasIndex(f => new { f.OwnerCsmId, f.AttributionDueAt, f.Id }, "IX_FeedbackItems_OpenQueueByOwner")
+            .HasFilter("\"Status\" IN ('New', 'InProgress', 'AwaitingCustomer')");
 
         builder.HasOne(f => f.Channel).WithMany().HasForeignKey(f => f.ChannelId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(f => f.Customer).WithMany().HasForeignKey(f => f.CustomerId).OnDelete(DeleteBehavior.Restrict);

@@ -439,6 +439,44 @@ namespace VoiceOfCustomer.Migrations.Postgres.Migrations
                     b.ToTable("Customers");
                 });
 
+            modelBuilder.Entity("VoiceOfCustomer.Events.DomainEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ActorId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("DataJson")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("DispatchedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("FeedbackItemId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DispatchedAt", "Id");
+
+                    b.HasIndex("FeedbackItemId", "Id");
+
+                    b.ToTable("DomainEvents");
+                });
+
             modelBuilder.Entity("VoiceOfCustomer.Identity.AppUser", b =>
                 {
                     b.Property<string>("Id")
@@ -649,6 +687,13 @@ namespace VoiceOfCustomer.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("AttributionDueAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("AwaitingCustomerNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTime?>("AwaitingCustomerSince")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("ChannelId")
                         .HasColumnType("integer");
 
@@ -711,6 +756,12 @@ namespace VoiceOfCustomer.Migrations.Postgres.Migrations
                     b.HasIndex("CustomerId", "ReceivedAt", "Id");
 
                     b.HasIndex("Status", "ReceivedAt", "Id");
+
+                    b.HasIndex(new[] { "AttributionDueAt", "Id" }, "IX_FeedbackItems_OpenQueue")
+                        .HasFilter("\"Status\" IN ('New', 'InProgress', 'AwaitingCustomer')");
+
+                    b.HasIndex(new[] { "OwnerCsmId", "AttributionDueAt", "Id" }, "IX_FeedbackItems_OpenQueueByOwner")
+                        .HasFilter("\"Status\" IN ('New', 'InProgress', 'AwaitingCustomer')");
 
                     b.ToTable("FeedbackItems");
                 });

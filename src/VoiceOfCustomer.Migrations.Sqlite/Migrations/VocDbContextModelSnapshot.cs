@@ -420,6 +420,42 @@ namespace VoiceOfCustomer.Migrations.Sqlite.Migrations
                     b.ToTable("Customers");
                 });
 
+            modelBuilder.Entity("VoiceOfCustomer.Events.DomainEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ActorId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DataJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DispatchedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FeedbackItemId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("OccurredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DispatchedAt", "Id");
+
+                    b.HasIndex("FeedbackItemId", "Id");
+
+                    b.ToTable("DomainEvents");
+                });
+
             modelBuilder.Entity("VoiceOfCustomer.Identity.AppUser", b =>
                 {
                     b.Property<string>("Id")
@@ -624,6 +660,13 @@ namespace VoiceOfCustomer.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("AttributionDueAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AwaitingCustomerNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("AwaitingCustomerSince")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("ChannelId")
                         .HasColumnType("INTEGER");
 
@@ -686,6 +729,12 @@ namespace VoiceOfCustomer.Migrations.Sqlite.Migrations
                     b.HasIndex("CustomerId", "ReceivedAt", "Id");
 
                     b.HasIndex("Status", "ReceivedAt", "Id");
+
+                    b.HasIndex(new[] { "AttributionDueAt", "Id" }, "IX_FeedbackItems_OpenQueue")
+                        .HasFilter("\"Status\" IN ('New', 'InProgress', 'AwaitingCustomer')");
+
+                    b.HasIndex(new[] { "OwnerCsmId", "AttributionDueAt", "Id" }, "IX_FeedbackItems_OpenQueueByOwner")
+                        .HasFilter("\"Status\" IN ('New', 'InProgress', 'AwaitingCustomer')");
 
                     b.ToTable("FeedbackItems");
                 });
