@@ -62,6 +62,7 @@ public static class WebApplicationSetup
         });
         services.AddAntiforgery(options => options.Cookie.Name = "voc.csrf");
 
+        services.AddLocalization(options => options.ResourcesPath = "Resources");
         services.AddSingleton<ApiKeyCache>();
         services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
