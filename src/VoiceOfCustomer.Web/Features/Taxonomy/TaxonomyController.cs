@@ -147,6 +147,7 @@ public sealed class TaxonomyController(TaxonomyService taxonomy, VocDbContext db
         if (formErrors.Count > 0 || actionErrors.Count > 0)
             Response.StatusCode = StatusCodes.Status400BadRequest;
         var all = await taxonomy.ListAsync(kind, cancellationToken);
+        var history = await taxonomy.HistoryAsync(kind, id, cancellationToken);
         return View("Entry", new TaxonomyEntryViewModel
         {
             Kind = kind,
@@ -154,7 +155,8 @@ public sealed class TaxonomyController(TaxonomyService taxonomy, VocDbContext db
             IsAdmin = User.IsInRole(Roles.Admin),
             Survivors = all.Where(e => e.Id != id && !e.IsArchived && e.MergedIntoId is null).ToList(),
             MergedInto = all.FirstOrDefault(e => e.Id == entry.MergedIntoId),
-            History = await taxonomy.HistoryAsync(kind, id, cancellationToken),
+            History = history,
+            UserNames = await UserNamesAsync(history.Select(c => c.ChangedById).Append((entry as CapabilityGap)?.ProposedById), cancellationToken),
             ActionErrors = TaxonomyFormModel.ToDictionary(actionErrors),
             Form = new TaxonomyFormModel
             {
@@ -165,6 +167,17 @@ public sealed class TaxonomyController(TaxonomyService taxonomy, VocDbContext db
                 IdPrefix = "edit",
             },
         });
+    }
+
+    /// <summary>People's names for the history, rather than Identity ids.</summary>
+    private async Task<Dictionary<string, string>> UserNamesAsync(IEnumerable<string?> ids, CancellationToken cancellationToken)
+    {
+        var wanted = ids.OfType<string>().Distinct().ToList();
+        if (wanted.Count == 0)
+            return [];
+        var found = await db.Users.AsNoTracking().Where(u => wanted.Contains(u.Id))
+            .Select(u => new { u.Id, u.DisplayName, u.Email }).ToListAsync(cancellationToken);
+        return found.ToDictionary(u => u.Id, u => u.DisplayName ?? u.Email ?? u.Id);
     }
 
     private Task<List<OwningDomain>> DomainsAsync(CancellationToken cancellationToken) =>

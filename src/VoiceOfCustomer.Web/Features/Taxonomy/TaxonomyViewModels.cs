@@ -79,6 +79,8 @@ public sealed class TaxonomyEntryViewModel
     public required IReadOnlyList<TaxonomyEntry> Survivors { get; init; }
     public required IReadOnlyList<TaxonomyChange> History { get; init; }
     public TaxonomyEntry? MergedInto { get; init; }
+    public IReadOnlyDictionary<string, string> UserNames { get; init; } = new Dictionary<string, string>();
+    public string? UserName(string? id) => id is null ? null : UserNames.TryGetValue(id, out var name) ? name : id;
     public required bool IsAdmin { get; init; }
     public IReadOnlyDictionary<string, string> ActionErrors { get; init; } = new Dictionary<string, string>();
     public string Slug => TaxonomyKinds.Slug(Kind);
