@@ -188,6 +188,9 @@ public sealed partial class TaxonomyService(VocDbContext db, TimeProvider time, 
             return TaxonomyResult.Invalid(new FieldError("survivorId", "The survivor must be an existing entry of the same kind."));
         if (survivor.IsArchived || survivor.MergedIntoId is not null)
             return TaxonomyResult.Invalid(new FieldError("survivorId", "The survivor must be current, not archived or merged."));
+        // Coded items must not land on a gap nobody has accepted yet.
+        if (survivor is CapabilityGap { Status: CapabilityGapStatus.Proposed })
+            return TaxonomyResult.Invalid(new FieldError("survivorId", "The survivor is still a proposal; accept it first."));
 
         var before = Snapshot(source);
         var now = time.GetUtcNow().UtcDateTime;

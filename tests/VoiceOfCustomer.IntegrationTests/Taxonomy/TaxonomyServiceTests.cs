@@ -195,6 +195,9 @@ public abstract class TaxonomyServiceTests : IAsyncLifetime
         var id = result.Id!.Value;
         var gap = await _app.WithDbAsync(db => db.CapabilityGaps.SingleAsync(g => g.Id == id));
         Assert.Equal((CapabilityGapStatus.Proposed, "pm-1"), (gap.Status, gap.ProposedById));
+        var duplicate = await CreateAsync(TaxonomyKind.CapabilityGap, "Works offline");
+        var refused = await Service(s => s.MergeAsync(TaxonomyKind.CapabilityGap, duplicate, id, "admin-1"));
+        Assert.Equal("survivorId", Assert.Single(refused.Errors).Field); // not onto an unaccepted proposal
 
         Assert.Equal(TaxonomyOutcome.Saved, (await Service(s => s.AcceptGapAsync(id, "admin-1"))).Outcome);
         Assert.Equal(TaxonomyOutcome.Invalid, (await Service(s => s.AcceptGapAsync(id, "admin-1"))).Outcome);

@@ -125,6 +125,9 @@ public sealed class TaxonomyController(TaxonomyService taxonomy, VocDbContext db
         {
             Kind = kind,
             Entries = await taxonomy.ListAsync(kind, cancellationToken),
+            DomainNames = kind == TaxonomyKind.CapabilityGap
+                ? await db.OwningDomains.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, cancellationToken)
+                : [],
             IsAdmin = User.IsInRole(Roles.Admin),
             Form = new TaxonomyFormModel
             {
@@ -153,7 +156,8 @@ public sealed class TaxonomyController(TaxonomyService taxonomy, VocDbContext db
             Kind = kind,
             Entry = entry,
             IsAdmin = User.IsInRole(Roles.Admin),
-            Survivors = all.Where(e => e.Id != id && !e.IsArchived && e.MergedIntoId is null).ToList(),
+            Survivors = all.Where(e => e.Id != id && !e.IsArchived && e.MergedIntoId is null
+                && e is not CapabilityGap { Status: CapabilityGapStatus.Proposed }).ToList(),
             MergedInto = all.FirstOrDefault(e => e.Id == entry.MergedIntoId),
             History = history,
             UserNames = await UserNamesAsync(history.Select(c => c.ChangedById).Append((entry as CapabilityGap)?.ProposedById), cancellationToken),

@@ -65,6 +65,9 @@ public sealed class TaxonomyListViewModel
     public required TaxonomyFormModel Form { get; init; }
     public required bool IsAdmin { get; init; }
 
+    /// <summary>Every domain's name, archived ones too, for the gaps table (the form offers current ones only).</summary>
+    public IReadOnlyDictionary<int, string> DomainNames { get; init; } = new Dictionary<int, string>();
+
     /// <summary>PMs propose capability gaps; Admins create any entry.</summary>
     public bool CanSubmitForm => IsAdmin || Kind == TaxonomyKind.CapabilityGap;
     public string Slug => TaxonomyKinds.Slug(Kind);
