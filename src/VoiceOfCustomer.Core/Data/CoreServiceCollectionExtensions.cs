@@ -23,6 +23,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<Coding.AttributionService>();
         services.AddScoped<Coding.CodingQueueQueries>();
         services.AddScoped<ApiKeys.ApiKeyService>();
+        services.AddScoped<Taxonomy.TaxonomyService>();
         services.AddScoped<DatabaseInitializer>();
         services.AddVocSeeding(configuration);
         services.AddVocImport(configuration);

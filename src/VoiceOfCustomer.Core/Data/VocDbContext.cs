@@ -32,6 +32,7 @@ public sealed class VocDbContext(DbContextOptions<VocDbContext> options) : Ident
     public DbSet<CapabilityGap> CapabilityGaps => Set<CapabilityGap>();
     public DbSet<OwningDomain> OwningDomains => Set<OwningDomain>();
     public DbSet<Tag> Tags => Set<Tag>();
+    public DbSet<TaxonomyChange> TaxonomyChanges => Set<TaxonomyChange>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
     public DbSet<ImportRejection> ImportRejections => Set<ImportRejection>();
