@@ -43,6 +43,7 @@ public sealed class CodingJourneyTests
         await Assertions.Expect(page.Locator("#suggested-codes")).ToContainTextAsync("No suggestions yet");
 
         await FillEveryLayerAsync(page, "Exports run on one thread.");
+        await ScreenshotAsync(page, "coding-form");
         await page.GetByRole(AriaRole.Button, new() { Name = "Submit", Exact = true }).ClickAsync();
 
         // After submitting, the next item with the soonest deadline opens, with a confirmation.
@@ -81,6 +82,14 @@ public sealed class CodingJourneyTests
         await Assertions.Expect(conflict).ToContainTextAsync("Someone else saved this item (version 1)");
         await Assertions.Expect(conflict.Locator("[data-theirs='hypothesis']")).ToHaveTextAsync("The first CSM's reasoning");
         await Assertions.Expect(second.Locator("#c-hypothesis")).ToHaveValueAsync("The second CSM's reasoning");
+        await ScreenshotAsync(second, "coding-conflict");
+    }
+
+    /// <summary>Set VOC_BROWSER_SCREENSHOTS to a folder to keep full-page screenshots for a look by eye.</summary>
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("VOC_BROWSER_SCREENSHOTS") is { Length: > 0 } folder)
+            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = true });
     }
 
     private static async Task FillEveryLayerAsync(IPage page, string hypothesis)

@@ -122,6 +122,7 @@ public sealed class CodingPageTests(CodingPageFixture fixture) : IClassFixture<C
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("id=\"err-impact-magnitude\"", html);
+        Assert.Contains("aria-describedby=\"err-impact-magnitude\"", html);
         Assert.Contains("error-summary", html);
         // The user's values stay in the form.
         Assert.Contains("value=\"lots\"", html);
