@@ -92,6 +92,21 @@ public sealed class CodingPageTests(CodingPageFixture fixture) : IClassFixture<C
     }
 
     [Fact]
+    public async Task Next_page_continues_the_queue_without_overlap_and_keeps_the_filters()
+    {
+        var (customerId, ids) = await ArrangeAsync(Enumerable.Range(0, 55).Select(i => ("support", 100.0 - i, "en")).ToArray());
+        var client = await WebTestSupport.SignedInClientAsync(App, Roles.Csm);
+        var first = await client.GetStringAsync($"/coding?customer={customerId}");
+        var next = WebTestSupport.NextLink(first);
+        Assert.NotNull(next);
+        Assert.Contains($"customer={customerId}", next);
+        var second = await client.GetStringAsync(next);
+        Assert.Equal(ids, WebTestSupport.RowIds(first).Concat(WebTestSupport.RowIds(second)).ToList());
+        Assert.Null(WebTestSupport.NextLink(second));
+        Assert.Contains("id=\"first-page\"", second);
+    }
+
+    [Fact]
     public async Task Product_managers_and_leadership_are_refused()
     {
         var (_, ids) = await ArrangeAsync(("support", 1, "en"));
