@@ -22,4 +22,25 @@
             }
         });
     }
+    // Coding form: Ctrl+Enter (Cmd+Enter) submits; the unit placeholder follows the chosen metric's default unit.
+    var codingForm = document.getElementById("coding-form");
+    if (codingForm) {
+        codingForm.addEventListener("keydown", function (event) {
+            if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+                event.preventDefault();
+                var submit = document.getElementById("submit-coding");
+                if (codingForm.requestSubmit) { codingForm.requestSubmit(submit); } else { submit.click(); }
+            }
+        });
+        var metric = document.getElementById("c-metric");
+        var unit = document.getElementById("c-unit");
+        if (metric && unit) {
+            var fallback = unit.getAttribute("placeholder");
+            metric.addEventListener("change", function () {
+                var chosen = metric.options[metric.selectedIndex];
+                var defaultUnit = chosen && chosen.getAttribute("data-unit");
+                unit.setAttribute("placeholder", defaultUnit ? "default: " + defaultUnit : fallback);
+            });
+        }
+    }
 })();

@@ -1,0 +1,317 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using VoiceOfCustomer.Coding;
+using VoiceOfCustomer.Data;
+using VoiceOfCustomer.Identity;
+using VoiceOfCustomer.Intake;
+
+namespace VoiceOfCustomer.Web.Features.Coding;
+
+/// <summary>The CSM's workbench: the queue by deadline, and one item's coding form beside its verbatim.</summary>
+[Authorize(Roles = Roles.Admin + "," + Roles.Csm)]
+[Route("coding")]
+public sealed class CodingController(
+    CodingQueueQueries queue,
+    FeedbackQueries feedback,
+    AttributionService attributions,
+    ChannelCatalog channels,
+    UserManager<AppUser> users,
+    VocDbContext db,
+    TimeProvider time) : Controller
+{
+    private const string FlashKey = "CodingFlash";
+    private const string FlashErrorKey = "CodingFlashError";
+
+    [HttpGet("")]
+    public async Task<IActionResult> Index([FromQuery] CodingQueueQuery query, CancellationToken cancellationToken)
+    {
+        var errors = new List<string>();
+        var keys = await channels.KeysAsync(cancellationToken);
+        var segments = await db.Segments.AsNoTracking().Where(s => !s.IsArchived).OrderBy(s => s.Name)
+            .Select(s => new NamedOption(s.Id, s.Name, null)).ToListAsync(cancellationToken);
+        var csms = await CsmsAsync();
+        var me = users.GetUserId(User) ?? "";
+
+        string? channel = null;
+        if (!string.IsNullOrWhiteSpace(query.Channel))
+        {
+            channel = keys.FirstOrDefault(k => string.Equals(k, query.Channel.Trim(), StringComparison.OrdinalIgnoreCase));
+            if (channel is null)
+                errors.Add($"There is no channel \"{query.Channel.Trim()}\"; the channel filter was ignored.");
+        }
+        var segmentId = PositiveId(query.Segment, "segment", errors);
+        var customerId = PositiveId(query.Customer, "customer", errors);
+        string? owner = null;
+        if (query.Mine)
+            owner = me;
+        else if (!string.IsNullOrWhiteSpace(query.Owner))
+        {
+            owner = csms.FirstOrDefault(c => c.Id == query.Owner.Trim())?.Id;
+            if (owner is null)
+                errors.Add("That owner is not a CSM; the owner filter was ignored.");
+        }
+        if (query.Mine && query.Unassigned)
+            errors.Add("\"Mine\" and \"unassigned\" exclude each other; showing unassigned items.");
+        var language = string.IsNullOrWhiteSpace(query.Lang) ? null : query.Lang.Trim();
+        if (language is { Length: > FeedbackItem.LanguageMaxLength })
+        {
+            errors.Add("That is not a language tag such as en or zh; the language filter was ignored.");
+            language = null;
+        }
+
+        CodingQueueCursor? cursor = null;
+        if (!string.IsNullOrEmpty(query.Cursor))
+        {
+            if (CodingQueueCursor.TryDecode(query.Cursor, out var decoded))
+                cursor = decoded;
+            else
+                errors.Add("The page link is not valid (it may have been cut short); showing the first page instead.");
+        }
+
+        var filter = new CodingQueueFilter
+        {
+            Channel = channel,
+            SegmentId = segmentId,
+            CustomerId = customerId,
+            OwnerCsmId = owner,
+            Unassigned = query.Unassigned,
+            Language = language,
+        };
+        var page = await queue.ListAsync(filter, cursor, CodingQueueViewModel.PageSize, cancellationToken);
+        var names = await UserNamesAsync(page.Items.Select(i => i.OwnerCsmId), cancellationToken);
+
+        return View(new CodingQueueViewModel
+        {
+            Query = query,
+            Items = page.Items,
+            ChannelKeys = keys,
+            Segments = segments,
+            Csms = csms,
+            UserNames = names,
+            Errors = errors,
+            NextCursor = page.NextCursor,
+            IsLaterPage = cursor is not null,
+            Now = time.GetUtcNow().UtcDateTime,
+            CurrentUserId = me,
+        });
+    }
+
+    [HttpGet("{id:long}")]
+    public async Task<IActionResult> Code(long id, CancellationToken cancellationToken)
+    {
+        var item = await feedback.GetAsync(id, cancellationToken);
+        if (item is null)
+            return ItemNotFound(id);
+        var snapshot = await attributions.SnapshotAsync(id, cancellationToken);
+        return View("Code", await PageAsync(item, CodingForm.From(snapshot, item.Contact?.Role), cancellationToken));
+    }
+
+    [HttpPost("{id:long}")]
+    public async Task<IActionResult> Code(long id, [FromForm] CodingForm form, CancellationToken cancellationToken)
+    {
+        var item = await feedback.GetAsync(id, cancellationToken);
+        if (item is null)
+            return ItemNotFound(id);
+
+        var parseErrors = new List<FieldError>();
+        var input = form.ToInput(parseErrors);
+        if (parseErrors.Count > 0)
+            return Invalid(await PageAsync(item, form, cancellationToken, parseErrors));
+
+        var result = await attributions.SaveAsync(id, input, users.GetUserId(User), cancellationToken);
+        switch (result.Outcome)
+        {
+            case CodingOutcome.NotFound:
+                return ItemNotFound(id);
+            case CodingOutcome.Invalid:
+                return Invalid(await PageAsync(item, form, cancellationToken, result.Errors));
+            case CodingOutcome.Conflict:
+                // The form keeps the user's values but now carries the colleague's version: a second, deliberate
+                // submit overwrites what they saved.
+                var readVersion = form.Version;
+                form.Version = result.Current?.Version ?? 0;
+                var page = await PageAsync(item, form, cancellationToken, result.Errors.Where(e => e.Field != "version").ToList());
+                Response.StatusCode = StatusCodes.Status409Conflict;
+                return View("Code", WithConflict(page, result.Current, readVersion));
+        }
+
+        if (!form.IsSubmit)
+        {
+            TempData[FlashKey] = "Draft saved.";
+            return Redirect($"/coding/{id}");
+        }
+        var next = await queue.ListAsync(new CodingQueueFilter(), null, 1, cancellationToken);
+        TempData[FlashKey] = next.Items.Count > 0
+            ? $"Item #{id} submitted. Here is the next item with the soonest deadline."
+            : $"Item #{id} submitted. The queue is clear.";
+        return Redirect(next.Items.Count > 0 ? $"/coding/{next.Items[0].Id}" : "/coding");
+    }
+
+    [HttpPost("{id:long}/awaiting-customer")]
+    public async Task<IActionResult> AwaitingCustomer(long id, [FromForm] string? note, CancellationToken cancellationToken) =>
+        AfterChange(id, await attributions.MarkAwaitingCustomerAsync(id, note, users.GetUserId(User), cancellationToken),
+            "Marked as waiting for the customer; the deadline is paused.");
+
+    [HttpPost("{id:long}/reopen")]
+    public async Task<IActionResult> Reopen(long id, CancellationToken cancellationToken) =>
+        AfterChange(id, await attributions.ReopenAsync(id, users.GetUserId(User), cancellationToken), "Re-opened for coding.");
+
+    [HttpPost("{id:long}/merge")]
+    public async Task<IActionResult> Merge(long id, [FromForm] string? duplicateOf, CancellationToken cancellationToken)
+    {
+        var text = duplicateOf?.Trim().TrimStart('#');
+        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var survivorId) || survivorId <= 0)
+        {
+            if (!await db.FeedbackItems.AnyAsync(f => f.Id == id, cancellationToken))
+                return ItemNotFound(id);
+            TempData[FlashErrorKey] = "Give the number of the item this one duplicates, e.g. 1234.";
+            return Redirect($"/coding/{id}");
+        }
+        return AfterChange(id, await attributions.MergeAsync(id, survivorId, users.GetUserId(User), cancellationToken),
+            $"Merged as a duplicate of #{survivorId}.");
+    }
+
+    [HttpPost("{id:long}/claim")]
+    public async Task<IActionResult> Claim(long id, [FromForm] string? returnUrl, CancellationToken cancellationToken)
+    {
+        if (!await db.FeedbackItems.AnyAsync(f => f.Id == id, cancellationToken))
+            return ItemNotFound(id);
+        var me = users.GetUserId(User)!;
+        var changed = await attributions.AssignAsync([id], me, me, cancellationToken);
+        TempData[FlashKey] = changed > 0 ? $"Item #{id} is yours now." : $"Item #{id} was already yours.";
+        return Redirect(Url.IsLocalUrl(returnUrl) ? returnUrl : "/coding");
+    }
+
+    [HttpPost("assign")]
+    public async Task<IActionResult> Assign([FromForm] List<string>? ids, [FromForm] string? csm, [FromForm] string? returnUrl, CancellationToken cancellationToken)
+    {
+        var back = Url.IsLocalUrl(returnUrl) ? returnUrl : "/coding";
+        var itemIds = new List<long>();
+        foreach (var text in ids ?? [])
+        {
+            if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var itemId))
+                itemIds.Add(itemId);
+        }
+        var target = (await CsmsAsync()).FirstOrDefault(c => c.Id == csm?.Trim());
+        if (itemIds.Count == 0)
+            TempData[FlashErrorKey] = "Tick at least one item to assign.";
+        else if (target is null)
+            TempData[FlashErrorKey] = "Choose the CSM to assign the items to.";
+        else
+        {
+            var changed = await attributions.AssignAsync(itemIds.Distinct().ToList(), target.Id, users.GetUserId(User), cancellationToken);
+            TempData[FlashKey] = $"{changed} item(s) assigned to {target.Name}.";
+        }
+        return Redirect(back);
+    }
+
+    private IActionResult AfterChange(long id, CodingResult result, string success)
+    {
+        if (result.Outcome == CodingOutcome.NotFound)
+            return ItemNotFound(id);
+        if (result.Outcome == CodingOutcome.Saved)
+            TempData[FlashKey] = success;
+        else
+            TempData[FlashErrorKey] = string.Join(" ", result.Errors.Select(e => e.Message));
+        return Redirect($"/coding/{id}");
+    }
+
+    private ViewResult Invalid(CodingPageViewModel page)
+    {
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return View("Code", page);
+    }
+
+    private ViewResult ItemNotFound(long id)
+    {
+        Response.StatusCode = StatusCodes.Status404NotFound;
+        return View("~/Features/Feedback/NotFound.cshtml", id);
+    }
+
+    private static CodingPageViewModel WithConflict(CodingPageViewModel page, AttributionSnapshot? current, int readVersion) => new()
+    {
+        Item = page.Item, Form = page.Form, Metrics = page.Metrics, Gaps = page.Gaps, Domains = page.Domains, Tags = page.Tags,
+        Recent = page.Recent, Audit = page.Audit, OwnerName = page.OwnerName, AwaitingCustomerNote = page.AwaitingCustomerNote,
+        AwaitingCustomerSince = page.AwaitingCustomerSince, Errors = page.Errors, Conflict = current, ConflictReadVersion = readVersion,
+    };
+
+    private async Task<CodingPageViewModel> PageAsync(FeedbackDetail item, CodingForm form, CancellationToken cancellationToken, IReadOnlyList<FieldError>? errors = null)
+    {
+        // Offer only current entries, plus whatever this record already points at so a draft never loses its value.
+        var chosenMetric = ParseInt(form.MetricId);
+        var chosenGap = ParseInt(form.CapabilityGapId);
+        var chosenDomain = ParseInt(form.OwningDomainId);
+        var metrics = await db.BusinessMetrics.AsNoTracking()
+            .Where(m => (!m.IsArchived && m.MergedIntoId == null) || m.Id == chosenMetric).OrderBy(m => m.Name)
+            .Select(m => new NamedOption(m.Id, m.Name, m.DefaultUnit)).ToListAsync(cancellationToken);
+        var gaps = await db.CapabilityGaps.AsNoTracking()
+            .Where(g => (!g.IsArchived && g.MergedIntoId == null) || g.Id == chosenGap).OrderBy(g => g.Name)
+            .Select(g => new NamedOption(g.Id, g.Name, g.Status == Taxonomy.CapabilityGapStatus.Proposed ? "proposed" : null)).ToListAsync(cancellationToken);
+        var domains = await db.OwningDomains.AsNoTracking()
+            .Where(d => (!d.IsArchived && d.MergedIntoId == null) || d.Id == chosenDomain).OrderBy(d => d.Name)
+            .Select(d => new NamedOption(d.Id, d.Name, null)).ToListAsync(cancellationToken);
+        var tags = await db.Tags.AsNoTracking().Where(t => !t.IsArchived && t.MergedIntoId == null).OrderBy(t => t.Name)
+            .Select(t => new NamedOption(t.Id, t.Name, null)).ToListAsync(cancellationToken);
+
+        var recent = await db.FeedbackItems.AsNoTracking()
+            .Where(f => f.CustomerId == item.Customer.Id && f.Id != item.Id)
+            .OrderByDescending(f => f.ReceivedAt).ThenByDescending(f => f.Id).Take(5)
+            .Select(f => new RecentItem(f.Id, f.Verbatim.Substring(0, 120), f.Language, f.Status, f.ReceivedAt))
+            .ToListAsync(cancellationToken);
+        var waiting = await db.FeedbackItems.AsNoTracking().Where(f => f.Id == item.Id)
+            .Select(f => new { f.AwaitingCustomerNote, f.AwaitingCustomerSince }).FirstAsync(cancellationToken);
+
+        var entries = await db.AttributionAuditEntries.AsNoTracking().Where(e => e.FeedbackItemId == item.Id)
+            .OrderByDescending(e => e.ChangedAt).ThenByDescending(e => e.Id).Take(50).ToListAsync(cancellationToken);
+        var names = await UserNamesAsync(entries.Select(e => e.ChangedById).Append(item.OwnerCsmId), cancellationToken);
+        var audit = entries.Select(e => new AuditRow(e.ChangedAt,
+            e.ChangedById is null ? "system" : names.GetValueOrDefault(e.ChangedById, e.ChangedById),
+            e.Action, CodingPageViewModel.Summarise(e.BeforeJson, e.AfterJson))).ToList();
+
+        return new CodingPageViewModel
+        {
+            Item = item,
+            Form = form,
+            Metrics = metrics,
+            Gaps = gaps,
+            Domains = domains,
+            Tags = tags,
+            Recent = recent,
+            Audit = audit,
+            OwnerName = item.OwnerCsmId is null ? null : names.GetValueOrDefault(item.OwnerCsmId, item.OwnerCsmId),
+            AwaitingCustomerNote = waiting.AwaitingCustomerNote,
+            AwaitingCustomerSince = waiting.AwaitingCustomerSince,
+            Errors = errors ?? [],
+        };
+    }
+
+    private async Task<List<UserOption>> CsmsAsync() =>
+        (await users.GetUsersInRoleAsync(Roles.Csm))
+            .Select(u => new UserOption(u.Id, u.DisplayName ?? u.Email ?? u.UserName ?? u.Id))
+            .OrderBy(u => u.Name, StringComparer.OrdinalIgnoreCase).ToList();
+
+    private async Task<Dictionary<string, string>> UserNamesAsync(IEnumerable<string?> ids, CancellationToken cancellationToken)
+    {
+        var wanted = ids.OfType<string>().Distinct().ToList();
+        if (wanted.Count == 0)
+            return [];
+        return await db.Users.AsNoTracking().Where(u => wanted.Contains(u.Id))
+            .ToDictionaryAsync(u => u.Id, u => u.DisplayName ?? u.Email ?? u.UserName ?? u.Id, cancellationToken);
+    }
+
+    private static int? PositiveId(string? text, string label, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            return null;
+        if (int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0)
+            return id;
+        errors.Add($"\"{text.Trim()}\" is not a {label} id (a positive whole number); the {label} filter was ignored.");
+        return null;
+    }
+
+    private static int? ParseInt(string? text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
+}

@@ -1,0 +1,289 @@
+using System.Globalization;
+using System.Text.Json;
+using VoiceOfCustomer.Coding;
+using VoiceOfCustomer.Customers;
+using VoiceOfCustomer.Intake;
+
+namespace VoiceOfCustomer.Web.Features.Coding;
+
+/// <summary>The queue's query string as typed; bound as strings so a bad value becomes a message, not a 400.</summary>
+public sealed class CodingQueueQuery
+{
+    public string? Channel { get; set; }
+    public string? Segment { get; set; }
+    public string? Customer { get; set; }
+    public string? Owner { get; set; }
+    public string? Lang { get; set; }
+    public bool Mine { get; set; }
+    public bool Unassigned { get; set; }
+    public string? Cursor { get; set; }
+
+    public bool HasFilters =>
+        !string.IsNullOrWhiteSpace(Channel) || !string.IsNullOrWhiteSpace(Segment) || !string.IsNullOrWhiteSpace(Customer)
+        || !string.IsNullOrWhiteSpace(Owner) || !string.IsNullOrWhiteSpace(Lang) || Mine || Unassigned;
+
+    public Dictionary<string, string> RouteValues(string? cursor = null)
+    {
+        var values = new Dictionary<string, string>();
+        void Add(string key, string? value)
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+                values[key] = value.Trim();
+        }
+        Add("channel", Channel);
+        Add("segment", Segment);
+        Add("customer", Customer);
+        Add("owner", Owner);
+        Add("lang", Lang);
+        Add("mine", Mine ? "true" : null);
+        Add("unassigned", Unassigned ? "true" : null);
+        Add("cursor", cursor);
+        return values;
+    }
+}
+
+public sealed record UserOption(string Id, string Name);
+
+public sealed record NamedOption(int Id, string Name, string? Hint = null);
+
+public sealed class CodingQueueViewModel
+{
+    public const int PageSize = 50;
+
+    public required CodingQueueQuery Query { get; init; }
+    public required IReadOnlyList<CodingQueueItem> Items { get; init; }
+    public required IReadOnlyList<string> ChannelKeys { get; init; }
+    public required IReadOnlyList<NamedOption> Segments { get; init; }
+    public required IReadOnlyList<UserOption> Csms { get; init; }
+    public required IReadOnlyDictionary<string, string> UserNames { get; init; }
+    public required IReadOnlyList<string> Errors { get; init; }
+    public string? NextCursor { get; init; }
+    public bool IsLaterPage { get; init; }
+    public required DateTime Now { get; init; }
+    public required string CurrentUserId { get; init; }
+}
+
+/// <summary>How much time is left before the attribution deadline, and how worried to be.</summary>
+public readonly record struct DeadlineState(string Kind, bool Overdue, int Days, int Hours, int Minutes)
+{
+    /// <summary>The default attribution target; warn when less than a quarter of it (12 h) is left.</summary>
+    public static readonly TimeSpan WarnBelow = VoiceOfCustomer.Segments.SegmentPolicy.DefaultAttributionTarget / 4;
+
+    public static DeadlineState Of(DateTime due, DateTime now)
+    {
+        var left = due - now;
+        var overdue = left < TimeSpan.Zero;
+        var span = overdue ? -left : left;
+        var kind = overdue ? "overdue" : left < WarnBelow ? "warning" : "ok";
+        return new DeadlineState(kind, overdue, span.Days, span.Hours, span.Minutes);
+    }
+}
+
+/// <summary>The coding form exactly as posted. Numbers arrive as text so a bad one becomes a field message.</summary>
+public sealed class CodingForm
+{
+    public string? MetricId { get; set; }
+    public string? Direction { get; set; }
+    public string? Magnitude { get; set; }
+    public string? Unit { get; set; }
+    public bool NoImpact { get; set; }
+    public string? NoImpactReason { get; set; }
+    public string? CapabilityGapId { get; set; }
+    public string? NewGapTitle { get; set; }
+    public string? NewGapDescription { get; set; }
+    public string? Hypothesis { get; set; }
+    public string? OwningDomainId { get; set; }
+    public string? ValueDimension { get; set; }
+    public string? VoiceRole { get; set; }
+    public List<string> Tags { get; set; } = [];
+    public int Version { get; set; }
+
+    /// <summary><c>submit</c> completes the attribution; anything else saves a draft.</summary>
+    public string? Action { get; set; }
+
+    public bool IsSubmit => string.Equals(Action, "submit", StringComparison.OrdinalIgnoreCase);
+
+    public static CodingForm From(AttributionSnapshot? snapshot, ContactRole? contactRole) => snapshot is null
+        ? new CodingForm { VoiceRole = contactRole?.ToString().ToLowerInvariant() }
+        : new CodingForm
+        {
+            MetricId = snapshot.MetricId?.ToString(CultureInfo.InvariantCulture),
+            Direction = snapshot.Direction?.ToString().ToLowerInvariant(),
+            Magnitude = snapshot.Magnitude?.ToString(CultureInfo.InvariantCulture),
+            Unit = snapshot.Unit,
+            NoImpact = snapshot.NoImpactReason is not null,
+            NoImpactReason = snapshot.NoImpactReason,
+            CapabilityGapId = snapshot.CapabilityGapId?.ToString(CultureInfo.InvariantCulture),
+            Hypothesis = snapshot.Hypothesis,
+            OwningDomainId = snapshot.OwningDomainId?.ToString(CultureInfo.InvariantCulture),
+            ValueDimension = snapshot.ValueDimension?.ToString().ToLowerInvariant(),
+            VoiceRole = snapshot.VoiceRole?.ToString().ToLowerInvariant() ?? contactRole?.ToString().ToLowerInvariant(),
+            Tags = snapshot.TagIds.Select(t => t.ToString(CultureInfo.InvariantCulture)).ToList(),
+            Version = snapshot.Version,
+        };
+
+    /// <summary>
+    /// The service's input. Text that is not a number is reported under the service's own field names, so the
+    /// page shows it next to the same input.
+    /// </summary>
+    public AttributionInput ToInput(List<FieldError> errors)
+    {
+        int? Id(string? text, string field, string message)
+        {
+            if (string.IsNullOrWhiteSpace(text))
+                return null;
+            if (int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+                return id;
+            errors.Add(new FieldError(field, message));
+            return null;
+        }
+
+        ImpactInput impact;
+        if (NoImpact)
+        {
+            if (IsSubmit && string.IsNullOrWhiteSpace(NoImpactReason))
+                errors.Add(new FieldError("impact.noImpactReason", "Say why there is no measurable impact."));
+            impact = new ImpactInput { NoImpactReason = NoImpactReason };
+        }
+        else
+        {
+            decimal? magnitude = null;
+            if (!string.IsNullOrWhiteSpace(Magnitude))
+            {
+                if (decimal.TryParse(Magnitude.Trim(), NumberStyles.Number, CultureInfo.InvariantCulture, out var m))
+                    magnitude = m;
+                else
+                    errors.Add(new FieldError("impact.magnitude", "The magnitude must be a number, e.g. 12.5."));
+            }
+            impact = new ImpactInput
+            {
+                MetricId = Id(MetricId, "impact.metricId", "Pick a business metric from the list."),
+                Direction = Direction,
+                Magnitude = magnitude,
+                Unit = Unit,
+            };
+        }
+
+        var gapId = Id(CapabilityGapId, "rootCause.capabilityGapId", "Pick a capability gap from the list.");
+        var tags = new List<int>();
+        foreach (var tag in Tags)
+        {
+            if (Id(tag, "tags", "Pick tags from the list.") is { } tagId)
+                tags.Add(tagId);
+        }
+
+        return new AttributionInput
+        {
+            Impact = impact,
+            RootCause = new RootCauseInput
+            {
+                CapabilityGapId = gapId,
+                NewGap = string.IsNullOrWhiteSpace(NewGapTitle) && string.IsNullOrWhiteSpace(NewGapDescription)
+                    ? null
+                    : new NewCapabilityGapInput { Title = NewGapTitle, Description = NewGapDescription },
+                Hypothesis = Hypothesis,
+            },
+            OwningDomainId = Id(OwningDomainId, "owningDomainId", "Pick an owning domain from the list."),
+            ValueDimension = ValueDimension,
+            VoiceRole = VoiceRole,
+            Tags = tags,
+            Submit = IsSubmit,
+            Version = Version,
+        };
+    }
+}
+
+public sealed record RecentItem(long Id, string VerbatimPreview, string Language, FeedbackStatus Status, DateTime ReceivedAt);
+
+public sealed record AuditRow(DateTime ChangedAt, string Who, string Action, IReadOnlyList<string> Changes);
+
+public sealed class CodingPageViewModel
+{
+    public required FeedbackDetail Item { get; init; }
+    public required CodingForm Form { get; init; }
+    public required IReadOnlyList<NamedOption> Metrics { get; init; }
+    public required IReadOnlyList<NamedOption> Gaps { get; init; }
+    public required IReadOnlyList<NamedOption> Domains { get; init; }
+    public required IReadOnlyList<NamedOption> Tags { get; init; }
+    public required IReadOnlyList<RecentItem> Recent { get; init; }
+    public required IReadOnlyList<AuditRow> Audit { get; init; }
+    public string? OwnerName { get; init; }
+    public string? AwaitingCustomerNote { get; init; }
+    public DateTime? AwaitingCustomerSince { get; init; }
+
+    /// <summary>Messages by the service's field name (<c>impact.metricId</c>, ...); empty when nothing is wrong.</summary>
+    public IReadOnlyList<FieldError> Errors { get; init; } = [];
+
+    /// <summary>What a colleague saved first, when this post was a conflict.</summary>
+    public AttributionSnapshot? Conflict { get; init; }
+
+    /// <summary>The version the poster had read, when this post was a conflict.</summary>
+    public int? ConflictReadVersion { get; init; }
+
+    public IEnumerable<string> ErrorsFor(string field) =>
+        Errors.Where(e => string.Equals(e.Field, field, StringComparison.OrdinalIgnoreCase)).Select(e => e.Message);
+
+    public bool HasError(string field) => ErrorsFor(field).Any();
+
+    /// <summary>A value tier for the CSM's eye; the thresholds are rough and stated on the page.</summary>
+    public static string ValueTier(decimal? lifetimeValue) => lifetimeValue switch
+    {
+        null => "Unknown",
+        >= 500_000m => "High",
+        >= 100_000m => "Medium",
+        _ => "Low",
+    };
+
+    /// <summary>Before → after for the fields that changed, from the audit JSON (ids, stamps and versions left out).</summary>
+    public static IReadOnlyList<string> Summarise(string? beforeJson, string? afterJson)
+    {
+        static Dictionary<string, string> Read(string? json)
+        {
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (string.IsNullOrWhiteSpace(json))
+                return values;
+            try
+            {
+                using var document = JsonDocument.Parse(json);
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                    return values;
+                foreach (var property in document.RootElement.EnumerateObject())
+                {
+                    if (Skipped.Contains(property.Name))
+                        continue;
+                    values[property.Name] = property.Value.ValueKind switch
+                    {
+                        JsonValueKind.Null => "—",
+                        JsonValueKind.String => property.Value.GetString() ?? "—",
+                        JsonValueKind.Array => property.Value.GetArrayLength() == 0 ? "—" : string.Join(", ", property.Value.EnumerateArray().Select(v => v.ToString())),
+                        _ => property.Value.ToString(),
+                    };
+                }
+            }
+            catch (JsonException)
+            {
+                values["raw"] = json;
+            }
+            return values;
+        }
+
+        var before = Read(beforeJson);
+        var after = Read(afterJson);
+        var changes = new List<string>();
+        foreach (var key in before.Keys.Union(after.Keys))
+        {
+            var was = before.GetValueOrDefault(key, "—");
+            var now = after.GetValueOrDefault(key, "—");
+            if (was != now)
+                changes.Add($"{key}: {Shorten(was)} → {Shorten(now)}");
+        }
+        return changes;
+    }
+
+    private static readonly HashSet<string> Skipped = new(StringComparer.Ordinal)
+    {
+        "Version", "UpdatedAt", "UpdatedById", "MetricId", "CapabilityGapId", "OwningDomainId", "TagIds",
+    };
+
+    private static string Shorten(string text) => text.Length > 80 ? text[..80] + "…" : text;
+}
