@@ -249,7 +249,7 @@ public sealed class CodingController(
             .Select(m => new NamedOption(m.Id, m.Name, m.DefaultUnit)).ToListAsync(cancellationToken);
         var gaps = await db.CapabilityGaps.AsNoTracking()
             .Where(g => (!g.IsArchived && g.MergedIntoId == null) || g.Id == chosenGap).OrderBy(g => g.Name)
-            .Select(g => new NamedOption(g.Id, g.Name, g.Status == Taxonomy.CapabilityGapStatus.Proposed ? "proposed" : null)).ToListAsync(cancellationToken);
+            .Select(g => new NamedOption(g.Id, g.Name, g.Status == VoiceOfCustomer.Taxonomy.CapabilityGapStatus.Proposed ? "proposed" : null)).ToListAsync(cancellationToken);
         var domains = await db.OwningDomains.AsNoTracking()
             .Where(d => (!d.IsArchived && d.MergedIntoId == null) || d.Id == chosenDomain).OrderBy(d => d.Name)
             .Select(d => new NamedOption(d.Id, d.Name, null)).ToListAsync(cancellationToken);
