@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using VoiceOfCustomer.Identity;
 using VoiceOfCustomer.IntegrationTests.Infrastructure;
@@ -19,6 +20,11 @@ public sealed class LocalizationFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await App.EnsureChannelsAsync();
+        await App.WithDbAsync(async db =>
+        {
+            (await db.Channels.SingleAsync(c => c.Key == "support")).NameZh = "客服工单";
+            return await db.SaveChangesAsync();
+        });
         var customer = await WebTestSupport.AddCustomerAsync(App, "CRM-ZH-1", "华南物流");
         var when = new DateTime(2025, 4, 1, 8, 0, 0, DateTimeKind.Utc);
         ChineseItemId = await WebTestSupport.AddFeedbackAsync(App, new FeedbackItemSpec(
