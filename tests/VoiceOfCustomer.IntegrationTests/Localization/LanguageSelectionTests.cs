@@ -103,6 +103,7 @@ public sealed class LanguageSelectionTests(LocalizationFixture fixture) : IClass
         var html = await client.GetStringAsync("/feedback");
         Assert.Contains("<html lang=\"zh-CN\">", html);
         Assert.Contains(">退出登录</button>", html);
+        Assert.Contains(">客户成功经理</span>", html); // the role badge
 
         var englishUser = await fixture.CreateUserAsync("en");
         client = ClientWithBrowserLanguage("zh-CN");
