@@ -35,7 +35,10 @@ public static class WebApplicationSetup
                 options.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter());
                 options.JsonSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
             })
-            .ConfigureApiBehaviorOptions(options => options.InvalidModelStateResponseFactory = ProblemDetailsSetup.InvalidModelState);
+            .ConfigureApiBehaviorOptions(options => options.InvalidModelStateResponseFactory = ProblemDetailsSetup.InvalidModelState)
+            // Validation messages and display names come from the one shared string table (keys are the English text).
+            .AddDataAnnotationsLocalization(options =>
+                options.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
         services.Configure<Microsoft.AspNetCore.Mvc.Razor.RazorViewEngineOptions>(options =>
             options.ViewLocationExpanders.Add(new FeatureViewLocationExpander()));
 
@@ -63,6 +66,7 @@ public static class WebApplicationSetup
         services.AddAntiforgery(options => options.Cookie.Name = "voc.csrf");
 
         services.AddLocalization(options => options.ResourcesPath = "Resources");
+        services.AddVocLocalization();
         services.AddSingleton<ApiKeyCache>();
         services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -103,6 +107,9 @@ public static class WebApplicationSetup
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        // After authentication so the user's saved language (a claim) is known. /api stays English: problem details
+        // and validation messages there are a contract, not UI.
+        app.UseWhen(context => !IsApiRequest(context), pages => pages.UseRequestLocalization());
 
         app.MapHealthChecks("/health");
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -1,16 +1,20 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
 using VoiceOfCustomer.Identity;
+using VoiceOfCustomer.Web.Infrastructure;
 
 namespace VoiceOfCustomer.Web.Features.Account;
 
 [Route("account")]
-public sealed class AccountController(SignInManager<AppUser> signIn, UserManager<AppUser> users, ILogger<AccountController> logger) : Controller
+public sealed class AccountController(
+    SignInManager<AppUser> signIn, UserManager<AppUser> users, IStringLocalizer<SharedResource> t, ILogger<AccountController> logger) : Controller
 {
     // One message for unknown email and wrong password, so the form does not reveal which accounts exist.
     internal const string InvalidCredentials = "The email or password is incorrect.";
     internal const string LockedOut = "Too many failed sign-in attempts. This account is locked for a while; try again later or ask an administrator.";
+    internal const string NotAllowed = "This account cannot sign in here yet. Ask an administrator.";
 
     [HttpGet("login")]
     [AllowAnonymous]
@@ -31,7 +35,7 @@ public sealed class AccountController(SignInManager<AppUser> signIn, UserManager
         var user = await users.FindByEmailAsync(model.Email!.Trim());
         if (user is null)
         {
-            ModelState.AddModelError(string.Empty, InvalidCredentials);
+            ModelState.AddModelError(string.Empty, t[InvalidCredentials]);
             return LoginAgain(model);
         }
 
@@ -44,12 +48,12 @@ public sealed class AccountController(SignInManager<AppUser> signIn, UserManager
         if (result.IsLockedOut)
         {
             logger.LogWarning("User {UserId} is locked out.", user.Id);
-            ModelState.AddModelError(string.Empty, LockedOut);
+            ModelState.AddModelError(string.Empty, t[LockedOut]);
         }
         else if (result.IsNotAllowed || result.RequiresTwoFactor)
-            ModelState.AddModelError(string.Empty, "This account cannot sign in here yet. Ask an administrator.");
+            ModelState.AddModelError(string.Empty, t[NotAllowed]);
         else
-            ModelState.AddModelError(string.Empty, InvalidCredentials);
+            ModelState.AddModelError(string.Empty, t[InvalidCredentials]);
         return LoginAgain(model);
     }
 
@@ -58,6 +62,26 @@ public sealed class AccountController(SignInManager<AppUser> signIn, UserManager
     {
         await signIn.SignOutAsync();
         return RedirectToAction(nameof(Login));
+    }
+
+    [HttpGet("settings")]
+    public async Task<IActionResult> Settings(bool saved = false)
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null)
+            return Challenge();
+        return View(new SettingsViewModel { Language = VocCultures.Normalize(user.PreferredLanguage), Saved = saved });
+    }
+
+    /// <summary>Saves the language: empty follows the browser, otherwise <c>en</c> or <c>zh-CN</c>.</summary>
+    [HttpPost("settings")]
+    public async Task<IActionResult> Settings([FromForm] string? language)
+    {
+        string? culture = null;
+        if (!string.IsNullOrWhiteSpace(language) && (culture = VocCultures.Normalize(language)) is null)
+            return BadRequest();
+        await LanguagePreference.SaveAsync(HttpContext, signIn, users, culture);
+        return Redirect("/account/settings?saved=true");
     }
 
     [HttpGet("denied")]

@@ -5,18 +5,23 @@ using VoiceOfCustomer.Identity;
 
 namespace VoiceOfCustomer.Web.Features.Account;
 
-/// <summary>Identity's default claims (name, roles, security stamp) plus <see cref="DisplayNameClaim"/>.</summary>
+/// <summary>Identity's default claims (name, roles, security stamp) plus <see cref="DisplayNameClaim"/> and <see cref="LanguageClaim"/>.</summary>
 public sealed class AppUserClaimsPrincipalFactory(
     UserManager<AppUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options)
     : UserClaimsPrincipalFactory<AppUser, IdentityRole>(users, roles, options)
 {
     public const string DisplayNameClaim = "voc:display_name";
 
+    /// <summary>The user's saved UI language (<c>en</c> or <c>zh-CN</c>); absent when they follow the browser.</summary>
+    public const string LanguageClaim = "voc:language";
+
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(AppUser user)
     {
         var identity = await base.GenerateClaimsAsync(user);
         if (!string.IsNullOrWhiteSpace(user.DisplayName))
             identity.AddClaim(new Claim(DisplayNameClaim, user.DisplayName));
+        if (!string.IsNullOrWhiteSpace(user.PreferredLanguage))
+            identity.AddClaim(new Claim(LanguageClaim, user.PreferredLanguage));
         return identity;
     }
 }

@@ -21,3 +21,11 @@ public sealed class LoginViewModel
 
     public string? ReturnUrl { get; set; }
 }
+
+public sealed class SettingsViewModel
+{
+    /// <summary><c>en</c>, <c>zh-CN</c>, or null to follow the browser.</summary>
+    public string? Language { get; init; }
+
+    public bool Saved { get; init; }
+}

@@ -3,14 +3,16 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Intake;
+using VoiceOfCustomer.Web.Infrastructure;
 
 namespace VoiceOfCustomer.Web.Features.Feedback;
 
 [Authorize]
 [Route("feedback")]
-public sealed class FeedbackController(FeedbackQueries queries, ChannelCatalog channels, VocDbContext db) : Controller
+public sealed class FeedbackController(FeedbackQueries queries, ChannelCatalog channels, VocDbContext db, IStringLocalizer<SharedResource> t) : Controller
 {
     // Indented, and not escaping non-ASCII so Chinese stays readable; Razor HTML-encodes the result anyway.
     private static readonly JsonSerializerOptions PrettyJson = new()
@@ -24,7 +26,7 @@ public sealed class FeedbackController(FeedbackQueries queries, ChannelCatalog c
     {
         var keys = await channels.KeysAsync(cancellationToken);
         var errors = new List<string>();
-        var filter = query.ToFilter(keys, errors);
+        var filter = query.ToFilter(keys, errors, t);
 
         FeedbackCursor? cursor = null;
         if (!string.IsNullOrEmpty(query.Cursor))
@@ -32,7 +34,7 @@ public sealed class FeedbackController(FeedbackQueries queries, ChannelCatalog c
             if (FeedbackCursor.TryDecode(query.Cursor, out var decoded))
                 cursor = decoded;
             else
-                errors.Add("The page link is not valid (it may have been cut short); showing the first page instead.");
+                errors.Add(t["The page link is not valid (it may have been cut short); showing the first page instead."]);
         }
 
         var page = await queries.ListAsync(filter, cursor, FeedbackListViewModel.PageSize, cancellationToken);
@@ -43,6 +45,7 @@ public sealed class FeedbackController(FeedbackQueries queries, ChannelCatalog c
             Query = query,
             Items = page.Items,
             ChannelKeys = keys,
+            ChannelNames = await ChannelNamesAsync(page.Items.Select(i => i.Channel).Distinct(), cancellationToken),
             Errors = errors,
             NextCursor = page.NextCursor,
             IsLaterPage = cursor is not null,
@@ -59,7 +62,28 @@ public sealed class FeedbackController(FeedbackQueries queries, ChannelCatalog c
             Response.StatusCode = StatusCodes.Status404NotFound;
             return View("NotFound", id);
         }
-        return View(new FeedbackDetailViewModel { Item = item, MetadataPretty = Pretty(item.MetadataJson) });
+        var channel = await channels.FindAsync(item.Channel, cancellationToken);
+        return View(new FeedbackDetailViewModel
+        {
+            Item = item,
+            ChannelName = channel is null ? item.ChannelName : ChannelDisplayName(channel),
+            MetadataPretty = Pretty(item.MetadataJson),
+        });
+    }
+
+    private static string ChannelDisplayName(Channel channel) =>
+        VocCultures.UiIsChinese && !string.IsNullOrWhiteSpace(channel.NameZh) ? channel.NameZh : channel.Name;
+
+    /// <summary>From the cached channel catalog, so no extra query per page.</summary>
+    private async Task<Dictionary<string, string>> ChannelNamesAsync(IEnumerable<string> keys, CancellationToken cancellationToken)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            if (await channels.FindAsync(key, cancellationToken) is { } channel)
+                names[key] = ChannelDisplayName(channel);
+        }
+        return names;
     }
 
     private static string? Pretty(string? json)

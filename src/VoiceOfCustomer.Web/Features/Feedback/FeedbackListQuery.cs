@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Localization;
 using VoiceOfCustomer.Intake;
 
 namespace VoiceOfCustomer.Web.Features.Feedback;
@@ -46,15 +47,21 @@ public sealed partial class FeedbackListQuery
         return values;
     }
 
-    /// <summary>Turns the typed values into a filter; each value that cannot be used is named in <paramref name="errors"/> and left out.</summary>
-    public FeedbackFilter ToFilter(IReadOnlyCollection<string> channelKeys, List<string> errors)
+    /// <summary>
+    /// Turns the typed values into a filter; each value that cannot be used is named in <paramref name="errors"/> and left out.
+    /// Messages come from <paramref name="t"/> when given (the UI's language), else in English.
+    /// </summary>
+    public FeedbackFilter ToFilter(IReadOnlyCollection<string> channelKeys, List<string> errors, IStringLocalizer? t = null)
     {
+        string Text(string format, params object[] args) =>
+            t is null ? string.Format(CultureInfo.InvariantCulture, format, args) : t[format, args].Value;
+
         string? channel = null;
         if (!string.IsNullOrWhiteSpace(Channel))
         {
             channel = channelKeys.FirstOrDefault(k => string.Equals(k, Channel.Trim(), StringComparison.OrdinalIgnoreCase));
             if (channel is null)
-                errors.Add($"There is no channel \"{Channel.Trim()}\"; the channel filter was ignored.");
+                errors.Add(Text("There is no channel \"{0}\"; the channel filter was ignored.", Channel.Trim()));
         }
 
         FeedbackStatus? status = null;
@@ -64,7 +71,7 @@ public sealed partial class FeedbackListQuery
             if (Enum.GetNames<FeedbackStatus>().FirstOrDefault(n => string.Equals(n, Status.Trim(), StringComparison.OrdinalIgnoreCase)) is { } name)
                 status = Enum.Parse<FeedbackStatus>(name);
             else
-                errors.Add($"\"{Status.Trim()}\" is not a status; the status filter was ignored.");
+                errors.Add(Text("\"{0}\" is not a status; the status filter was ignored.", Status.Trim()));
         }
 
         string? language = null;
@@ -73,7 +80,7 @@ public sealed partial class FeedbackListQuery
             if (Lang.Trim().Length <= FeedbackItem.LanguageMaxLength && LanguageTag().IsMatch(Lang.Trim()))
                 language = Lang.Trim();
             else
-                errors.Add($"\"{Lang.Trim()}\" is not a language tag such as en or zh; the language filter was ignored.");
+                errors.Add(Text("\"{0}\" is not a language tag such as en or zh; the language filter was ignored.", Lang.Trim()));
         }
 
         int? customerId = null;
@@ -82,7 +89,7 @@ public sealed partial class FeedbackListQuery
             if (int.TryParse(Customer.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0)
                 customerId = id;
             else
-                errors.Add($"\"{Customer.Trim()}\" is not a customer id (a positive whole number); the customer filter was ignored.");
+                errors.Add(Text("\"{0}\" is not a customer id (a positive whole number); the customer filter was ignored.", Customer.Trim()));
         }
 
         string? search = null;
@@ -92,15 +99,15 @@ public sealed partial class FeedbackListQuery
             if (search.Length > MaxSearchLength)
             {
                 search = search[..MaxSearchLength];
-                errors.Add($"The search text was cut to its first {MaxSearchLength} characters.");
+                errors.Add(Text("The search text was cut to its first {0} characters.", MaxSearchLength));
             }
         }
 
-        var from = ParseDate(From, "From", endOfDay: false, errors);
-        var to = ParseDate(To, "To", endOfDay: true, errors);
+        var from = ParseDate(From, endOfDay: false, errors, value => Text("\"{0}\" is not a date (use YYYY-MM-DD); the from date was ignored.", value));
+        var to = ParseDate(To, endOfDay: true, errors, value => Text("\"{0}\" is not a date (use YYYY-MM-DD); the to date was ignored.", value));
         if (from is not null && to is not null && from >= to)
         {
-            errors.Add("The \"from\" date is after the \"to\" date; the date filter was ignored.");
+            errors.Add(Text("The \"from\" date is after the \"to\" date; the date filter was ignored."));
             from = to = null;
         }
 
@@ -120,7 +127,7 @@ public sealed partial class FeedbackListQuery
     /// Accepts a date (<c>2025-01-31</c>, as a date input sends it) or an ISO date-time, read as UTC.
     /// A bare "to" date includes that whole day, since the query's upper bound is exclusive.
     /// </summary>
-    private static DateTime? ParseDate(string? value, string label, bool endOfDay, List<string> errors)
+    private static DateTime? ParseDate(string? value, bool endOfDay, List<string> errors, Func<string, string> notADate)
     {
         if (string.IsNullOrWhiteSpace(value))
             return null;
@@ -130,7 +137,7 @@ public sealed partial class FeedbackListQuery
             return endOfDay && day < DateTime.MaxValue.Date ? day.AddDays(1) : day;
         if (text.Length <= 40 && DateTime.TryParse(text, CultureInfo.InvariantCulture, styles, out var moment) && text.Contains('T', StringComparison.Ordinal))
             return moment;
-        errors.Add($"\"{text}\" is not a date (use YYYY-MM-DD); the {label.ToLowerInvariant()} date was ignored.");
+        errors.Add(notADate(text));
         return null;
     }
 

@@ -9,6 +9,9 @@ public sealed class FeedbackListViewModel
     public required FeedbackListQuery Query { get; init; }
     public required IReadOnlyList<FeedbackListItem> Items { get; init; }
     public required IReadOnlyList<string> ChannelKeys { get; init; }
+
+    /// <summary>Channel key → name in the UI's language (the Chinese name when the UI is Chinese and one is stored).</summary>
+    public IReadOnlyDictionary<string, string> ChannelNames { get; init; } = new Dictionary<string, string>();
     public required IReadOnlyList<string> Errors { get; init; }
     public string? NextCursor { get; init; }
 
@@ -22,6 +25,9 @@ public sealed class FeedbackListViewModel
 public sealed class FeedbackDetailViewModel
 {
     public required FeedbackDetail Item { get; init; }
+
+    /// <summary>The channel's name in the UI's language.</summary>
+    public required string ChannelName { get; init; }
 
     /// <summary>The metadata JSON indented for reading; the raw text when it does not parse.</summary>
     public string? MetadataPretty { get; init; }

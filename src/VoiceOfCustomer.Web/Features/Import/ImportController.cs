@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Identity;
@@ -23,7 +24,8 @@ public sealed class ImportController(
     ImportJobStore jobs,
     ImportQueue queue,
     IOptions<WebOptions> web,
-    IOptions<ImportOptions> importOptions) : Controller
+    IOptions<ImportOptions> importOptions,
+    IStringLocalizer<SharedResource> t) : Controller
 {
     public const int RejectionsPerPage = 500;
     private const int RecentJobs = 20;
@@ -39,13 +41,14 @@ public sealed class ImportController(
         string? problem = null;
         Dictionary<string, string>? map = null;
         if (file is null || file.Length == 0)
-            problem = "Choose a non-empty CSV file.";
+            problem = t["Choose a non-empty CSV file."];
         else if (file.Length > web.Value.MaxUploadBytes)
-            problem = $"The file is {file.Length / 1048576.0:0.#} MB; at most {web.Value.MaxUploadBytes / 1048576.0:0.#} MB can be uploaded. Use 'voc import' for larger files.";
+            problem = t["The file is {0} MB; at most {1} MB can be uploaded. Use 'voc import' for larger files.",
+                Megabytes(file.Length), Megabytes(web.Value.MaxUploadBytes)];
         else if (string.IsNullOrWhiteSpace(input.Channel) || await channels.FindAsync(input.Channel, cancellationToken) is null)
-            problem = "Choose a channel.";
+            problem = t["Choose a channel."];
         else if (!ColumnMap.TryParse((input.Mapping ?? "").Split('\n'), out map, out var mapError))
-            problem = "Column mapping: " + mapError;
+            problem = t["Column mapping: {0}", mapError ?? ""];
         if (problem is not null)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
@@ -98,6 +101,8 @@ public sealed class ImportController(
         var recent = await db.ImportJobs.AsNoTracking().OrderByDescending(j => j.CreatedAt).Take(RecentJobs).ToListAsync(cancellationToken);
         return new ImportFormModel(input, await channels.KeysAsync(cancellationToken), recent, problem, web.Value.MaxUploadBytes);
     }
+
+    private static string Megabytes(long bytes) => (bytes / 1048576.0).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
 
     private string UploadFolder()
     {
