@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using VoiceOfCustomer.ApiKeys;
 using VoiceOfCustomer.Coding;
 using VoiceOfCustomer.Data;
+using VoiceOfCustomer.Intake;
 using VoiceOfCustomer.Seeding;
 
 namespace VoiceOfCustomer.Benchmarks;
@@ -34,6 +35,7 @@ public static class CodingBenchmark
         await FeedbackListBenchmark.FillAsync(services, items);
         var (metricId, gapId, domainId, tagId) = await CodeHalfAsync(services);
         await PrintQueuePlanAsync(services);
+        await ProfileSubmitAsync(services, items, metricId, gapId, domainId, tagId);
 
         string token;
         await using (var scope = services.CreateAsyncScope())
@@ -145,9 +147,12 @@ public static class CodingBenchmark
                  })
         {
             await using var scope = services.CreateAsyncScope();
+            // The app's own options plus an interceptor that keeps the query's SQL and parameters.
             var capture = new QueueCommandCapture();
-            using (DiagnosticListener.AllListeners.Subscribe(capture))
-                await scope.ServiceProvider.GetRequiredService<CodingQueueQueries>().ListAsync(filter, null, 50);
+            var options = new DbContextOptionsBuilder<VocDbContext>(scope.ServiceProvider.GetRequiredService<DbContextOptions<VocDbContext>>())
+                .AddInterceptors(capture).Options;
+            await using (var captured = new VocDbContext(options))
+                await new CodingQueueQueries(captured, scope.ServiceProvider.GetRequiredService<ChannelCatalog>()).ListAsync(filter, null, 50);
             if (capture.Sql is null)
                 throw new InvalidOperationException("The queue query was not captured.");
 
@@ -170,30 +175,43 @@ public static class CodingBenchmark
         }
     }
 
-    /// <summary>EF Core publishes each command on a DiagnosticListener; keep the queue's (the one ordered by the deadline).</summary>
-    private sealed class QueueCommandCapture : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>
+    /// <summary>A few saves straight through AttributionService, to tell the service's own time from the HTTP pipeline's.</summary>
+    private static async Task ProfileSubmitAsync(IServiceProvider services, int items, int metricId, int gapId, int domainId, int tagId)
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var input = new AttributionInput
+            {
+                Impact = new ImpactInput { MetricId = metricId, Direction = "down", Magnitude = 4.5m, Unit = "%" },
+                RootCause = new RootCauseInput { CapabilityGapId = gapId, Hypothesis = "Profiling." },
+                OwningDomainId = domainId, ValueDimension = "pain", VoiceRole = "buyer", Tags = [tagId], Submit = true,
+            };
+            var stopwatch = Stopwatch.StartNew();
+            var result = await scope.ServiceProvider.GetRequiredService<AttributionService>().SaveAsync(items - 1 - 2 * i, input, "bench");
+            if (result.Outcome != CodingOutcome.Saved)
+                throw new InvalidOperationException($"in-process submit: {result.Outcome} {string.Join("; ", result.Errors.Select(e => e.Message))}");
+            Console.WriteLine($"in-process submit #{i + 1} (AttributionService, no HTTP): {stopwatch.Elapsed.TotalMilliseconds:0.0} ms");
+        }
+    }
+
+    /// <summary>Keeps the queue's command (the one ordered by the deadline) as EF sends it.</summary>
+    private sealed class QueueCommandCapture : DbCommandInterceptor
     {
         public string? Sql { get; private set; }
         public List<(string Name, object? Value)> Parameters { get; } = [];
 
-        public void OnNext(DiagnosticListener listener)
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
-            if (listener.Name == DbLoggerCategory.Name)
-                listener.Subscribe(this);
+            if (command.CommandText.Contains("ORDER BY", StringComparison.Ordinal) && command.CommandText.Contains("\"AttributionDueAt\"", StringComparison.Ordinal))
+            {
+                Sql = command.CommandText;
+                Parameters.Clear();
+                foreach (DbParameter parameter in command.Parameters)
+                    Parameters.Add((parameter.ParameterName, parameter.Value));
+            }
+            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
         }
-
-        public void OnNext(KeyValuePair<string, object?> value)
-        {
-            if (value.Key != RelationalEventId.CommandExecuting.Name || value.Value is not CommandEventData { Command: DbCommand command }
-                || !command.CommandText.Contains("ORDER BY \"f\".\"AttributionDueAt\"", StringComparison.Ordinal))
-                return;
-            Sql = command.CommandText;
-            Parameters.Clear();
-            foreach (DbParameter parameter in command.Parameters)
-                Parameters.Add((parameter.ParameterName, parameter.Value));
-        }
-
-        public void OnCompleted() { }
-        public void OnError(Exception error) { }
     }
 }
