@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using VoiceOfCustomer.Events;
+using VoiceOfCustomer.Identity;
 using VoiceOfCustomer.Intake;
+using VoiceOfCustomer.IntegrationTests.Web;
 using VoiceOfCustomer.Taxonomy;
 
 namespace VoiceOfCustomer.IntegrationTests.Coding;
@@ -186,6 +188,20 @@ public sealed class AttributionApiTests : CodingApiTestBase
 
         using var anonymous = App.CreateClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/taxonomy")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Signed_in_csm_codes_with_the_session_cookie_and_is_the_actor()
+    {
+        var id = await NewItemAsync();
+        using var csm = await WebTestSupport.SignedInClientAsync(App, Roles.Csm);
+        await OkJsonAsync(await csm.PostAsJsonAsync($"/api/feedback/{id}/attribution", Complete()));
+
+        var userIds = await App.WithDbAsync(db => db.Users.Select(u => u.Id).ToListAsync());
+        var audit = await OkJsonAsync(await csm.GetAsync($"/api/feedback/{id}/audit"));
+        Assert.Contains(audit[0].GetProperty("changedById").GetString(), userIds);
+        var mine = await OkJsonAsync(await csm.GetAsync("/api/coding/queue?owner=mine"));
+        Assert.Equal(0, mine.GetProperty("items").GetArrayLength());
     }
 
     [Fact]
