@@ -25,13 +25,19 @@ public static class Program
                 return await FeedbackListBenchmark.RunAsync(
                     BenchmarkSupport.IntOption(rest, "--items", 1_000_000),
                     BenchmarkSupport.IntOption(rest, "--samples", 100));
+            case "coding":
+                return await CodingBenchmark.RunAsync(
+                    BenchmarkSupport.IntOption(rest, "--items", 1_000_000),
+                    BenchmarkSupport.IntOption(rest, "--samples", 100),
+                    BenchmarkSupport.IntOption(rest, "--submits", 200));
             default:
                 Console.Error.WriteLine("""
                     usage: VoiceOfCustomer.Benchmarks BENCHMARK [options]
                       import [--rows N] [--keep]                      CSV import vs a plain insert loop (SQLite)
                       api [--connections 32] [--seconds 20] [--warmup 5]  POST /api/feedback throughput and latency
                       list [--items 1000000] [--samples 100]          first page of the feedback list, server time
-                    The api and list benchmarks start the Release build of the web app: dotnet build -c Release first.
+                      coding [--items 1000000] [--samples 100] [--submits 200]  coding queue pages and attribution submits, server time
+                    The api, list and coding benchmarks start the Release build of the web app: dotnet build -c Release first.
                     """);
                 return 2;
         }

@@ -61,6 +61,7 @@ public static class ProblemDetailsSetup
             _ when type.Contains("DateTime", StringComparison.Ordinal) => "an ISO 8601 date and time string, e.g. \"2026-11-20T08:30:00Z\"",
             _ when type.Contains("System.Int", StringComparison.Ordinal) => "a whole number",
             _ when type.Contains("System.Boolean", StringComparison.Ordinal) => "true or false",
+            _ when type.Contains("System.Decimal", StringComparison.Ordinal) || type.Contains("System.Double", StringComparison.Ordinal) => "a number",
             _ when type.Contains("JsonElement", StringComparison.Ordinal) => "a JSON object",
             _ when type.Contains("List", StringComparison.Ordinal) || type.Contains("[]", StringComparison.Ordinal) => "a JSON array",
             _ => "a JSON object",

@@ -1,0 +1,142 @@
+using System.Net;
+using System.Text;
+using VoiceOfCustomer.Identity;
+using VoiceOfCustomer.IntegrationTests.Infrastructure;
+using VoiceOfCustomer.IntegrationTests.Web;
+
+namespace VoiceOfCustomer.IntegrationTests.Security;
+
+/// <summary>
+/// One row per page or endpoint: who may use it. Anonymous callers are sent to sign in (pages) or get 401 (API);
+/// allowed roles get anything but 401/403; every other role gets 403 (pages: via the access-denied page).
+/// Add a row when a route is added.
+/// </summary>
+public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<RoleMatrixFixture>
+{
+    private static readonly string[] Everyone = [.. Roles.All];
+    private static readonly string[] Coders = [Roles.Admin, Roles.Csm];
+
+    /// <summary><c>{item}</c> stands for an existing feedback item's id.</summary>
+    public static readonly IReadOnlyList<RouteRule> Routes =
+    [
+        // Pages
+        new("GET", "/", Everyone),
+        new("GET", "/feedback", Everyone),
+        new("GET", "/feedback/{item}", Everyone),
+        new("GET", "/import", Coders),
+        new("GET", "/import/00000000-0000-0000-0000-000000000001", Coders),
+        // API
+        new("GET", "/api/feedback", Everyone),
+        new("GET", "/api/feedback/{item}", Everyone),
+        new("POST", "/api/feedback", Coders, "{}"),
+        new("POST", "/api/feedback/batch", Coders, """{"items":[]}"""),
+        new("GET", "/api/taxonomy", Everyone),
+        new("GET", "/api/coding/queue", Everyone),
+        new("GET", "/api/feedback/{item}/audit", Everyone),
+        new("POST", "/api/feedback/{item}/attribution", Coders, """{"version":0}"""),
+        new("POST", "/api/feedback/{item}/awaiting-customer", Coders, "{}"),
+        new("POST", "/api/feedback/{item}/reopen", Coders),
+        new("POST", "/api/feedback/{item}/merge", Coders, "{}"),
+    ];
+
+    public static TheoryData<string> RouteKeys => [.. Routes.Select(r => r.Key)];
+
+    [Theory]
+    [MemberData(nameof(RouteKeys))]
+    public async Task Only_the_allowed_roles_get_through(string key)
+    {
+        var route = Routes.Single(r => r.Key == key);
+
+        using var anonymous = WebTestSupport.Client(fixture.App);
+        var response = await SendAsync(anonymous, route);
+        if (route.IsApi)
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        else
+        {
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.StartsWith("/account/login", response.Headers.Location?.PathAndQuery);
+        }
+
+        foreach (var role in Roles.All)
+        {
+            var client = await fixture.ClientAsync(role);
+            response = await SendAsync(client, route);
+            var status = response.StatusCode;
+            if (route.Allowed.Contains(role))
+                Assert.True(status is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden) && !IsDenied(response),
+                    $"{role} should reach {key} but got {(int)status} {response.Headers.Location}");
+            else if (route.IsApi)
+                Assert.True(status == HttpStatusCode.Forbidden, $"{role} should get 403 from {key} but got {(int)status}");
+            else
+            {
+                Assert.True(IsDenied(response), $"{role} should be denied {key} but got {(int)status} {response.Headers.Location}");
+                Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync(response.Headers.Location)).StatusCode);
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_row_is_unique_and_names_known_roles()
+    {
+        Assert.Equal(Routes.Count, Routes.Select(r => r.Key).Distinct().Count());
+        Assert.All(Routes, r => Assert.All(r.Allowed, role => Assert.Contains(role, Roles.All)));
+    }
+
+    private static bool IsDenied(HttpResponseMessage response) =>
+        response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.OriginalString.Contains("/account/denied", StringComparison.Ordinal) == true;
+
+    private Task<HttpResponseMessage> SendAsync(HttpClient client, RouteRule route)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(route.Method), route.Path.Replace("{item}", fixture.ItemId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        if (route.Method != "GET")
+            request.Content = new StringContent(route.Body ?? "{}", Encoding.UTF8, "application/json");
+        return client.SendAsync(request);
+    }
+}
+
+public sealed record RouteRule(string Method, string Path, string[] Allowed, string? Body = null)
+{
+    public string Key => $"{Method} {Path}";
+    public bool IsApi => Path.StartsWith("/api/", StringComparison.Ordinal);
+}
+
+/// <summary>One app, one feedback item, and one signed-in client per role (signed in through the real form).</summary>
+public sealed class RoleMatrixFixture : IAsyncLifetime
+{
+    private readonly Dictionary<string, HttpClient> _clients = [];
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public VocAppFactory App { get; } = new();
+    public long ItemId { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        await App.EnsureChannelsAsync();
+        var customer = await WebTestSupport.AddCustomerAsync(App, "ACME-001", "Acme Retail");
+        ItemId = await WebTestSupport.AddFeedbackAsync(App, new FeedbackItemSpec("support", "RM-1", customer.Id, "Exports time out.", DateTime.UtcNow.AddHours(-1)));
+    }
+
+    public async Task<HttpClient> ClientAsync(string role)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (!_clients.TryGetValue(role, out var client))
+                _clients[role] = client = await WebTestSupport.SignedInClientAsync(App, role);
+            return client;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        foreach (var client in _clients.Values)
+            client.Dispose();
+        App.Dispose();
+        _gate.Dispose();
+        return Task.CompletedTask;
+    }
+}
