@@ -9,12 +9,15 @@ namespace VoiceOfCustomer.IntegrationTests.Security;
 /// <summary>
 /// One row per page or endpoint: who may use it. Anonymous callers are sent to sign in (pages) or get 401 (API);
 /// allowed roles get anything but 401/403; every other role gets 403 (pages: via the access-denied page).
-/// Add a row when a route is added.
+/// Add a row when a route is added. Page POSTs are sent without an anti-forgery token: a role that may not use
+/// the action is refused before the token is checked, and an allowed one gets 400, which is not a refusal.
 /// </summary>
 public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<RoleMatrixFixture>
 {
     private static readonly string[] Everyone = [.. Roles.All];
     private static readonly string[] Coders = [Roles.Admin, Roles.Csm];
+    private static readonly string[] TaxonomyReaders = [Roles.Admin, Roles.ProductManager];
+    private static readonly string[] Admins = [Roles.Admin];
 
     /// <summary><c>{item}</c> stands for an existing feedback item's id.</summary>
     public static readonly IReadOnlyList<RouteRule> Routes =
@@ -25,6 +28,25 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
         new("GET", "/feedback/{item}", Everyone),
         new("GET", "/import", Coders),
         new("GET", "/import/00000000-0000-0000-0000-000000000001", Coders),
+        new("POST", "/import", Coders),
+        new("GET", "/account/settings", Everyone),
+        new("GET", "/coding", Coders),
+        new("GET", "/coding/{item}", Coders),
+        new("POST", "/coding/{item}", Coders),
+        new("POST", "/coding/{item}/claim", Coders),
+        new("POST", "/coding/{item}/awaiting-customer", Coders),
+        new("POST", "/coding/{item}/reopen", Coders),
+        new("POST", "/coding/{item}/merge", Coders),
+        new("POST", "/coding/assign", Coders),
+        new("GET", "/taxonomy", TaxonomyReaders),
+        new("GET", "/taxonomy/metrics", TaxonomyReaders),
+        new("GET", "/taxonomy/gaps", TaxonomyReaders),
+        new("POST", "/taxonomy/metrics", Admins),
+        new("POST", "/taxonomy/gaps/propose", TaxonomyReaders),
+        new("POST", "/taxonomy/metrics/1", Admins),
+        new("POST", "/taxonomy/metrics/1/archive", Admins),
+        new("POST", "/taxonomy/metrics/1/merge", Admins),
+        new("POST", "/taxonomy/gaps/1/accept", Admins),
         // API
         new("GET", "/api/feedback", Everyone),
         new("GET", "/api/feedback/{item}", Everyone),
