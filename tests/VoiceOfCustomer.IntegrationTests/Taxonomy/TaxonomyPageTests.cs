@@ -64,8 +64,8 @@ public sealed class TaxonomyPageTests : IAsyncLifetime
         Assert.DoesNotContain("<script>alert(1)</script>", html);
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt; dwell time", html);
         Assert.Contains("平均停留时间", html);
-        Assert.Contains(">rename<", html);
-        Assert.Contains(">create<", html);
+        Assert.Contains(">Renamed<", html);
+        Assert.Contains(">Created<", html);
         var list = await admin.GetStringAsync("/taxonomy/metrics");
         Assert.Contains("script-alert-1-script-dwell-time", list);
     }
@@ -112,7 +112,7 @@ public sealed class TaxonomyPageTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, merged.StatusCode);
         var html = await admin.GetStringAsync(path);
         Assert.Contains($"<a href=\"/taxonomy/tags/{survivor}\">Merge survivor</a>", html);
-        Assert.Contains(">merge<", html);
+        Assert.Contains(">Merged<", html);
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public sealed class TaxonomyPageTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
         Assert.Equal(CapabilityGapStatus.Accepted, await _app.WithDbAsync(db => db.CapabilityGaps.Where(g => g.Id == id).Select(g => g.Status).SingleAsync()));
         var entry = await admin.GetStringAsync($"/taxonomy/gaps/{id}");
-        Assert.Contains(">accept<", entry);
+        Assert.Contains(">Accepted<", entry);
         Assert.Contains("Proposed by:</span> pm-", entry); // the PM's e-mail, not an Identity id
     }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using VoiceOfCustomer.Coding;
 using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Identity;
@@ -20,7 +21,8 @@ public sealed class CodingController(
     ChannelCatalog channels,
     UserManager<AppUser> users,
     VocDbContext db,
-    TimeProvider time) : Controller
+    TimeProvider time,
+    IStringLocalizer<SharedResource> t) : Controller
 {
     private const string FlashKey = "CodingFlash";
     private const string FlashErrorKey = "CodingFlashError";
@@ -40,10 +42,10 @@ public sealed class CodingController(
         {
             channel = keys.FirstOrDefault(k => string.Equals(k, query.Channel.Trim(), StringComparison.OrdinalIgnoreCase));
             if (channel is null)
-                errors.Add($"There is no channel \"{query.Channel.Trim()}\"; the channel filter was ignored.");
+                errors.Add(t["There is no channel \"{0}\"; the channel filter was ignored.", query.Channel.Trim()]);
         }
-        var segmentId = PositiveId(query.Segment, "segment", errors);
-        var customerId = PositiveId(query.Customer, "customer", errors);
+        var segmentId = PositiveId(query.Segment, "\"{0}\" is not a segment id (a positive whole number); the segment filter was ignored.", errors);
+        var customerId = PositiveId(query.Customer, "\"{0}\" is not a customer id (a positive whole number); the customer filter was ignored.", errors);
         string? owner = null;
         if (query.Mine)
             owner = me;
@@ -145,8 +147,8 @@ public sealed class CodingController(
         }
         var next = await queue.ListAsync(new CodingQueueFilter(), null, 1, cancellationToken);
         TempData[FlashKey] = next.Items.Count > 0
-            ? $"Item #{id} submitted. Here is the next item with the soonest deadline."
-            : $"Item #{id} submitted. The queue is clear.";
+            ? t["Item #{0} submitted. Here is the next item with the soonest deadline.", id].Value
+            : t["Item #{0} submitted. The queue is clear.", id].Value;
         return Redirect(next.Items.Count > 0 ? $"/coding/{next.Items[0].Id}" : "/coding");
     }
 
@@ -171,7 +173,7 @@ public sealed class CodingController(
             return Redirect($"/coding/{id}");
         }
         return AfterChange(id, await attributions.MergeAsync(id, survivorId, users.GetUserId(User), cancellationToken),
-            $"Merged as a duplicate of #{survivorId}.");
+            t["Merged as a duplicate of #{0}.", survivorId]);
     }
 
     [HttpPost("{id:long}/claim")]
@@ -181,7 +183,7 @@ public sealed class CodingController(
             return ItemNotFound(id);
         var me = users.GetUserId(User)!;
         var changed = await attributions.AssignAsync([id], me, me, cancellationToken);
-        TempData[FlashKey] = changed > 0 ? $"Item #{id} is yours now." : $"Item #{id} was already yours.";
+        TempData[FlashKey] = (changed > 0 ? t["Item #{0} is yours now.", id] : t["Item #{0} was already yours.", id]).Value;
         return Redirect(Url.IsLocalUrl(returnUrl) ? returnUrl : "/coding");
     }
 
@@ -203,7 +205,7 @@ public sealed class CodingController(
         else
         {
             var changed = await attributions.AssignAsync(itemIds.Distinct().ToList(), target.Id, users.GetUserId(User), cancellationToken);
-            TempData[FlashKey] = $"{changed} item(s) assigned to {target.Name}.";
+            TempData[FlashKey] = t["{0} item(s) assigned to {1}.", changed, target.Name].Value;
         }
         return Redirect(back);
     }
@@ -302,13 +304,14 @@ public sealed class CodingController(
             .ToDictionaryAsync(u => u.Id, u => u.DisplayName ?? u.Email ?? u.UserName ?? u.Id, cancellationToken);
     }
 
-    private static int? PositiveId(string? text, string label, List<string> errors)
+    /// <summary>Parses a positive id; otherwise adds the localized message (<paramref name="message"/> has {0} for the text).</summary>
+    private int? PositiveId(string? text, string message, List<string> errors)
     {
         if (string.IsNullOrWhiteSpace(text))
             return null;
         if (int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0)
             return id;
-        errors.Add($"\"{text.Trim()}\" is not a {label} id (a positive whole number); the {label} filter was ignored.");
+        errors.Add(t[message, text.Trim()]);
         return null;
     }
 

@@ -234,6 +234,25 @@ public sealed class CodingPageViewModel
         _ => "Low",
     };
 
+    /// <summary>
+    /// English label of an audit action, passed through the localizer by the view. The stored actions are lower-case
+    /// words ("submit", "merge") that would clash with button labels in the case-insensitive string table.
+    /// </summary>
+    public static string ActionLabel(string action) => action switch
+    {
+        "draft" => "Saved draft",
+        "submit" => "Submitted",
+        "assign" => "Assigned",
+        "reopen" => "Re-opened",
+        "awaiting-customer" => "Asked the customer",
+        "merge" => "Merged as duplicate",
+        _ => action,
+    };
+
+    /// <summary>Value-map dimensions: the posted value and the English label (the enum name, already in the string table).</summary>
+    public static IReadOnlyList<(string Value, string Label)> ValueDimensions { get; } =
+        [("pain", "Pain"), ("need", "Need"), ("expectation", "Expectation"), ("dream", "Dream")];
+
     /// <summary>Before → after for the fields that changed, from the audit JSON (ids, stamps and versions left out).</summary>
     public static IReadOnlyList<string> Summarise(string? beforeJson, string? afterJson)
     {

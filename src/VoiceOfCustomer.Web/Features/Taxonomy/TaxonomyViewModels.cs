@@ -37,6 +37,23 @@ public static class TaxonomyKinds
         TaxonomyKind.Domain => "Owning domains",
         _ => "Tags",
     };
+
+    /// <summary>
+    /// English label of a history action (<see cref="TaxonomyActions"/>), passed through the localizer by the view; the
+    /// stored lower-case words would clash with button labels ("Archive", "Merge") in the case-insensitive string table.
+    /// </summary>
+    public static string ActionLabel(string action) => action switch
+    {
+        TaxonomyActions.Create => "Created",
+        TaxonomyActions.Rename => "Renamed",
+        TaxonomyActions.Edit => "Edited",
+        TaxonomyActions.Archive => "Archived",
+        TaxonomyActions.Unarchive => "Un-archived",
+        TaxonomyActions.Merge => "Merged",
+        TaxonomyActions.Propose => "Proposed",
+        TaxonomyActions.Accept => "Accepted",
+        _ => action,
+    };
 }
 
 /// <summary>The fields of a create or edit form with the errors to show beside them.</summary>
