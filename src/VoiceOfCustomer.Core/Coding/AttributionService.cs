@@ -53,7 +53,7 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time)
             return new(CodingOutcome.Conflict, [new("version", $"This item was changed by someone else (now version {attribution?.Version ?? 0}, you read version {input.Version}).")],
                 await SnapshotAsync(itemId, cancellationToken));
         if (item.Status == FeedbackStatus.Duplicate)
-            return CodingResult.Invalid(new FieldError("status", $"This item was merged into #{item.DuplicateOfId} as a duplicate; re-open it before coding it."));
+            return CodingResult.Invalid(FieldError.Format("status", "This item was merged into #{0} as a duplicate; re-open it before coding it.", item.DuplicateOfId));
 
         var (parsed, errors) = await ValidateAsync(input, cancellationToken);
         if (errors.Count > 0)
@@ -150,7 +150,7 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time)
         return ChangeStatusAsync(itemId, actorId, "awaiting-customer", DomainEventTypes.AwaitingCustomer, cancellationToken, (item, now) =>
         {
             if (item.Status is not (FeedbackStatus.New or FeedbackStatus.InProgress))
-                return new FieldError("status", $"Only open items can wait for the customer; this one is {item.Status}.");
+                return FieldError.Format("status", "Only open items can wait for the customer; this one is {0}.", item.Status.ToString());
             item.Status = FeedbackStatus.AwaitingCustomer;
             item.AwaitingCustomerNote = note.Trim();
             item.AwaitingCustomerSince = now;
@@ -185,15 +185,15 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time)
         var survivor = await db.FeedbackItems.AsNoTracking().Where(f => f.Id == survivorId)
             .Select(f => new { f.Id, f.DuplicateOfId }).FirstOrDefaultAsync(cancellationToken);
         if (survivor is null)
-            return CodingResult.Invalid(new FieldError("duplicateOf", $"There is no item #{survivorId}."));
+            return CodingResult.Invalid(FieldError.Format("duplicateOf", "There is no item #{0}.", survivorId));
         var root = survivor.DuplicateOfId ?? survivor.Id;
         if (root == itemId)
-            return CodingResult.Invalid(new FieldError("duplicateOf", $"Item #{survivorId} is itself a duplicate of this item."));
+            return CodingResult.Invalid(FieldError.Format("duplicateOf", "Item #{0} is itself a duplicate of this item.", survivorId));
 
         return await ChangeStatusAsync(itemId, actorId, "merge", DomainEventTypes.MergedAsDuplicate, cancellationToken, (item, _) =>
         {
             if (item.Status == FeedbackStatus.Duplicate)
-                return new FieldError("status", $"The item is already a duplicate of #{item.DuplicateOfId}.");
+                return FieldError.Format("status", "The item is already a duplicate of #{0}.", item.DuplicateOfId);
             item.Status = FeedbackStatus.Duplicate;
             item.DuplicateOfId = root;
             item.AwaitingCustomerNote = null;

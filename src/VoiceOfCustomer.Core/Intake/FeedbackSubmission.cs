@@ -34,7 +34,18 @@ public sealed record ContactSubmission
 }
 
 /// <summary>A validation failure, named by the field's path in the API's JSON (e.g. <c>contact.email</c>).</summary>
-public sealed record FieldError(string Field, string Message);
+public sealed record FieldError(string Field, string Message)
+{
+    /// <summary>
+    /// For messages that carry values (ids, states): the English format string and its arguments, so the web UI
+    /// can look the template up in its string table and fill in the values. The API answers with <see cref="Message"/>.
+    /// </summary>
+    public string? Template { get; init; }
+    public IReadOnlyList<object?> Args { get; init; } = [];
+
+    public static FieldError Format(string field, string template, params object?[] args) =>
+        new(field, string.Format(System.Globalization.CultureInfo.InvariantCulture, template, args)) { Template = template, Args = args };
+}
 
 public enum IntakeOutcome
 {

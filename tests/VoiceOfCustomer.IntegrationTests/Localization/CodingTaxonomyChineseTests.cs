@@ -71,6 +71,23 @@ public sealed partial class CodingTaxonomyChineseTests(LocalizationFixture fixtu
     }
 
     [Fact]
+    public async Task Messages_that_carry_an_item_number_are_translated_with_the_number_filled_in()
+    {
+        var client = await ChineseClientAsync(Roles.Csm);
+        var url = $"/coding/{fixture.EnglishItemId}";
+        var page = await client.GetStringAsync(url);
+        var response = await client.PostAsync($"{url}/merge", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = WebTestSupport.AntiforgeryToken(page),
+            ["duplicateOf"] = "987654",
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var html = await client.GetStringAsync(response.Headers.Location);
+        Assert.Contains("不存在条目 #987654。", html);
+        Assert.DoesNotContain("There is no item", html);
+    }
+
+    [Fact]
     public async Task Admin_sees_the_taxonomy_page_in_Chinese()
     {
         var client = await ChineseClientAsync(Roles.Admin);

@@ -1,3 +1,4 @@
+using VoiceOfCustomer.Web.Infrastructure;
 using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -217,7 +218,7 @@ public sealed class CodingController(
         if (result.Outcome == CodingOutcome.Saved)
             TempData[FlashKey] = success;
         else
-            TempData[FlashErrorKey] = string.Join(" ", result.Errors.Select(e => e.Message));
+            TempData[FlashErrorKey] = string.Join(" ", result.Errors.Select(t.Localize));
         return Redirect($"/coding/{id}");
     }
 

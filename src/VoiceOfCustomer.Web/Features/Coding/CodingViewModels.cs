@@ -220,8 +220,8 @@ public sealed class CodingPageViewModel
     /// <summary>The version the poster had read, when this post was a conflict.</summary>
     public int? ConflictReadVersion { get; init; }
 
-    public IEnumerable<string> ErrorsFor(string field) =>
-        Errors.Where(e => string.Equals(e.Field, field, StringComparison.OrdinalIgnoreCase)).Select(e => e.Message);
+    public IEnumerable<FieldError> ErrorsFor(string field) =>
+        Errors.Where(e => string.Equals(e.Field, field, StringComparison.OrdinalIgnoreCase));
 
     public bool HasError(string field) => ErrorsFor(field).Any();
 
