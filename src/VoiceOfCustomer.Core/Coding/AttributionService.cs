@@ -223,35 +223,8 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time)
     }
 
     /// <summary>The item's coding as people read it, or null when nothing was coded yet.</summary>
-    public async Task<AttributionSnapshot?> SnapshotAsync(long itemId, CancellationToken cancellationToken = default)
-    {
-        // Tags are read by a second, keyed query: projected together with the attribution, SQLite built the
-        // tag subquery over every coded item's tags (~100 ms per save with a million items).
-        var row = await db.Attributions.AsNoTracking()
-            .Where(a => a.FeedbackItemId == itemId)
-            .Select(a => new
-            {
-                a.Id, a.State, a.Version,
-                a.BusinessMetricId, Metric = a.BusinessMetric == null ? null : a.BusinessMetric.Name,
-                a.ImpactDirection, a.ImpactMagnitude, a.ImpactUnit, a.NoImpactReason,
-                a.CapabilityGapId, Gap = a.CapabilityGap == null ? null : a.CapabilityGap.Name, a.RootCauseHypothesis,
-                a.OwningDomainId, Domain = a.OwningDomain == null ? null : a.OwningDomain.Name,
-                a.ValueDimension, a.VoiceRole, a.UpdatedAt, a.UpdatedById,
-            })
-            .FirstOrDefaultAsync(cancellationToken);
-        if (row is null)
-            return null;
-        var tags = await db.AttributionTags.AsNoTracking()
-            .Where(t => t.AttributionId == row.Id)
-            .OrderBy(t => t.TagId)
-            .Select(t => new { t.TagId, t.Tag!.Name })
-            .ToListAsync(cancellationToken);
-        return new AttributionSnapshot(
-            row.State, row.Version, row.BusinessMetricId, row.Metric, row.ImpactDirection, row.ImpactMagnitude, row.ImpactUnit,
-            row.NoImpactReason, row.CapabilityGapId, row.Gap, row.RootCauseHypothesis, row.OwningDomainId, row.Domain,
-            row.ValueDimension, row.VoiceRole, tags.Select(t => t.TagId).ToList(), tags.Select(t => t.Name).ToList(),
-            row.UpdatedAt, row.UpdatedById);
-    }
+    public Task<AttributionSnapshot?> SnapshotAsync(long itemId, CancellationToken cancellationToken = default) =>
+        AttributionSnapshot.ReadAsync(db, itemId, cancellationToken);
 
     private sealed record ParsedInput(ImpactDirection? Direction, string? Unit, ValueDimension? ValueDimension, VoiceRole? VoiceRole);
 

@@ -87,7 +87,7 @@ public sealed record FeedbackDetail(
     long? DuplicateOfId,
     FeedbackCustomer Customer,
     FeedbackContact? Contact,
-    FeedbackAttribution? Attribution)
+    AttributionSnapshot? Attribution)
 {
     /// <summary>The metadata as the JSON object it was sent as, so API clients do not get a string of JSON.</summary>
     public JsonElement? Metadata
@@ -106,24 +106,6 @@ public sealed record FeedbackCustomer(int Id, string Reference, string Name, Lif
 
 public sealed record FeedbackContact(int Id, string Name, string? Email, ContactRole Role);
 
-public sealed record FeedbackAttribution(
-    AttributionState State,
-    int Version,
-    int? MetricId,
-    string? Metric,
-    ImpactDirection? Direction,
-    decimal? Magnitude,
-    string? Unit,
-    string? NoImpactReason,
-    int? CapabilityGapId,
-    string? CapabilityGap,
-    string? Hypothesis,
-    int? OwningDomainId,
-    string? OwningDomain,
-    ValueDimension? ValueDimension,
-    VoiceRole? VoiceRole,
-    IReadOnlyList<string> Tags,
-    DateTime UpdatedAt);
 
 /// <summary>Reads of stored feedback: keyset-paged lists (no OFFSET, so page 1,000 costs what page 1 costs) and one item's detail.</summary>
 public sealed class FeedbackQueries(VocDbContext db, ChannelCatalog channels)
@@ -187,17 +169,8 @@ public sealed class FeedbackQueries(VocDbContext db, ChannelCatalog channels)
                 new FeedbackCustomer(f.Customer!.Id, f.Customer.Reference, f.Customer.Name, f.Customer.LifecycleStage,
                     f.Customer.Segment == null ? null : f.Customer.Segment.Name, f.Customer.LifetimeValue),
                 f.Contact == null ? null : new FeedbackContact(f.Contact.Id, f.Contact.Name, f.Contact.Email, f.Contact.Role),
-                f.Attribution == null ? null : new FeedbackAttribution(
-                    f.Attribution.State, f.Attribution.Version,
-                    f.Attribution.BusinessMetricId, f.Attribution.BusinessMetric == null ? null : f.Attribution.BusinessMetric.Name,
-                    f.Attribution.ImpactDirection, f.Attribution.ImpactMagnitude, f.Attribution.ImpactUnit, f.Attribution.NoImpactReason,
-                    f.Attribution.CapabilityGapId, f.Attribution.CapabilityGap == null ? null : f.Attribution.CapabilityGap.Name,
-                    f.Attribution.RootCauseHypothesis,
-                    f.Attribution.OwningDomainId, f.Attribution.OwningDomain == null ? null : f.Attribution.OwningDomain.Name,
-                    f.Attribution.ValueDimension, f.Attribution.VoiceRole,
-                    f.Attribution.Tags.Select(t => t.Tag!.Name).ToList(),
-                    f.Attribution.UpdatedAt)))
+                null))
             .FirstOrDefaultAsync(cancellationToken);
-        return detail;
+        return detail is null ? null : detail with { Attribution = await AttributionSnapshot.ReadAsync(db, id, cancellationToken) };
     }
 }
