@@ -385,18 +385,8 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time)
             DataJson = data is null ? null : JsonSerializer.Serialize(data, AuditJson),
         });
 
-    private async Task<string> UniqueGapKeyAsync(string title, CancellationToken cancellationToken)
-    {
-        var slug = new string(title.Trim().ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
-        slug = string.Join('-', slug.Split('-', StringSplitOptions.RemoveEmptyEntries));
-        if (slug.Length == 0)
-            slug = "proposed-gap"; // a Chinese title has no ASCII letters to slug
-        slug = slug.Length > 48 ? slug[..48].TrimEnd('-') : slug;
-        var key = slug;
-        for (var n = 2; await db.CapabilityGaps.AnyAsync(g => g.Key == key, cancellationToken); n++)
-            key = $"{slug}-{n}";
-        return key;
-    }
+    private Task<string> UniqueGapKeyAsync(string title, CancellationToken cancellationToken) =>
+        TaxonomyKeys.UniqueSlugAsync(title, "proposed-gap", 48, key => db.CapabilityGaps.AnyAsync(g => g.Key == key, cancellationToken));
 
     private static string? Trimmed(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 

@@ -1,6 +1,3 @@
-using System.Buffers.Text;
-using System.Globalization;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Intake;
@@ -25,8 +22,8 @@ public sealed record CodingQueueFilter
 /// <summary>Position after the last row of a page: soonest deadline first, ties broken by id.</summary>
 public readonly record struct CodingQueueCursor(DateTime DueAt, long Id)
 {
-    public string Encode() => Base64Url.EncodeToString(Encoding.ASCII.GetBytes(
-        string.Create(CultureInfo.InvariantCulture, $"{DueAt.Ticks}.{Id}")));
+    // Same (instant, id) pair as the feedback list's cursor, so one encoding serves both.
+    public string Encode() => new FeedbackCursor(DueAt, Id).Encode();
 
     public static bool TryDecode(string? value, out CodingQueueCursor cursor)
     {

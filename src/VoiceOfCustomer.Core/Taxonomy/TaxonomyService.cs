@@ -359,18 +359,8 @@ public sealed partial class TaxonomyService(VocDbContext db, TimeProvider time, 
         }
     }
 
-    private async Task<string> UniqueKeyAsync(TaxonomyKind kind, string name, CancellationToken ct)
-    {
-        var slug = new string(name.Trim().ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
-        slug = string.Join('-', slug.Split('-', StringSplitOptions.RemoveEmptyEntries));
-        if (slug.Length == 0)
-            slug = kind.ToString().ToLowerInvariant(); // a Chinese name has no ASCII letters to slug
-        slug = slug.Length > 56 ? slug[..56].TrimEnd('-') : slug;
-        var key = slug;
-        for (var n = 2; await Entries(kind).AnyAsync(e => e.Key == key, ct); n++)
-            key = $"{slug}-{n}";
-        return key;
-    }
+    private Task<string> UniqueKeyAsync(TaxonomyKind kind, string name, CancellationToken ct) =>
+        TaxonomyKeys.UniqueSlugAsync(name, kind.ToString().ToLowerInvariant(), 56, key => Entries(kind).AnyAsync(e => e.Key == key, ct));
 
     private static string? Trimmed(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 

@@ -76,6 +76,4 @@ public sealed class ApiKeyCache
         _entries[hash] = (key, now + Lifetime);
         return key;
     }
-
-    public void Clear() => _entries.Clear();
 }

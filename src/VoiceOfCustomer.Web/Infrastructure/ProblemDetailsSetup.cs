@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.ModelBinding;
 using VoiceOfCustomer.Intake;
 
 namespace VoiceOfCustomer.Web.Infrastructure;
@@ -12,7 +11,7 @@ public static class ProblemDetailsSetup
     /// <summary>A 400 listing each field error under <c>errors</c>, keyed by the field's JSON path.</summary>
     public static ValidationProblemDetails Validation(IEnumerable<FieldError> errors, string? detail = null)
     {
-        var grouped = errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray());
+        var grouped = errors.ToErrorDictionary();
         return new ValidationProblemDetails(grouped)
         {
             Status = StatusCodes.Status400BadRequest,
@@ -93,11 +92,9 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) 
     }
 }
 
-internal static class ModelStateExtensions
+internal static class FieldErrorExtensions
 {
-    public static void AddFieldErrors(this ModelStateDictionary modelState, IEnumerable<FieldError> errors)
-    {
-        foreach (var error in errors)
-            modelState.AddModelError(error.Field, error.Message);
-    }
+    /// <summary>Messages keyed by field, as problem details' <c>errors</c> and the batch results carry them.</summary>
+    public static Dictionary<string, string[]> ToErrorDictionary(this IEnumerable<FieldError> errors) =>
+        errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray());
 }

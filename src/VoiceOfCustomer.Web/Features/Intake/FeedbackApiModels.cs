@@ -36,8 +36,3 @@ public sealed record FeedbackListResponse(
     // Always written, so a client can loop "while nextCursor != null".
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCursor);
 
-internal static class FieldErrorExtensions
-{
-    public static IReadOnlyDictionary<string, string[]> ToErrorDictionary(this IEnumerable<FieldError> errors) =>
-        errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray());
-}
