@@ -37,11 +37,18 @@ public sealed class VocDbContext(DbContextOptions<VocDbContext> options) : Ident
     public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
     public DbSet<ImportRejection> ImportRejections => Set<ImportRejection>();
     public DbSet<Events.DomainEvent> DomainEvents => Set<Events.DomainEvent>();
+    public DbSet<Sla.SlaEscalation> SlaEscalations => Set<Sla.SlaEscalation>();
+    public DbSet<Sla.BusinessCalendarRecord> BusinessCalendars => Set<Sla.BusinessCalendarRecord>();
+    public DbSet<Workflows.Persistence.WorkflowDefinitionRecord> WorkflowDefinitions => Set<Workflows.Persistence.WorkflowDefinitionRecord>();
+    public DbSet<Workflows.Persistence.WorkflowInstance> WorkflowInstances => Set<Workflows.Persistence.WorkflowInstance>();
+    public DbSet<Workflows.Persistence.WorkflowTimer> WorkflowTimers => Set<Workflows.Persistence.WorkflowTimer>();
+    public DbSet<Workflows.Persistence.OutboxEmail> OutboxEmails => Set<Workflows.Persistence.OutboxEmail>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(VocDbContext).Assembly);
+        builder.ApplyConfigurationsFromAssembly(typeof(Workflows.Persistence.WorkflowInstance).Assembly);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -51,6 +51,12 @@ public sealed class FeedbackItem
     /// <summary>Set when a CSM merged this item into another as a duplicate.</summary>
     public long? DuplicateOfId { get; set; }
 
+    /// <summary>When the SLA workflow took this item on; null until then (a partial index lists the items still waiting).</summary>
+    public DateTime? SlaStartedAt { get; set; }
+
+    /// <summary>When the attribution SLA was first breached; null while it never was.</summary>
+    public DateTime? SlaBreachedAt { get; set; }
+
     public Attribution? Attribution { get; set; }
 }
 
@@ -94,6 +100,9 @@ internal sealed class FeedbackItemConfiguration : IEntityTypeConfiguration<Feedb
             .HasFilter("\"Status\" IN ('New', 'InProgress', 'AwaitingCustomer')");
         builder.HasIndex(f => new { f.OwnerCsmId, f.AttributionDueAt, f.Id }, "IX_FeedbackItems_OpenQueueByOwner")
             .HasFilter("\"Status\" IN ('New', 'InProgress', 'AwaitingCustomer')");
+
+        // Items the SLA workflow has not yet started on: tiny in steady state, so the starter finds them at once.
+        builder.HasIndex(f => f.Id, "IX_FeedbackItems_SlaNotStarted").HasFilter("\"SlaStartedAt\" IS NULL");
 
         builder.HasOne(f => f.Channel).WithMany().HasForeignKey(f => f.ChannelId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(f => f.Customer).WithMany().HasForeignKey(f => f.CustomerId).OnDelete(DeleteBehavior.Restrict);

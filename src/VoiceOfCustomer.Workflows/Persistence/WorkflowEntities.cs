@@ -1,0 +1,222 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace VoiceOfCustomer.Workflows.Persistence;
+
+/// <summary>
+/// One version of a workflow definition file. A file whose content changed is stored as the next version;
+/// instances keep the version they started on.
+/// </summary>
+public sealed class WorkflowDefinitionRecord
+{
+    public int Id { get; set; }
+
+    /// <summary>The definition's <c>id</c>, e.g. <c>attribution-sla</c>.</summary>
+    public required string DefinitionId { get; set; }
+    public int Version { get; set; }
+
+    /// <summary>SHA-256 (hex) of the file's bytes: the same content is never stored twice.</summary>
+    public required string ContentHash { get; set; }
+    public required string Json { get; set; }
+
+    /// <summary>The file it was loaded from, relative to the workflows folder.</summary>
+    public required string SourceFile { get; set; }
+    public DateTime LoadedAt { get; set; }
+}
+
+public enum WorkflowInstanceStatus
+{
+    /// <summary>The clock runs and the next milestone's timer is pending.</summary>
+    Running,
+    /// <summary>The clock is stopped (for example while waiting for the customer); no timer is pending.</summary>
+    Paused,
+    /// <summary>Ended by its subject (for example the attribution was completed).</summary>
+    Completed,
+    /// <summary>Every milestone fired; nothing more is scheduled.</summary>
+    Finished,
+}
+
+/// <summary>
+/// A running workflow for one subject (a feedback item). The clock columns make pausing exact: consumed
+/// time is banked at each pause, and the milestones are measured against it.
+/// </summary>
+public sealed class WorkflowInstance
+{
+    public long Id { get; set; }
+    public int DefinitionRecordId { get; set; }
+    public WorkflowDefinitionRecord? DefinitionRecord { get; set; }
+
+    /// <summary>Copied from the definition so queries need no join.</summary>
+    public required string DefinitionId { get; set; }
+    public required string SubjectType { get; set; }
+    public long SubjectId { get; set; }
+    public WorkflowInstanceStatus Status { get; set; }
+
+    /// <summary>The instant the clock is measured from (the item's arrival).</summary>
+    public DateTime AnchorAt { get; set; }
+
+    /// <summary>The full target, in working time of <see cref="CalendarKey"/> (wall-clock time when it is null).</summary>
+    public TimeSpan Target { get; set; }
+    public string? CalendarKey { get; set; }
+
+    /// <summary>Working time used up before the current run of the clock.</summary>
+    public TimeSpan Consumed { get; set; }
+
+    /// <summary>When the clock last started; null while paused or ended.</summary>
+    public DateTime? RunningSince { get; set; }
+
+    /// <summary>Names of the milestones that have fired, comma-separated, in order.</summary>
+    public string FiredMilestones { get; set; } = "";
+
+    /// <summary>The parameter values this instance started with (JSON object), so a configuration change affects only new instances.</summary>
+    public required string ParametersJson { get; set; }
+
+    public DateTime StartedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public DateTime? EndedAt { get; set; }
+    public string? EndReason { get; set; }
+}
+
+public enum WorkflowTimerState
+{
+    Pending,
+    Fired,
+    /// <summary>Withdrawn because the clock paused or the instance ended before it was due.</summary>
+    Cancelled,
+}
+
+/// <summary>
+/// A bookmark that resumes its instance at <see cref="ResumeAt"/>. Its <see cref="Key"/> names the occurrence
+/// (instance, milestone, run of the clock) and is unique, so one occurrence can be scheduled and fired only once.
+/// </summary>
+public sealed class WorkflowTimer
+{
+    public long Id { get; set; }
+    public long InstanceId { get; set; }
+    public WorkflowInstance? Instance { get; set; }
+    public required string Key { get; set; }
+
+    /// <summary>The milestone this timer fires.</summary>
+    public required string Milestone { get; set; }
+    public DateTime ResumeAt { get; set; }
+    public WorkflowTimerState State { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? FiredAt { get; set; }
+
+    /// <summary>Which app instance fired it (machine and process), for the record.</summary>
+    public string? FiredBy { get; set; }
+}
+
+public enum OutboxEmailState
+{
+    Pending,
+    Sent,
+    /// <summary>Gave up after the configured number of attempts; an Admin can retry it.</summary>
+    DeadLetter,
+}
+
+/// <summary>
+/// An e-mail waiting to be sent. Written in the same transaction as the workflow step that decided to send
+/// it; delivered later by the outbox sender, with retries, so an unreachable SMTP server loses nothing.
+/// </summary>
+public sealed class OutboxEmail
+{
+    public long Id { get; set; }
+
+    /// <summary>Unique per occurrence and recipient (e.g. <c>attribution-sla:42:breach:1:lead@example.com</c>): a retried step cannot queue it twice.</summary>
+    public required string Key { get; set; }
+    public required string ToAddress { get; set; }
+    public string? ToName { get; set; }
+
+    /// <summary>The language the mail was rendered in (<c>en</c> or <c>zh-CN</c>).</summary>
+    public required string Language { get; set; }
+    public required string Subject { get; set; }
+    public required string TextBody { get; set; }
+    public required string HtmlBody { get; set; }
+
+    /// <summary>What kind of mail this is, e.g. <c>sla-breach</c>; shown on the outbox page.</summary>
+    public required string Template { get; set; }
+    public OutboxEmailState State { get; set; }
+    public int Attempts { get; set; }
+    public DateTime CreatedAt { get; set; }
+
+    /// <summary>Not before this instant: the exponential back-off after a failed attempt.</summary>
+    public DateTime NextAttemptAt { get; set; }
+
+    /// <summary>While a sender is working on the mail, no other sender may take it before this instant.</summary>
+    public DateTime? LeaseUntil { get; set; }
+    public string? LeaseOwner { get; set; }
+    public DateTime? SentAt { get; set; }
+    public string? LastError { get; set; }
+}
+
+internal sealed class WorkflowDefinitionRecordConfiguration : IEntityTypeConfiguration<WorkflowDefinitionRecord>
+{
+    public void Configure(EntityTypeBuilder<WorkflowDefinitionRecord> builder)
+    {
+        builder.Property(d => d.DefinitionId).HasMaxLength(100);
+        builder.Property(d => d.ContentHash).HasMaxLength(64);
+        builder.Property(d => d.SourceFile).HasMaxLength(260);
+        builder.HasIndex(d => new { d.DefinitionId, d.Version }).IsUnique();
+        builder.HasIndex(d => new { d.DefinitionId, d.ContentHash }).IsUnique();
+    }
+}
+
+internal sealed class WorkflowInstanceConfiguration : IEntityTypeConfiguration<WorkflowInstance>
+{
+    public void Configure(EntityTypeBuilder<WorkflowInstance> builder)
+    {
+        builder.Property(i => i.DefinitionId).HasMaxLength(100);
+        builder.Property(i => i.SubjectType).HasMaxLength(50);
+        builder.Property(i => i.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(i => i.CalendarKey).HasMaxLength(64);
+        builder.Property(i => i.FiredMilestones).HasMaxLength(400);
+        builder.Property(i => i.EndReason).HasMaxLength(100);
+        builder.HasOne(i => i.DefinitionRecord).WithMany().HasForeignKey(i => i.DefinitionRecordId).OnDelete(DeleteBehavior.Restrict);
+
+        builder.HasIndex(i => new { i.SubjectType, i.SubjectId, i.DefinitionId });
+
+        // At most one live instance per definition and subject, even when two app instances start one at once.
+        builder.HasIndex(i => new { i.DefinitionId, i.SubjectType, i.SubjectId }, "IX_WorkflowInstances_OneLivePerSubject")
+            .IsUnique()
+            .HasFilter("\"Status\" IN ('Running', 'Paused')");
+    }
+}
+
+internal sealed class WorkflowTimerConfiguration : IEntityTypeConfiguration<WorkflowTimer>
+{
+    public void Configure(EntityTypeBuilder<WorkflowTimer> builder)
+    {
+        builder.Property(t => t.Key).HasMaxLength(200);
+        builder.Property(t => t.Milestone).HasMaxLength(50);
+        builder.Property(t => t.State).HasConversion<string>().HasMaxLength(16);
+        builder.Property(t => t.FiredBy).HasMaxLength(100);
+        builder.HasIndex(t => t.Key).IsUnique();
+        builder.HasIndex(t => t.InstanceId);
+
+        // The due-timer query reads only pending timers, soonest first: a partial index keeps fired history out of it.
+        builder.HasIndex(t => new { t.ResumeAt, t.Id }, "IX_WorkflowTimers_Due")
+            .HasFilter("\"State\" = 'Pending'");
+        builder.HasOne(t => t.Instance).WithMany().HasForeignKey(t => t.InstanceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class OutboxEmailConfiguration : IEntityTypeConfiguration<OutboxEmail>
+{
+    public void Configure(EntityTypeBuilder<OutboxEmail> builder)
+    {
+        builder.Property(e => e.Key).HasMaxLength(300);
+        builder.Property(e => e.ToAddress).HasMaxLength(320);
+        builder.Property(e => e.ToName).HasMaxLength(200);
+        builder.Property(e => e.Language).HasMaxLength(16);
+        builder.Property(e => e.Subject).HasMaxLength(500);
+        builder.Property(e => e.Template).HasMaxLength(64);
+        builder.Property(e => e.State).HasConversion<string>().HasMaxLength(16);
+        builder.Property(e => e.LeaseOwner).HasMaxLength(100);
+        builder.Property(e => e.LastError).HasMaxLength(2000);
+        builder.HasIndex(e => e.Key).IsUnique();
+        builder.HasIndex(e => new { e.NextAttemptAt, e.Id }, "IX_OutboxEmails_Pending")
+            .HasFilter("\"State\" = 'Pending'");
+        builder.HasIndex(e => new { e.State, e.CreatedAt });
+    }
+}

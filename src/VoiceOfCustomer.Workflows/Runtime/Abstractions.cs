@@ -1,0 +1,95 @@
+using Microsoft.EntityFrameworkCore;
+using VoiceOfCustomer.Workflows.Definitions;
+using VoiceOfCustomer.Workflows.Persistence;
+
+namespace VoiceOfCustomer.Workflows.Runtime;
+
+/// <summary>Where a subject stands, as far as a workflow's clock is concerned.</summary>
+public enum SubjectState
+{
+    /// <summary>Work is owed: the clock runs.</summary>
+    Open,
+    /// <summary>Waiting on someone outside (the customer): the clock stops.</summary>
+    Paused,
+    /// <summary>The work is done (or the subject went away): the instance completes.</summary>
+    Done,
+}
+
+/// <summary>
+/// The facts about one subject a workflow needs, read fresh from the database in the transaction that acts on
+/// them. The runtime trusts these over the order signals arrived in.
+/// </summary>
+/// <param name="Anchor">When the subject arrived: a first instance's clock starts here.</param>
+/// <param name="PolicyTarget">A target the subject's own policy asks for (a segment's), if any.</param>
+/// <param name="CalendarKey">The business-hours calendar the subject's policy names, if any.</param>
+public sealed record SubjectFacts(long Id, SubjectState State, DateTime Anchor, TimeSpan? PolicyTarget, string? CalendarKey);
+
+/// <summary>A domain event about a subject, delivered to the workflows subscribed to its type.</summary>
+public sealed record WorkflowSignal(long EventId, string Type, string SubjectType, long SubjectId, DateTime OccurredAt);
+
+/// <summary>
+/// The application's side of a subject type (for example feedback items): reads their facts in bulk, hands out
+/// new subjects and signals exactly once, and hears when a deadline moves. Every method runs inside the
+/// runtime's transaction, on its <see cref="DbContext"/>.
+/// </summary>
+public interface IWorkflowSubjectSource
+{
+    string SubjectType { get; }
+
+    Task<IReadOnlyDictionary<long, SubjectFacts>> LoadAsync(DbContext db, IReadOnlyCollection<long> subjectIds, CancellationToken cancellationToken);
+
+    /// <summary>Subjects that arrived since the last call: claimed (marked) in the current transaction, so each is handed out once.</summary>
+    Task<IReadOnlyList<SubjectFacts>> ClaimNewAsync(DbContext db, int max, DateTime now, CancellationToken cancellationToken);
+
+    /// <summary>Undelivered signals, oldest first, marked delivered in the current transaction.</summary>
+    Task<IReadOnlyList<WorkflowSignal>> ClaimSignalsAsync(DbContext db, int max, DateTime now, CancellationToken cancellationToken);
+
+    /// <summary>The subject's deadline (the moment its clock reaches 100%) changed; null while the clock is paused or ended.</summary>
+    Task DeadlineChangedAsync(DbContext db, IReadOnlyDictionary<long, DateTime?> deadlines, CancellationToken cancellationToken);
+}
+
+/// <summary>Resolves a calendar key to working-time arithmetic; null for an unknown key (the runtime then uses wall-clock time and logs it).</summary>
+public interface IWorkingTimeCalendars
+{
+    IWorkingTimeCalendar? Find(string key);
+}
+
+public interface IWorkingTimeCalendar
+{
+    DateTime AddWorkingTime(DateTime startUtc, TimeSpan workingTime);
+    TimeSpan WorkingTimeBetween(DateTime fromUtc, DateTime toUtc);
+}
+
+/// <summary>One milestone of one instance that fired, with the activity step to run for it.</summary>
+/// <param name="OccurrenceKey">The timer's unique key: activities derive their own row keys from it.</param>
+/// <param name="DueAt">When the clock reaches 100% for this instance (the deadline) at the time of firing.</param>
+public sealed record ActivityExecution(
+    WorkflowInstance Instance,
+    WorkflowDefinition Definition,
+    WorkflowMilestone Milestone,
+    ActivityStep Step,
+    string OccurrenceKey,
+    DateTime FiredAt,
+    DateTime DueAt);
+
+/// <summary>
+/// Something a milestone does: record an escalation, queue an e-mail. It adds rows to the runtime's
+/// <see cref="DbContext"/> and never saves: the runtime commits them with the timer's state change.
+/// Executions come in batches so an activity can load what it needs in a few queries.
+/// </summary>
+public interface IWorkflowActivity
+{
+    /// <summary>The name used in definition files, e.g. <c>send-email</c>.</summary>
+    string Name { get; }
+
+    /// <summary>Problems with a step's settings, each naming the setting; empty when the step is valid.</summary>
+    IReadOnlyList<(string Setting, string Message)> Validate(IReadOnlyDictionary<string, string> settings);
+
+    Task ExecuteAsync(DbContext db, IReadOnlyList<ActivityExecution> executions, CancellationToken cancellationToken);
+}
+
+/// <summary>Serialises the app's own writers on an embedded database (see the app's database write gate); a no-op elsewhere.</summary>
+public interface IWorkflowWriteGate
+{
+    ValueTask<IDisposable> EnterAsync(CancellationToken cancellationToken);
+}
