@@ -10,7 +10,7 @@ public sealed record WorkingHours(DayOfWeek Day, TimeOnly Start, TimeOnly End);
 /// whose policy names a calendar are counted in this time, not the wall clock's. Intervals are wall-clock
 /// times, so a working day that loses an hour to daylight saving really is an hour shorter.
 /// </summary>
-public sealed class BusinessCalendar
+public sealed class BusinessCalendar : Workflows.Runtime.IWorkingTimeCalendar
 {
     private readonly TimeZoneInfo _zone;
     private readonly ILookup<DayOfWeek, WorkingHours> _byDay;
