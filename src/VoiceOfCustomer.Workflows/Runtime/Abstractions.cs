@@ -93,3 +93,19 @@ public interface IWorkflowWriteGate
 {
     ValueTask<IDisposable> EnterAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>One stored version of a definition.</summary>
+public sealed record WorkflowVersion(int RecordId, int Version, WorkflowDefinition Definition);
+
+/// <summary>The definitions the runtime runs: the latest version of each for new instances, any stored version for running ones.</summary>
+public interface IWorkflowVersions
+{
+    /// <summary>Latest versions of the definitions whose subject is <paramref name="subjectType"/>.</summary>
+    IReadOnlyList<WorkflowVersion> LatestFor(string subjectType);
+
+    /// <summary>The version an instance is pinned to.</summary>
+    Task<WorkflowDefinition> GetAsync(DbContext db, int recordId, CancellationToken cancellationToken);
+
+    /// <summary>Parameter values for a new instance of <paramref name="definition"/>: defaults overridden by configuration.</summary>
+    ResolvedParameters ParametersFor(WorkflowDefinition definition);
+}

@@ -1,0 +1,161 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using VoiceOfCustomer.Workflows.Persistence;
+
+namespace VoiceOfCustomer.Workflows.Runtime;
+
+/// <summary>
+/// The hosted loop that moves workflows on. Each pass, in batches, each batch one transaction: start instances for
+/// new subjects, deliver signals, fire due timers. The database is the only record of what is due, so any
+/// number of app instances can run this loop on one database: rows are claimed before they are acted on
+/// (PostgreSQL: <c>FOR UPDATE SKIP LOCKED</c>; SQLite: one writer transaction at a time), and whatever was due
+/// while no instance ran is found and processed, oldest first, on the next pass.
+/// </summary>
+public sealed class WorkflowDispatcher<TContext>(
+    IServiceScopeFactory scopes,
+    IOptions<WorkflowOptions> options,
+    TimeProvider time,
+    ILogger<WorkflowDispatcher<TContext>> logger) : BackgroundService
+    where TContext : DbContext
+{
+    /// <summary>Batches per kind of work in one pass, so one kind cannot starve the others.</summary>
+    private const int MaxBatchesPerPass = 50;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.DispatcherEnabled)
+            return;
+        using var timer = new PeriodicTimer(options.Value.PollInterval, time);
+        do
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The failed batch rolled back; its rows are still due and are tried again on the next pass.
+                logger.LogError(ex, "Workflow dispatcher pass failed; retrying in {PollInterval}.", options.Value.PollInterval);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>One full pass. Returns the number of instances started, signals delivered and timers fired.</summary>
+    public async Task<DispatchResult> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var batchSize = Math.Max(1, options.Value.BatchSize);
+        var started = 0;
+        var signals = 0;
+        var fired = 0;
+
+        List<string> subjectTypes;
+        using (var scope = scopes.CreateScope())
+            subjectTypes = [.. scope.ServiceProvider.GetRequiredService<WorkflowEngine>().SubjectSources.Select(s => s.SubjectType)];
+
+        foreach (var subjectType in subjectTypes)
+        {
+            for (var i = 0; i < MaxBatchesPerPass; i++)
+            {
+                var (claimed, count) = await InTransactionAsync(async (engine, db, source, now, ct) =>
+                {
+                    var subjects = await source!.ClaimNewAsync(db, batchSize, now, ct);
+                    var n = await engine.StartNewAsync(db, source, subjects, ct);
+                    return (subjects.Count, n);
+                }, subjectType, cancellationToken);
+                started += count;
+                if (claimed < batchSize)
+                    break;
+            }
+            for (var i = 0; i < MaxBatchesPerPass; i++)
+            {
+                var (claimed, _) = await InTransactionAsync(async (engine, db, source, now, ct) =>
+                {
+                    var batch = await source!.ClaimSignalsAsync(db, batchSize, now, ct);
+                    await engine.ApplySignalsAsync(db, source, batch, ct);
+                    return (batch.Count, 0);
+                }, subjectType, cancellationToken);
+                signals += claimed;
+                if (claimed < batchSize)
+                    break;
+            }
+        }
+        for (var i = 0; i < MaxBatchesPerPass; i++)
+        {
+            var (claimed, count) = await InTransactionAsync(async (engine, db, _, now, ct) =>
+            {
+                var due = await ClaimDueTimersAsync(db, now, batchSize, ct);
+                var n = await engine.FireAsync(db, due, ct);
+                return (due.Count, n);
+            }, null, cancellationToken);
+            fired += count;
+            if (claimed < batchSize)
+                break;
+        }
+        return new DispatchResult(started, signals, fired);
+    }
+
+    /// <summary>
+    /// Due timers, soonest first, locked for this transaction. On PostgreSQL another app instance skips the
+    /// locked rows and takes the next ones; on SQLite the writer transaction already excludes everyone else.
+    /// </summary>
+    internal static async Task<List<WorkflowTimer>> ClaimDueTimersAsync(DbContext db, DateTime now, int batchSize, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            return await db.Set<WorkflowTimer>().FromSql($"""
+                SELECT * FROM "WorkflowTimers"
+                WHERE "State" = 'Pending' AND "ResumeAt" <= {now}
+                ORDER BY "ResumeAt", "Id"
+                LIMIT {batchSize}
+                FOR UPDATE SKIP LOCKED
+                """).ToListAsync(cancellationToken);
+        }
+        return await db.Set<WorkflowTimer>()
+            .Where(t => t.State == WorkflowTimerState.Pending && t.ResumeAt <= now)
+            .OrderBy(t => t.ResumeAt).ThenBy(t => t.Id)
+            .Take(batchSize)
+            .ToListAsync(cancellationToken);
+    }
+
+    private async Task<(int Claimed, int Count)> InTransactionAsync(
+        Func<WorkflowEngine, DbContext, IWorkflowSubjectSource?, DateTime, CancellationToken, Task<(int, int)>> work,
+        string? subjectType,
+        CancellationToken cancellationToken)
+    {
+        using var scope = scopes.CreateScope();
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<TContext>();
+        var engine = services.GetRequiredService<WorkflowEngine>();
+        var source = subjectType is null ? null : engine.SubjectSources.First(s => s.SubjectType == subjectType);
+        using var gate = await services.GetRequiredService<IWorkflowWriteGate>().EnterAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var result = await work(engine, db, source, time.GetUtcNow().UtcDateTime, cancellationToken);
+        if (result.Item1 == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return result;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+}
+
+public readonly record struct DispatchResult(int Started, int Signals, int Fired)
+{
+    public int Total => Started + Signals + Fired;
+}
+
+internal static class DatabaseFacadeProviderExtensions
+{
+    public static bool IsNpgsql(this Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade database) =>
+        database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+}
