@@ -33,15 +33,17 @@ public sealed class BenchmarkApp : IAsyncDisposable
     public ServiceProvider Services { get; }
 
     /// <summary>Creates and migrates a database in <paramref name="folder"/>, with the five channels.</summary>
-    public static async Task<ServiceProvider> PrepareDatabaseAsync(string databaseFile)
+    public static async Task<ServiceProvider> PrepareDatabaseAsync(string databaseFile, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var values = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Database:Provider"] = "Sqlite",
             ["ConnectionStrings:Default"] = $"Data Source={databaseFile}",
-        }).Build();
+        };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+            .AddSingleton<IConfiguration>(configuration)
             .AddVocCore(configuration);
         services.AddIdentityCore<Identity.AppUser>().AddRoles<Microsoft.AspNetCore.Identity.IdentityRole>().AddEntityFrameworkStores<VocDbContext>();
         var provider = services.BuildServiceProvider();

@@ -106,7 +106,7 @@ public sealed class WorkflowDispatcher<TContext>(
     /// Due timers, soonest first, locked for this transaction. On PostgreSQL another app instance skips the
     /// locked rows and takes the next ones; on SQLite the writer transaction already excludes everyone else.
     /// </summary>
-    internal static async Task<List<WorkflowTimer>> ClaimDueTimersAsync(DbContext db, DateTime now, int batchSize, CancellationToken cancellationToken)
+    public static async Task<List<WorkflowTimer>> ClaimDueTimersAsync(DbContext db, DateTime now, int batchSize, CancellationToken cancellationToken)
     {
         if (db.Database.IsNpgsql())
         {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -23,12 +24,21 @@ public class VocAppFactory : WebApplicationFactory<Program>
     public VocAppFactory(TestDatabase database, IDictionary<string, string?>? settings = null)
     {
         _database = database;
-        _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        // Background loops stay off unless a test turns them on: tests drive the workflow dispatcher and the
+        // e-mail outbox themselves, pass by pass, with a fake clock.
+        _settings = new Dictionary<string, string?>
         {
-            ["Database:Provider"] = database.Provider.ToString(),
-            ["ConnectionStrings:Default"] = database.ConnectionString,
+            ["Workflows:DispatcherEnabled"] = "false",
+            ["Email:Outbox:Enabled"] = "false",
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            _settings[key] = value;
+        _settings["Database:Provider"] = database.Provider.ToString();
+        _settings["ConnectionStrings:Default"] = database.ConnectionString;
     }
+
+    /// <summary>Replaces services after the app registered its own, e.g. a fake <see cref="TimeProvider"/>.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
 
     public TestDatabase Database => _database;
 
@@ -38,6 +48,8 @@ public class VocAppFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+        if (TestServices is not null)
+            builder.ConfigureTestServices(TestServices);
     }
 
     /// <summary>A scope on the app's services, for arranging data and asserting on what was stored.</summary>
