@@ -24,6 +24,8 @@ public static class WebApplicationSetup
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = web.MaxRequestBodyBytes);
 
         services.AddVocCore(configuration);
+        // The workflow dispatcher runs in every web instance; claims keep them from doing the same work twice.
+        services.AddHostedService(sp => sp.GetRequiredService<Workflows.Runtime.WorkflowDispatcher<Data.VocDbContext>>());
 
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier));
