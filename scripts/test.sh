@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine of this kind: installs what the tests need (PostgreSQL from
-# Debian's packages) and Chromium for the browser tests, starts PostgreSQL as a plain process on 127.0.0.1, runs every test project, stops it again.
+# Debian's packages, Chromium for the browser tests, maildev from npm for the real-SMTP tests), starts PostgreSQL
+# and maildev as plain processes on 127.0.0.1, runs every test project, stops them again.
 # Usage: scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Intake]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +26,10 @@ run_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@";
 if [ "$(id -u)" -eq 0 ]; then pg_user=postgres; chown postgres "$work"; fi
 
 stop_pg() { run_pg "$pg_bin/pg_ctl" -D "$pg_data" -m immediate stop >/dev/null 2>&1 || true; }
-trap stop_pg EXIT
+maildev_pid=""
+stop_maildev() { if [ -n "$maildev_pid" ]; then kill "$maildev_pid" 2>/dev/null || true; wait "$maildev_pid" 2>/dev/null || true; fi; }
+cleanup() { stop_maildev; stop_pg; }
+trap cleanup EXIT
 stop_pg
 rm -rf "$pg_data"
 run_pg "$pg_bin/initdb" -D "$pg_data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
@@ -40,6 +44,28 @@ if [ ! -x /usr/bin/chromium ]; then
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
 fi
+
+# --- maildev (a real SMTP server with an HTTP API, for tests/VoiceOfCustomer.IntegrationTests/Email) ---------
+maildev_dir="$root/.tools/maildev"
+maildev_bin="$maildev_dir/node_modules/.bin/maildev"
+if [ ! -x "$maildev_bin" ]; then
+  echo "== installing maildev 2.2.1 (npm) into .tools/maildev"
+  npm install --prefix "$maildev_dir" maildev@2.2.1 --no-audit --no-fund >/dev/null
+fi
+smtp_port=${VOC_TEST_SMTP_PORT:-51025}
+maildev_port=${VOC_TEST_MAILDEV_PORT:-51080}
+echo "== starting maildev: SMTP 127.0.0.1:$smtp_port, API http://127.0.0.1:$maildev_port"
+"$maildev_bin" --ip 127.0.0.1 --smtp "$smtp_port" --web "$maildev_port" --web-ip 127.0.0.1 --silent >"$work/maildev.log" 2>&1 &
+maildev_pid=$!
+for _ in $(seq 1 60); do
+  if curl -fsS "http://127.0.0.1:$maildev_port/email" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$maildev_pid" 2>/dev/null; then echo "maildev did not start:"; cat "$work/maildev.log"; exit 1; fi
+  sleep 0.5
+done
+curl -fsS "http://127.0.0.1:$maildev_port/email" >/dev/null || { echo "maildev does not answer on port $maildev_port"; cat "$work/maildev.log"; exit 1; }
+export VOC_TEST_SMTP_PORT=$smtp_port
+export VOC_TEST_MAILDEV_URL="http://127.0.0.1:$maildev_port"
+export VOC_TEST_MAILDEV_BIN="$maildev_bin"
 
 # --- the suite --------------------------------------------------------------------------------
 echo "== building"

@@ -5,6 +5,7 @@ using VoiceOfCustomer.Import;
 using VoiceOfCustomer.Intake;
 using VoiceOfCustomer.Seeding;
 using VoiceOfCustomer.Sla;
+using VoiceOfCustomer.Workflows.Email;
 
 namespace VoiceOfCustomer.Data;
 
@@ -29,6 +30,7 @@ public static class CoreServiceCollectionExtensions
         services.AddVocSeeding(configuration);
         services.AddVocImport(configuration);
         services.AddVocSla(configuration);
+        services.AddVocEmail<VocDbContext>(configuration, DatabaseServiceCollectionExtensions.DataRoot());
         return services;
     }
 }

@@ -8,6 +8,7 @@ using VoiceOfCustomer.Web.Features.Import;
 using VoiceOfCustomer.Web.Features.Intake;
 using VoiceOfCustomer.Web.Features.Shared;
 using VoiceOfCustomer.Web.Infrastructure;
+using VoiceOfCustomer.Workflows.Email;
 
 namespace VoiceOfCustomer.Web;
 
@@ -81,6 +82,7 @@ public static class WebApplicationSetup
         services.AddImportFeature(configuration);
         services.AddAccountFeature(configuration);
         services.AddWebPages();
+        services.AddVocOutboxDelivery(configuration);
         return builder;
     }
 

@@ -110,7 +110,8 @@ public sealed partial class CodingTaxonomyChineseTests(LocalizationFixture fixtu
             .Concat(new decimal?[] { null, 1m, 100_000m, 500_000m }.Select(CodingPageViewModel.ValueTier))
             .Concat(new[] { "draft", "submit", "assign", "reopen", "awaiting-customer", "merge" }.Select(CodingPageViewModel.ActionLabel))
             .Concat(typeof(TaxonomyActions).GetFields().Select(f => TaxonomyKinds.ActionLabel((string)f.GetValue(null)!)))
-            .Concat(TaxonomyKinds.All.Select(TaxonomyKinds.Title));
+            .Concat(TaxonomyKinds.All.Select(TaxonomyKinds.Title))
+            .Concat(Enum.GetValues<VoiceOfCustomer.Workflows.Persistence.OutboxEmailState>().Select(VoiceOfCustomer.Web.Features.Outbox.OutboxPageViewModel.StateLabel));
 
     [Fact]
     public void Every_string_of_the_coding_and_taxonomy_pages_has_a_Chinese_entry()
@@ -122,7 +123,7 @@ public sealed partial class CodingTaxonomyChineseTests(LocalizationFixture fixtu
         var table = set.Cast<System.Collections.DictionaryEntry>().Select(e => (string)e.Key).ToHashSet(StringComparer.Ordinal);
 
         var features = Path.Combine(Root(), "src", "VoiceOfCustomer.Web", "Features");
-        var files = new[] { "Coding", "Taxonomy" }
+        var files = new[] { "Coding", "Taxonomy", "Outbox" }
             .SelectMany(dir => Directory.EnumerateFiles(Path.Combine(features, dir), "*.*", SearchOption.AllDirectories))
             .Where(f => f.EndsWith(".cshtml", StringComparison.Ordinal) || f.EndsWith(".cs", StringComparison.Ordinal))
             .ToList();

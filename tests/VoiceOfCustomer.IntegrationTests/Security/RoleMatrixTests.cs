@@ -47,6 +47,10 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
         new("POST", "/taxonomy/metrics/1/archive", Admins),
         new("POST", "/taxonomy/metrics/1/merge", Admins),
         new("POST", "/taxonomy/gaps/1/accept", Admins),
+        new("GET", "/admin/outbox", Admins),
+        new("GET", "/admin/outbox?state=DeadLetter", Admins),
+        new("POST", "/admin/outbox/1/retry", Admins),
+        new("POST", "/admin/outbox/retry-dead-letters", Admins),
         // API
         new("GET", "/api/feedback", Everyone),
         new("GET", "/api/feedback/{item}", Everyone),

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json.Serialization;
+
+namespace VoiceOfCustomer.IntegrationTests.Email;
+
+/// <summary>
+/// The maildev server scripts/test.sh starts (a real SMTP server with an HTTP API). Tests fail, rather than skip,
+/// when it is not configured: the real-SMTP path is part of what the suite proves.
+/// </summary>
+public sealed class MailDev(string baseUrl) : IDisposable
+{
+    public const string UrlVariable = "VOC_TEST_MAILDEV_URL";
+    public const string SmtpPortVariable = "VOC_TEST_SMTP_PORT";
+    public const string BinVariable = "VOC_TEST_MAILDEV_BIN";
+
+    private readonly HttpClient _http = new() { BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(10) };
+
+    public static MailDev FromEnvironment() => new(Required(UrlVariable));
+
+    public static int SmtpPort => int.Parse(Required(SmtpPortVariable), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Required(string variable) =>
+        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException($"{variable} is not set: run the tests with scripts/test.sh, which starts maildev on 127.0.0.1.");
+
+    /// <summary>A recipient no other test uses, so tests sharing one maildev never see each other's mail.</summary>
+    public static string UniqueRecipient(string prefix = "to") => $"{prefix}-{Guid.NewGuid():N}@voc-test.example";
+
+    public async Task<IReadOnlyList<MailDevMessage>> MessagesAsync() =>
+        await _http.GetFromJsonAsync<List<MailDevMessage>>("email") ?? [];
+
+    public async Task<IReadOnlyList<MailDevMessage>> MessagesToAsync(string recipient) =>
+        (await MessagesAsync()).Where(m => m.IsTo(recipient)).ToList();
+
+    /// <summary>Waits until at least <paramref name="count"/> mails to <paramref name="recipient"/> arrived; returns them all.</summary>
+    public async Task<IReadOnlyList<MailDevMessage>> WaitForAsync(string recipient, int count = 1, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var messages = await MessagesToAsync(recipient);
+            if (messages.Count >= count)
+                return messages;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{messages.Count} of {count} mails to {recipient} arrived at {_http.BaseAddress}.");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>A port on 127.0.0.1 where nothing listens (at the moment of asking).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose() => _http.Dispose();
+}
+
+/// <summary>A second maildev the test starts and kills itself (for "the SMTP server comes back").</summary>
+public sealed class MailDevProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private MailDevProcess(Process process, MailDev api, int smtpPort)
+    {
+        _process = process;
+        Api = api;
+        SmtpPort = smtpPort;
+    }
+
+    public MailDev Api { get; }
+    public int SmtpPort { get; }
+
+    public static async Task<MailDevProcess> StartAsync(int smtpPort)
+    {
+        var bin = Environment.GetEnvironmentVariable(MailDev.BinVariable) is { Length: > 0 } path
+            ? path
+            : throw new InvalidOperationException($"{MailDev.BinVariable} is not set: run the tests with scripts/test.sh, which installs maildev.");
+        var webPort = MailDev.FreePort();
+        var start = new ProcessStartInfo(bin)
+        {
+            ArgumentList = { "--ip", "127.0.0.1", "--smtp", smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--web", webPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--web-ip", "127.0.0.1", "--silent" },
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{bin} did not start.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var api = new MailDev($"http://127.0.0.1:{webPort}");
+        var started = new MailDevProcess(process, api, smtpPort);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                await api.MessagesAsync();
+                return started;
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+                await Task.Delay(200);
+            }
+            catch
+            {
+                started.Dispose();
+                throw;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(10_000);
+            }
+        }
+        finally
+        {
+            _process.Dispose();
+            Api.Dispose();
+        }
+    }
+}
+
+public sealed class MailDevMessage
+{
+    [JsonPropertyName("subject")] public string Subject { get; set; } = "";
+    [JsonPropertyName("text")] public string? Text { get; set; }
+    [JsonPropertyName("html")] public string? Html { get; set; }
+    [JsonPropertyName("to")] public List<MailDevAddress> To { get; set; } = [];
+    [JsonPropertyName("headers")] public Dictionary<string, System.Text.Json.JsonElement> Headers { get; set; } = [];
+
+    public bool IsTo(string address) => To.Any(t => string.Equals(t.Address, address, StringComparison.OrdinalIgnoreCase));
+
+    public string? Header(string name) =>
+        Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value is { ValueKind: System.Text.Json.JsonValueKind.String } value
+            ? value.GetString()
+            : null;
+}
+
+public sealed class MailDevAddress
+{
+    [JsonPropertyName("address")] public string Address { get; set; } = "";
+    [JsonPropertyName("name")] public string? Name { get; set; }
+}
