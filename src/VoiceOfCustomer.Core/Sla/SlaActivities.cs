@@ -137,7 +137,7 @@ public sealed class SendEmailActivity(IEmailTemplates templates, IOptions<EmailO
                     Key = Truncate($"{execution.OccurrenceKey}:{person.Address.ToLowerInvariant()}", 300),
                     ToAddress = person.Address,
                     ToName = person.Name,
-                    Language = language,
+                    Language = rendered.Language,
                     Subject = Truncate(rendered.Subject, 500),
                     TextBody = rendered.TextBody,
                     HtmlBody = rendered.HtmlBody,
