@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using VoiceOfCustomer.Import;
 using VoiceOfCustomer.Intake;
 using VoiceOfCustomer.Seeding;
+using VoiceOfCustomer.Workflows.Definitions;
 
 namespace VoiceOfCustomer.Data;
 
@@ -27,6 +28,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<DatabaseInitializer>();
         services.AddVocSeeding(configuration);
         services.AddVocImport(configuration);
+        services.AddWorkflowDefinitions(configuration);
         return services;
     }
 }
