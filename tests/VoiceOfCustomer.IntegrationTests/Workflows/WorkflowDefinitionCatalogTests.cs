@@ -91,12 +91,24 @@ public sealed class WorkflowDefinitionCatalogTests : IDisposable
     public async Task Two_app_instances_starting_at_once_on_PostgreSQL_store_each_version_once()
     {
         using var app = new VocAppFactory(TestDatabase.CreatePostgres());
+        _ = app.Services; // Migrated once, before the racing starts.
         var shares = new[] { 0.75, 0.6, 0.5 };
         foreach (var share in shares)
         {
             WriteDefinition(share);
-            var catalogs = Enumerable.Range(0, 4).Select(_ => NewCatalog()).ToList();
-            await Task.WhenAll(catalogs.Select(c => Task.Run(() => InitializeAsync(app, c))));
+            // Each "app instance" has its own catalog and its own connection; they start together.
+            var scopes = Enumerable.Range(0, 4).Select(_ => app.Scope()).ToList();
+            var catalogs = scopes.Select(_ => NewCatalog()).ToList();
+            using var start = new Barrier(catalogs.Count);
+            await Task.WhenAll(catalogs.Select((catalog, i) => Task.Run(async () =>
+            {
+                var db = scopes[i].ServiceProvider.GetRequiredService<VocDbContext>();
+                await db.Database.OpenConnectionAsync();
+                start.SignalAndWait();
+                await catalog.InitializeAsync(db);
+            })));
+            foreach (var scope in scopes)
+                await scope.DisposeAsync();
             Assert.Single(catalogs.Select(c => c.LatestFor("catalog-test")!.RecordId).Distinct());
         }
 
