@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Intake;
 using VoiceOfCustomer.Seeding;
+using VoiceOfCustomer.Workflows.Definitions;
 
 namespace VoiceOfCustomer.Cli;
 
@@ -40,6 +41,7 @@ public static class CliHost
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(cancellationToken);
         await scope.ServiceProvider.GetRequiredService<ReferenceDataSeeder>().SeedAsync(cancellationToken);
         provider.GetRequiredService<ChannelCatalog>().Invalidate();
+        await provider.GetRequiredService<WorkflowDefinitionCatalog>().InitializeAsync(scope.ServiceProvider.GetRequiredService<VocDbContext>(), cancellationToken);
         return provider;
     }
 }

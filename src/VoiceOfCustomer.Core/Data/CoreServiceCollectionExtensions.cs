@@ -6,6 +6,7 @@ using VoiceOfCustomer.Intake;
 using VoiceOfCustomer.Seeding;
 using VoiceOfCustomer.Sla;
 using VoiceOfCustomer.Workflows.Email;
+using VoiceOfCustomer.Workflows.Definitions;
 
 namespace VoiceOfCustomer.Data;
 
@@ -31,6 +32,7 @@ public static class CoreServiceCollectionExtensions
         services.AddVocImport(configuration);
         services.AddVocSla(configuration);
         services.AddVocEmail<VocDbContext>(configuration, DatabaseServiceCollectionExtensions.DataRoot());
+        services.AddWorkflowDefinitions(configuration);
         return services;
     }
 }

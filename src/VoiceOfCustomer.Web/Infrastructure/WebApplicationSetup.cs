@@ -9,6 +9,7 @@ using VoiceOfCustomer.Web.Features.Intake;
 using VoiceOfCustomer.Web.Features.Shared;
 using VoiceOfCustomer.Web.Infrastructure;
 using VoiceOfCustomer.Workflows.Email;
+using VoiceOfCustomer.Workflows.Definitions;
 
 namespace VoiceOfCustomer.Web;
 
@@ -86,12 +87,14 @@ public static class WebApplicationSetup
         return builder;
     }
 
-    /// <summary>Migrates the database and, in Development, fills an empty one with the demo organisation.</summary>
+    /// <summary>Migrates the database, loads the reference data and, in Development, fills an empty one with the demo organisation; then publishes the workflow definitions.</summary>
     public static async Task InitializeVocAsync(this WebApplication app)
     {
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
         await DemoEnvironment.PrepareAsync(app, scope.ServiceProvider);
+        // An invalid workflow file stops start-up here, its message naming the file, line and field.
+        await scope.ServiceProvider.GetRequiredService<WorkflowDefinitionCatalog>().InitializeAsync(scope.ServiceProvider.GetRequiredService<VocDbContext>());
     }
 
     public static WebApplication UseVocPipeline(this WebApplication app)

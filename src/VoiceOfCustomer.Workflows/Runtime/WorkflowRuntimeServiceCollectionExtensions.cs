@@ -15,6 +15,7 @@ public static class WorkflowRuntimeServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IWorkflowWriteGate, NoWriteGate>();
+        services.TryAddSingleton<IWorkflowVersions, CatalogWorkflowVersions>();
         services.AddScoped<WorkflowEngine>();
         services.AddSingleton<WorkflowDispatcher<TContext>>();
         return services;

@@ -1,0 +1,16 @@
+using Microsoft.EntityFrameworkCore;
+using VoiceOfCustomer.Workflows.Definitions;
+
+namespace VoiceOfCustomer.Workflows.Runtime;
+
+/// <summary>The engine's view of the definition catalog: latest versions per subject type, pinned versions by record.</summary>
+internal sealed class CatalogWorkflowVersions(WorkflowDefinitionCatalog catalog, WorkflowParameterResolver parameters) : IWorkflowVersions
+{
+    public IReadOnlyList<WorkflowVersion> LatestFor(string subjectType) =>
+        [.. catalog.Latest.Where(p => p.Definition.SubjectType == subjectType).Select(p => new WorkflowVersion(p.RecordId, p.Version, p.Definition))];
+
+    public Task<WorkflowDefinition> GetAsync(DbContext db, int recordId, CancellationToken cancellationToken) =>
+        catalog.GetVersionAsync(db, recordId, cancellationToken);
+
+    public ResolvedParameters ParametersFor(WorkflowDefinition definition) => parameters.Resolve(definition);
+}
