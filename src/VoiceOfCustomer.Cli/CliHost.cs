@@ -40,6 +40,7 @@ public static class CliHost
         await using var scope = provider.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(cancellationToken);
         await scope.ServiceProvider.GetRequiredService<ReferenceDataSeeder>().SeedAsync(cancellationToken);
+        await provider.GetRequiredService<Sla.BusinessCalendarRegistry>().LoadAsync(scope.ServiceProvider.GetRequiredService<VocDbContext>(), cancellationToken);
         provider.GetRequiredService<ChannelCatalog>().Invalidate();
         await provider.GetRequiredService<WorkflowDefinitionCatalog>().InitializeAsync(scope.ServiceProvider.GetRequiredService<VocDbContext>(), cancellationToken);
         return provider;

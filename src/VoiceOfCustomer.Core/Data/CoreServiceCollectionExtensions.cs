@@ -28,6 +28,10 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<ApiKeys.ApiKeyService>();
         services.AddScoped<Taxonomy.TaxonomyService>();
         services.AddScoped<DatabaseInitializer>();
+        services.AddSingleton<Sla.BusinessCalendarRegistry>();
+        services.AddSingleton<Workflows.Runtime.IWorkingTimeCalendars>(sp => sp.GetRequiredService<Sla.BusinessCalendarRegistry>());
+        services.AddScoped<Sla.BusinessCalendarService>();
+        services.AddScoped<Sla.SlaReports>();
         services.AddVocSeeding(configuration);
         services.AddVocImport(configuration);
         services.AddVocSla(configuration);

@@ -12,7 +12,8 @@ public sealed record ReferenceData(
     IReadOnlyList<MetricSeed> BusinessMetrics,
     IReadOnlyList<DomainSeed> OwningDomains,
     IReadOnlyList<GapSeed> CapabilityGaps,
-    IReadOnlyList<TagSeed> Tags);
+    IReadOnlyList<TagSeed> Tags,
+    IReadOnlyList<CalendarSeed> Calendars);
 
 public sealed record ChannelSeed(string Key, string Name, string? NameZh, Touchpoint Touchpoint);
 
@@ -27,11 +28,13 @@ public sealed record GapSeed(string Key, string Name, string? NameZh, string? De
 
 public sealed record TagSeed(string Key, string Name, string? NameZh, string? Description);
 
+public sealed record CalendarSeed(string Key, string Name, string TimeZoneId, IReadOnlyList<Sla.WorkingHours> Hours, IReadOnlyList<DateOnly> Holidays);
+
 /// <summary>A seed file is missing, is not valid JSON, or has an entry that breaks a rule; the message names file and entry.</summary>
 public sealed class SeedFileException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// Reads and validates channels.json, segments.json and taxonomy.json. Every problem found is reported at
+/// Reads and validates channels.json, segments.json, taxonomy.json and (optional) calendars.json. Every problem found is reported at
 /// once, each naming its file and entry, so an admin editing the files fixes them in one pass.
 /// </summary>
 public static partial class ReferenceDataFiles
@@ -39,6 +42,7 @@ public static partial class ReferenceDataFiles
     public const string Channels = "channels.json";
     public const string Segments = "segments.json";
     public const string Taxonomy = "taxonomy.json";
+    public const string Calendars = "calendars.json";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -55,6 +59,23 @@ public static partial class ReferenceDataFiles
         var channelsFile = Read<ChannelsFile>(directory, Channels);
         var segmentsFile = Read<SegmentsFile>(directory, Segments);
         var taxonomyFile = Read<TaxonomyFile>(directory, Taxonomy);
+        // Optional: an installation without business-hours calendars counts every SLA on the wall clock.
+        var calendarsFile = File.Exists(Path.Combine(directory, Calendars)) ? Read<CalendarsFile>(directory, Calendars) : new CalendarsFile();
+
+        var calendars = new List<CalendarSeed>();
+        foreach (var (entry, label) in Entries(calendarsFile.Calendars, Calendars, "calendars", errors))
+        {
+            var fieldErrors = new List<FieldError>();
+            var hours = Sla.BusinessCalendarFormat.ParseHours(entry.Hours, "hours", fieldErrors);
+            var holidays = Sla.BusinessCalendarFormat.ParseHolidays(entry.Holidays, "holidays", fieldErrors);
+            if (fieldErrors.Count == 0)
+                fieldErrors.AddRange(Sla.BusinessCalendar.Create(entry.Key!, entry.TimeZone ?? "", hours, holidays).Errors);
+            if (fieldErrors.Count > 0)
+                errors.AddRange(fieldErrors.Select(e => $"{label}: {e.Field}: {e.Message}"));
+            else
+                calendars.Add(new CalendarSeed(entry.Key!, entry.Name!, entry.TimeZone!, hours, holidays));
+        }
+        var calendarKeys = calendars.Select(c => c.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
         var channels = new List<ChannelSeed>();
         foreach (var (entry, label) in Entries(channelsFile.Channels, Channels, "channels", errors))
@@ -78,6 +99,8 @@ public static partial class ReferenceDataFiles
                 errors.Add($"{label}: roadmapWeight must be between 0 and 100, not {weight}.");
             else if (entry.Rule?.Length > 500)
                 errors.Add($"{label}: rule is longer than 500 characters.");
+            else if (entry.CalendarKey is not null && !calendarKeys.Contains(entry.CalendarKey))
+                errors.Add($"{label}: calendarKey '{entry.CalendarKey}' is not a key in {Calendars}.");
             else
                 segments.Add(new SegmentSeed(entry.Key!, entry.Name!, entry.NameZh, entry.Description, entry.Rule,
                     TimeSpan.FromHours(hours), weight, entry.CalendarKey));
@@ -122,7 +145,7 @@ public static partial class ReferenceDataFiles
 
         if (errors.Count > 0)
             throw new SeedFileException($"The seed files in {directory} are invalid:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", errors));
-        return new ReferenceData(channels, segments, metrics, domains, gaps, tags);
+        return new ReferenceData(channels, segments, metrics, domains, gaps, tags, calendars);
     }
 
     /// <summary>Checks the fields every entry shares (key, names, description) and yields the entries that pass, with a label for messages.</summary>
@@ -188,6 +211,14 @@ public static partial class ReferenceDataFiles
         public double? AttributionTargetHours { get; set; }
         public double? RoadmapWeight { get; set; }
         public string? CalendarKey { get; set; }
+    }
+
+    private sealed class CalendarsFile { public List<CalendarDto>? Calendars { get; set; } }
+    private sealed class CalendarDto : EntryDto
+    {
+        public string? TimeZone { get; set; }
+        public List<Sla.BusinessCalendarFormat.HoursDto?>? Hours { get; set; }
+        public List<string?>? Holidays { get; set; }
     }
 
     private sealed class TaxonomyFile

@@ -9,9 +9,9 @@ using VoiceOfCustomer.Taxonomy;
 namespace VoiceOfCustomer.Seeding;
 
 /// <summary>How many entries of each kind a reference-data run added.</summary>
-public sealed record ReferenceSeedResult(int Channels, int Segments, int BusinessMetrics, int OwningDomains, int CapabilityGaps, int Tags)
+public sealed record ReferenceSeedResult(int Channels, int Segments, int BusinessMetrics, int OwningDomains, int CapabilityGaps, int Tags, int Calendars = 0)
 {
-    public int Total => Channels + Segments + BusinessMetrics + OwningDomains + CapabilityGaps + Tags;
+    public int Total => Channels + Segments + BusinessMetrics + OwningDomains + CapabilityGaps + Tags + Calendars;
 }
 
 /// <summary>
@@ -19,7 +19,7 @@ public sealed record ReferenceSeedResult(int Channels, int Segments, int Busines
 /// Only entries whose key is missing are added: what admins renamed, archived or merged stays as they left it,
 /// and an entry they deleted comes back, which is the price of never overwriting their edits.
 /// </summary>
-public sealed class ReferenceDataSeeder(VocDbContext db, IOptions<SeedOptions> options, ILogger<ReferenceDataSeeder> logger)
+public sealed class ReferenceDataSeeder(VocDbContext db, IOptions<SeedOptions> options, TimeProvider time, ILogger<ReferenceDataSeeder> logger)
 {
     public Task<ReferenceSeedResult> SeedAsync(CancellationToken cancellationToken = default) =>
         SeedAsync(ReferenceDataFiles.Load(options.Value.ResolveDirectory()), cancellationToken);
@@ -57,6 +57,12 @@ public sealed class ReferenceDataSeeder(VocDbContext db, IOptions<SeedOptions> o
         {
             Key = s.Key, Name = s.Name, NameZh = s.NameZh, Description = s.Description, OwnerName = s.OwnerName, OwnerEmail = s.OwnerEmail,
         }, cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        var calendars = await AddAsync(db.BusinessCalendars, c => c.Key, data.Calendars, s => s.Key, s => new Sla.BusinessCalendarRecord
+        {
+            Key = s.Key, Name = s.Name, TimeZoneId = s.TimeZoneId, UpdatedAt = now,
+            HoursJson = Sla.BusinessCalendarFormat.HoursToJson(s.Hours), HolidaysJson = Sla.BusinessCalendarFormat.HolidaysToJson(s.Holidays),
+        }, cancellationToken);
         var tags = await AddAsync(db.Tags, c => c.Key, data.Tags, s => s.Key,
             s => new Tag { Key = s.Key, Name = s.Name, NameZh = s.NameZh, Description = s.Description }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
@@ -72,11 +78,11 @@ public sealed class ReferenceDataSeeder(VocDbContext db, IOptions<SeedOptions> o
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
 
-        var result = new ReferenceSeedResult(channels, segments, metrics, domains, gaps, tags);
+        var result = new ReferenceSeedResult(channels, segments, metrics, domains, gaps, tags, calendars);
         if (result.Total > 0)
             logger.LogInformation(
-                "Reference data: added {Channels} channel(s), {Segments} segment(s), {Metrics} business metric(s), {Domains} owning domain(s), {Gaps} capability gap(s), {Tags} tag(s)",
-                channels, segments, metrics, domains, gaps, tags);
+                "Reference data: added {Channels} channel(s), {Segments} segment(s), {Metrics} business metric(s), {Domains} owning domain(s), {Gaps} capability gap(s), {Tags} tag(s), {Calendars} calendar(s)",
+                channels, segments, metrics, domains, gaps, tags, calendars);
         return result;
     }
 

@@ -39,7 +39,7 @@ public sealed class BusinessCalendar : Workflows.Runtime.IWorkingTimeCalendar
             errors.Add(new("key", "The calendar needs a key."));
         TimeZoneInfo? zone = null;
         if (string.IsNullOrWhiteSpace(timeZoneId) || !TimeZoneInfo.TryFindSystemTimeZoneById(timeZoneId, out zone))
-            errors.Add(new("timeZone", $"Unknown time zone '{timeZoneId}'; use an IANA id such as 'Asia/Shanghai' or 'Europe/Berlin'."));
+            errors.Add(FieldError.Format("timeZone", "Unknown time zone '{0}'; use an IANA id such as 'Asia/Shanghai' or 'Europe/Berlin'.", timeZoneId));
         for (var i = 0; i < hours.Count; i++)
         {
             if (hours[i].End <= hours[i].Start && hours[i].End != TimeOnly.MinValue)

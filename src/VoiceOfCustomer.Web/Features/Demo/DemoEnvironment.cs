@@ -31,6 +31,7 @@ public static class DemoEnvironment
     {
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DemoEnvironment).FullName!);
         await services.GetRequiredService<ReferenceDataSeeder>().SeedAsync();
+        await services.GetRequiredService<Sla.BusinessCalendarRegistry>().LoadAsync(services.GetRequiredService<VocDbContext>());
         services.GetRequiredService<ChannelCatalog>().Invalidate();
         await EnsureRolesAsync(services.GetRequiredService<RoleManager<IdentityRole>>());
         if (!app.Environment.IsDevelopment())

@@ -6,13 +6,14 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Intake;
+using VoiceOfCustomer.Web.Features.Sla;
 using VoiceOfCustomer.Web.Infrastructure;
 
 namespace VoiceOfCustomer.Web.Features.Feedback;
 
 [Authorize]
 [Route("feedback")]
-public sealed class FeedbackController(FeedbackQueries queries, ChannelCatalog channels, VocDbContext db, IStringLocalizer<SharedResource> t) : Controller
+public sealed class FeedbackController(FeedbackQueries queries, ChannelCatalog channels, VocDbContext db, VoiceOfCustomer.Sla.SlaReports sla, IStringLocalizer<SharedResource> t) : Controller
 {
     // Indented, and not escaping non-ASCII so Chinese stays readable; Razor HTML-encodes the result anyway.
     private static readonly JsonSerializerOptions PrettyJson = new()
@@ -63,9 +64,20 @@ public sealed class FeedbackController(FeedbackQueries queries, ChannelCatalog c
             return View("NotFound", id);
         }
         var channel = await channels.FindAsync(item.Channel, cancellationToken);
+        var breachedAt = await db.FeedbackItems.AsNoTracking().Where(f => f.Id == id).Select(f => f.SlaBreachedAt).FirstOrDefaultAsync(cancellationToken);
+        var escalations = await sla.EscalationsAsync(new VoiceOfCustomer.Sla.EscalationFilter { FeedbackItemId = id }, null, VoiceOfCustomer.Sla.SlaReports.MaxPageSize, cancellationToken);
         return View(new FeedbackDetailViewModel
         {
             Item = item,
+            Sla = new SlaPanelModel
+            {
+                DueAt = item.AttributionDueAt,
+                BreachedAt = breachedAt,
+                Paused = item.Status == FeedbackStatus.AwaitingCustomer,
+                Done = item.Status is FeedbackStatus.Attributed or FeedbackStatus.Duplicate,
+                Now = sla.Now,
+                Escalations = escalations.Items,
+            },
             ChannelName = channel is null ? item.ChannelName : ChannelDisplayName(channel),
             MetadataPretty = Pretty(item.MetadataJson),
         });

@@ -26,6 +26,9 @@ public sealed class FeedbackDetailViewModel
 {
     public required FeedbackDetail Item { get; init; }
 
+    /// <summary>Deadline, time left and escalations of the attribution SLA.</summary>
+    public required VoiceOfCustomer.Web.Features.Sla.SlaPanelModel Sla { get; init; }
+
     /// <summary>The channel's name in the UI's language.</summary>
     public required string ChannelName { get; init; }
 
