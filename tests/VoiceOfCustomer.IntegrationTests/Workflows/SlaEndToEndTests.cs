@@ -31,6 +31,9 @@ public class SlaEndToEndTests
         ["Email:Outbox:InitialBackoff"] = "00:00:00.500",
         ["Email:Outbox:MaxBackoff"] = "00:00:01",
         ["Email:Outbox:MaxAttempts"] = "1000",
+        // A killed app's claimed mails go back to the pool when their lease ends: keep that short here.
+        ["Email:Outbox:LeaseDuration"] = "00:00:03",
+        ["Email:Smtp:TimeoutSeconds"] = "2",
         ["Email:Smtp:Host"] = "127.0.0.1",
         ["Email:Smtp:Port"] = smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Escalation:CsLeadAddresses:0"] = csLead,
@@ -54,11 +57,12 @@ public class SlaEndToEndTests
 
         const int items = 30;
         await WebTestSupport.AddFeedbackAsync(first, [.. Enumerable.Range(0, items).Select(i =>
-            new FeedbackItemSpec("support", $"TWO-{run}-{i}", customer.Id, $"Voice {i}: the export times out.", DateTime.UtcNow))]);
+            new FeedbackItemSpec("support", $"TWO-{run}-{i}", customer.Id, $"Voice {i}: the export times out.", DateTime.UtcNow.AddMinutes(-1)))]); // stored (IngestedAt) a minute later: now
 
         await WaitUntilAsync(TimeSpan.FromSeconds(60), async () =>
             await first.WithDbAsync(db => db.SlaEscalations.CountAsync()) >= items * Levels
-            && await first.WithDbAsync(db => db.OutboxEmails.CountAsync(m => m.State == OutboxEmailState.Sent)) >= items * Levels);
+            && await first.WithDbAsync(db => db.OutboxEmails.CountAsync(m => m.State == OutboxEmailState.Sent)) >= items * Levels,
+            () => first.WithDbAsync(StateOfAsync));
         await Task.Delay(TimeSpan.FromSeconds(1)); // a late duplicate would show up now
 
         Assert.Equal(items * Levels, await first.WithDbAsync(db => db.SlaEscalations.CountAsync()));
@@ -97,7 +101,7 @@ public class SlaEndToEndTests
             await db.SaveChangesAsync();
 
             // Kill it once some, not all, escalations happened.
-            await WaitUntilAsync(TimeSpan.FromSeconds(60), async () => await db.SlaEscalations.CountAsync() >= items);
+            await WaitUntilAsync(TimeSpan.FromSeconds(60), async () => await db.SlaEscalations.CountAsync() >= items, () => StateOfAsync(db));
         }
         finally
         {
@@ -116,7 +120,7 @@ public class SlaEndToEndTests
         {
             await using var db = AppProcess.OpenDatabase(databaseFile);
             await WaitUntilAsync(TimeSpan.FromSeconds(90), async () =>
-                await db.OutboxEmails.CountAsync(m => m.State == OutboxEmailState.Sent) >= items * Levels);
+                await db.OutboxEmails.CountAsync(m => m.State == OutboxEmailState.Sent) >= items * Levels, () => StateOfAsync(db));
             await Task.Delay(TimeSpan.FromSeconds(1));
 
             Assert.Equal(items * Levels, await db.SlaEscalations.CountAsync());
@@ -144,16 +148,21 @@ public class SlaEndToEndTests
         Assert.All(toLead.Concat(toBoard).GroupBy(m => (m.To[0].Address, m.Subject)), g => Assert.Single(g));
     }
 
-    private static async Task WaitUntilAsync(TimeSpan timeout, Func<Task<bool>> condition)
+    private static async Task WaitUntilAsync(TimeSpan timeout, Func<Task<bool>> condition, Func<Task<string>>? state = null)
     {
         var stopwatch = Stopwatch.StartNew();
         while (!await condition())
         {
             if (stopwatch.Elapsed > timeout)
-                throw new TimeoutException($"The condition did not hold within {timeout}.");
+                throw new TimeoutException($"The condition did not hold within {timeout}. {(state is null ? "" : await state())}");
             await Task.Delay(200);
         }
     }
+
+    private static async Task<string> StateOfAsync(VocDbContext db) =>
+        $"instances {await db.WorkflowInstances.CountAsync()}, timers {string.Join(", ", (await db.WorkflowTimers.GroupBy(t => t.State).Select(g => new { g.Key, N = g.Count() }).ToListAsync()).Select(g => $"{g.Key} {g.N}"))}, "
+        + $"escalations {await db.SlaEscalations.CountAsync()}, mails {string.Join(", ", (await db.OutboxEmails.GroupBy(m => m.State).Select(g => new { g.Key, N = g.Count() }).ToListAsync()).Select(g => $"{g.Key} {g.N}"))}, "
+        + $"last error {await db.OutboxEmails.Where(m => m.LastError != null).Select(m => m.LastError).FirstOrDefaultAsync()}";
 
     private static int FreePort()
     {
