@@ -23,6 +23,9 @@ public sealed class KestrelAppFactory : WebApplicationFactory<Program>
         {
             ["Database:Provider"] = "Sqlite",
             ["ConnectionStrings:Default"] = $"Data Source={Path.Combine(_folder.FullName, "voc.db")}",
+            // The journeys here do not exercise the SLA loops (integration tests do); keep them from competing for the two cores.
+            ["Workflows:DispatcherEnabled"] = "false",
+            ["Email:Outbox:Enabled"] = "false",
         };
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
     }

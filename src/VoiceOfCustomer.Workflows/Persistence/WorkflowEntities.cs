@@ -32,8 +32,6 @@ public enum WorkflowInstanceStatus
     Paused,
     /// <summary>Ended by its subject (for example the attribution was completed).</summary>
     Completed,
-    /// <summary>Every milestone fired; nothing more is scheduled.</summary>
-    Finished,
 }
 
 /// <summary>
@@ -81,13 +79,14 @@ public enum WorkflowTimerState
 {
     Pending,
     Fired,
-    /// <summary>Withdrawn because the clock paused or the instance ended before it was due.</summary>
+    /// <summary>Withdrawn because the clock paused (a resume re-arms it) or the instance ended before it was due.</summary>
     Cancelled,
 }
 
 /// <summary>
 /// A bookmark that resumes its instance at <see cref="ResumeAt"/>. Its <see cref="Key"/> names the occurrence
-/// (instance, milestone, run of the clock) and is unique, so one occurrence can be scheduled and fired only once.
+/// (definition, instance, milestone) and is unique, so one occurrence can be scheduled and fired only once; a pause
+/// withdraws it (<see cref="WorkflowTimerState.Cancelled"/>) and the resume re-arms the same row.
 /// </summary>
 public sealed class WorkflowTimer
 {
