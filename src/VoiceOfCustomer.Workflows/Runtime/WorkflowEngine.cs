@@ -25,6 +25,9 @@ public sealed class WorkflowEngine(
     private readonly Dictionary<string, IWorkflowActivity> _activities = activities.ToDictionary(a => a.Name, StringComparer.Ordinal);
     private readonly Dictionary<string, IWorkflowSubjectSource> _sources = subjectSources.ToDictionary(s => s.SubjectType, StringComparer.Ordinal);
 
+    /// <summary>Timers this engine has loaded or added in the current batch (the engine lives for one batch).</summary>
+    private readonly List<WorkflowTimer> _batchTimers = [];
+
     public IReadOnlyCollection<IWorkflowSubjectSource> SubjectSources => _sources.Values;
 
     public static string TimerKey(WorkflowInstance instance, string milestone) => $"{instance.DefinitionId}:{instance.Id}:{milestone}";
@@ -94,6 +97,7 @@ public sealed class WorkflowEngine(
         if (timers.Count == 0)
             return 0;
         var now = time.GetUtcNow().UtcDateTime;
+        _batchTimers.AddRange(timers);
         var instanceIds = timers.Select(t => t.InstanceId).Distinct().ToList();
         var instances = await db.Set<WorkflowInstance>().Where(i => instanceIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, cancellationToken);
 
@@ -150,7 +154,20 @@ public sealed class WorkflowEngine(
             var dueAt = InstanceClock.When(instance, instance.Target, calendar);
             foreach (var step in milestone.Activities)
                 executions.Add(new ActivityExecution(instance, definition, milestone, step, timer.Key, now, dueAt));
-            await ScheduleNextAsync(db, instance, definition, now, cancellationToken);
+            // Only the first unfired milestone is ever scheduled, so the next one has no timer row yet.
+            await ScheduleNextAsync(db, instance, definition, now, mayExist: false, cancellationToken);
+        }
+
+        // The fired timers change in one statement instead of one UPDATE each: the bulk of a burst of due timers.
+        var firedIds = timers.Where(t => t.State == WorkflowTimerState.Fired).Select(t => t.Id).ToList();
+        if (firedIds.Count > 0)
+        {
+            await db.Set<WorkflowTimer>().Where(t => firedIds.Contains(t.Id)).ExecuteUpdateAsync(s => s
+                .SetProperty(t => t.State, WorkflowTimerState.Fired)
+                .SetProperty(t => t.FiredAt, now)
+                .SetProperty(t => t.FiredBy, NodeName), cancellationToken);
+            foreach (var timer in timers.Where(t => t.State == WorkflowTimerState.Fired))
+                db.Entry(timer).State = EntityState.Unchanged;
         }
 
         foreach (var byActivity in executions.GroupBy(e => e.Step.Activity))
@@ -231,7 +248,7 @@ public sealed class WorkflowEngine(
         {
             if (instance.Status != WorkflowInstanceStatus.Running)
                 continue;
-            await ScheduleNextAsync(db, instance, definition, now, cancellationToken);
+            await ScheduleNextAsync(db, instance, definition, now, mayExist: false, cancellationToken);
             deadlines[instance.SubjectId] = InstanceClock.When(instance, instance.Target, CalendarOf(instance));
         }
         await source.DeadlineChangedAsync(db, deadlines, cancellationToken);
@@ -257,7 +274,7 @@ public sealed class WorkflowEngine(
                 instance.RunningSince = now;
                 instance.Status = WorkflowInstanceStatus.Running;
                 instance.UpdatedAt = now;
-                await ScheduleNextAsync(db, instance, definition, now, cancellationToken);
+                await ScheduleNextAsync(db, instance, definition, now, mayExist: true, cancellationToken);
                 return InstanceClock.When(instance, instance.Target, CalendarOf(instance));
             default:
                 return null;
@@ -275,14 +292,14 @@ public sealed class WorkflowEngine(
         await CancelPendingTimersAsync(db, instance, cancellationToken);
     }
 
-    private static async Task CancelPendingTimersAsync(DbContext db, WorkflowInstance instance, CancellationToken cancellationToken)
+    private async Task CancelPendingTimersAsync(DbContext db, WorkflowInstance instance, CancellationToken cancellationToken)
     {
-        // Tracked timers (claimed in this batch) change with the save; the rest change in the database now,
-        // inside the caller's transaction.
-        foreach (var entry in db.ChangeTracker.Entries<WorkflowTimer>())
+        // Timers of this batch change with the save; the rest change in the database now, inside the caller's
+        // transaction. (A list, not the change tracker: asking the tracker runs change detection every time.)
+        foreach (var timer in _batchTimers)
         {
-            if (entry.Entity.InstanceId == instance.Id && entry.Entity.State == WorkflowTimerState.Pending)
-                entry.Entity.State = WorkflowTimerState.Cancelled;
+            if (timer.InstanceId == instance.Id && timer.State == WorkflowTimerState.Pending)
+                timer.State = WorkflowTimerState.Cancelled;
         }
         await db.Set<WorkflowTimer>()
             .Where(t => t.InstanceId == instance.Id && t.State == WorkflowTimerState.Pending)
@@ -290,7 +307,7 @@ public sealed class WorkflowEngine(
     }
 
     /// <summary>Schedules the first milestone that has not fired; a timer withdrawn by a pause is re-armed under its key.</summary>
-    private async Task ScheduleNextAsync(DbContext db, WorkflowInstance instance, WorkflowDefinition definition, DateTime now, CancellationToken cancellationToken)
+    private async Task ScheduleNextAsync(DbContext db, WorkflowInstance instance, WorkflowDefinition definition, DateTime now, bool mayExist, CancellationToken cancellationToken)
     {
         var done = FiredMilestones(instance);
         var next = definition.Milestones.FirstOrDefault(m => !done.Contains(m.Name));
@@ -300,11 +317,12 @@ public sealed class WorkflowEngine(
         var resumeAt = InstanceClock.When(instance, InstanceClock.Scale(instance.Target, parameters.ShareOf(next.At)), CalendarOf(instance));
         var key = TimerKey(instance, next.Name);
 
-        var timer = db.ChangeTracker.Entries<WorkflowTimer>().Select(e => e.Entity).FirstOrDefault(t => t.Key == key)
-            ?? await db.Set<WorkflowTimer>().FirstOrDefaultAsync(t => t.Key == key, cancellationToken);
+        var timer = mayExist
+            ? _batchTimers.FirstOrDefault(t => t.Key == key) ?? await db.Set<WorkflowTimer>().FirstOrDefaultAsync(t => t.Key == key, cancellationToken)
+            : null;
         if (timer is null)
         {
-            db.Set<WorkflowTimer>().Add(new WorkflowTimer
+            timer = new WorkflowTimer
             {
                 InstanceId = instance.Id,
                 Key = key,
@@ -312,12 +330,19 @@ public sealed class WorkflowEngine(
                 ResumeAt = resumeAt,
                 State = WorkflowTimerState.Pending,
                 CreatedAt = now,
-            });
+            };
+            db.Set<WorkflowTimer>().Add(timer);
+            _batchTimers.Add(timer);
         }
-        else if (timer.State != WorkflowTimerState.Fired)
+        else
         {
-            timer.State = WorkflowTimerState.Pending;
-            timer.ResumeAt = resumeAt;
+            if (!_batchTimers.Contains(timer))
+                _batchTimers.Add(timer);
+            if (timer.State != WorkflowTimerState.Fired)
+            {
+                timer.State = WorkflowTimerState.Pending;
+                timer.ResumeAt = resumeAt;
+            }
         }
     }
 
