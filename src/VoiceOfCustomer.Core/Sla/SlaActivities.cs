@@ -130,7 +130,7 @@ public sealed class SendEmailActivity(IEmailTemplates templates, IOptions<EmailO
             var sent = new List<string>();
             foreach (var person in recipients.DistinctBy(p => p.Address.ToLowerInvariant()))
             {
-                var language = LanguageOf(person);
+                var language = templates.ResolveLanguage(person.Language);
                 var rendered = templates.Render(execution.Step.Settings["template"], language, ValuesFor(execution, item, person, language, users));
                 voc.OutboxEmails.Add(new OutboxEmail
                 {
@@ -180,11 +180,6 @@ public sealed class SendEmailActivity(IEmailTemplates templates, IOptions<EmailO
         var hours = (int)span.TotalHours;
         return chinese ? $"{hours} 小时 {span.Minutes} 分钟" : $"{hours} h {span.Minutes} min";
     }
-
-    private string LanguageOf(Person person) =>
-        person.Language is { Length: > 0 } language && language.StartsWith("zh", StringComparison.OrdinalIgnoreCase) ? "zh-CN"
-        : person.Language is { Length: > 0 } ? "en"
-        : email.Value.DefaultLanguage;
 
     private async Task<IReadOnlyList<Person>> CsLeadsAsync(VocDbContext db, CancellationToken cancellationToken)
     {

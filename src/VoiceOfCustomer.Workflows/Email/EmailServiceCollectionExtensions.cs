@@ -3,6 +3,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using VoiceOfCustomer.Workflows.Definitions;
+using VoiceOfCustomer.Workflows.Runtime;
 
 namespace VoiceOfCustomer.Workflows.Email;
 
@@ -30,8 +32,10 @@ public static class EmailServiceCollectionExtensions
                 ? ActivatorUtilities.CreateInstance<PickupDirectoryEmailSender>(sp)
                 : ActivatorUtilities.CreateInstance<SmtpEmailSender>(sp));
 
+        // Templates live in the definitions' folder, found the same way the definition catalog finds it.
+        services.AddOptions<WorkflowOptions>().Bind(configuration.GetSection(WorkflowOptions.SectionName));
         services.AddSingleton(sp => new EmailTemplates(
-            EmailTemplates.ResolveDirectory(configuration["Workflows:Directory"], dataRoot),
+            Path.Combine(WorkflowDefinitionCatalog.ResolveDirectory(sp.GetRequiredService<IOptions<WorkflowOptions>>().Value), "templates"),
             sp.GetRequiredService<IOptions<EmailOptions>>().Value.DefaultLanguage));
         services.AddSingleton<IEmailTemplates>(sp => sp.GetRequiredService<EmailTemplates>());
 

@@ -21,6 +21,9 @@ public interface IEmailTemplates
 
     /// <summary>Problems with a template in any language (missing file, missing subject line, unknown placeholder); empty when it is usable.</summary>
     IReadOnlyList<string> Validate(string template);
+
+    /// <summary>The language a mail for someone who prefers <paramref name="language"/> is written in (the default when there is no template in it).</summary>
+    string ResolveLanguage(string? language);
 }
 
 /// <summary>
@@ -42,25 +45,6 @@ public sealed partial class EmailTemplates(string directory, string defaultLangu
 
     public string Directory { get; } = directory;
     public IReadOnlyList<string> Languages => SupportedLanguages;
-
-    /// <summary>
-    /// The templates folder: <c>{Workflows:Directory}/templates</c> when that is set (relative to <paramref name="root"/>), else
-    /// <c>workflows/templates</c> beside the program, else the checkout's.
-    /// </summary>
-    public static string ResolveDirectory(string? workflowsDirectory, string root)
-    {
-        if (!string.IsNullOrWhiteSpace(workflowsDirectory))
-            return Path.Combine(Path.GetFullPath(workflowsDirectory, root), "templates");
-        var beside = Path.Combine(AppContext.BaseDirectory, "workflows", "templates");
-        if (System.IO.Directory.Exists(beside))
-            return beside;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "VoiceOfCustomer.sln")))
-                return Path.Combine(dir.FullName, "workflows", "templates");
-        }
-        return Path.Combine(root, "workflows", "templates");
-    }
 
     /// <summary>The supported language closest to <paramref name="language"/>: exact (any case), then by its first part (<c>zh</c> → <c>zh-CN</c>), else the default.</summary>
     public string ResolveLanguage(string? language)

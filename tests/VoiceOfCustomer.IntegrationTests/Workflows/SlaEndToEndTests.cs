@@ -81,7 +81,7 @@ public class SlaEndToEndTests
         var databaseFile = Path.Combine(folder.FullName, "voc.db");
         var settings = FastSla(csLead, board, MailDev.SmtpPort);
         // The first life has no SMTP server (a port nobody listens on): its mails must wait in the outbox.
-        var downSettings = new Dictionary<string, string?>(settings) { ["Email:Smtp:Port"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var downSettings = new Dictionary<string, string?>(settings) { ["Email:Smtp:Port"] = MailDev.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture) };
 
         const int items = 40;
         var firstLife = await AppProcess.StartAsync(databaseFile, downSettings);
@@ -163,13 +163,6 @@ public class SlaEndToEndTests
         $"instances {await db.WorkflowInstances.CountAsync()}, timers {string.Join(", ", (await db.WorkflowTimers.GroupBy(t => t.State).Select(g => new { g.Key, N = g.Count() }).ToListAsync()).Select(g => $"{g.Key} {g.N}"))}, "
         + $"escalations {await db.SlaEscalations.CountAsync()}, mails {string.Join(", ", (await db.OutboxEmails.GroupBy(m => m.State).Select(g => new { g.Key, N = g.Count() }).ToListAsync()).Select(g => $"{g.Key} {g.N}"))}, "
         + $"last error {await db.OutboxEmails.Where(m => m.LastError != null).Select(m => m.LastError).FirstOrDefaultAsync()}";
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>The web app as a separate process (the build beside the tests), so a test can kill it like a crash would.</summary>
