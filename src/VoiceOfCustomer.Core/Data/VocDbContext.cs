@@ -43,6 +43,10 @@ public sealed class VocDbContext(DbContextOptions<VocDbContext> options) : Ident
     public DbSet<Workflows.Persistence.WorkflowInstance> WorkflowInstances => Set<Workflows.Persistence.WorkflowInstance>();
     public DbSet<Workflows.Persistence.WorkflowTimer> WorkflowTimers => Set<Workflows.Persistence.WorkflowTimer>();
     public DbSet<Workflows.Persistence.OutboxEmail> OutboxEmails => Set<Workflows.Persistence.OutboxEmail>();
+    public DbSet<Suggestions.SuggestionModelRecord> SuggestionModels => Set<Suggestions.SuggestionModelRecord>();
+    public DbSet<Suggestions.SuggestionRecord> SuggestionRecords => Set<Suggestions.SuggestionRecord>();
+    public DbSet<Suggestions.LlmSuggestionRecord> LlmSuggestions => Set<Suggestions.LlmSuggestionRecord>();
+    public DbSet<Suggestions.LlmDailyUsage> LlmDailyUsage => Set<Suggestions.LlmDailyUsage>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -914,6 +914,149 @@ namespace VoiceOfCustomer.Migrations.Postgres.Migrations
                     b.ToTable("SlaEscalations");
                 });
 
+            modelBuilder.Entity("VoiceOfCustomer.Suggestions.LlmDailyUsage", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Calls")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Day");
+
+                    b.ToTable("LlmDailyUsage");
+                });
+
+            modelBuilder.Entity("VoiceOfCustomer.Suggestions.LlmSuggestionRecord", b =>
+                {
+                    b.Property<long>("FeedbackItemId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("AnswerJson")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DiscardReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<double>("ElapsedMs")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("FeedbackItemId");
+
+                    b.ToTable("LlmSuggestions");
+                });
+
+            modelBuilder.Entity("VoiceOfCustomer.Suggestions.SuggestionModelRecord", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("EvaluationJson")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("IsColdStart")
+                        .HasColumnType("boolean");
+
+                    b.Property<byte[]>("Payload")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<double>("TrainSeconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTime>("TrainedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("TrainingItems")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Version")
+                        .IsUnique();
+
+                    b.ToTable("SuggestionModels");
+                });
+
+            modelBuilder.Entity("VoiceOfCustomer.Suggestions.SuggestionRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AlternativesJson")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<double?>("Confidence")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("FeedbackItemId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Field")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("FinalValue")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int>("ModelVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ShownAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ShownToId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("SuggestedValue")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ResolvedAt", "Field");
+
+                    b.HasIndex("FeedbackItemId", "Field", "Source", "ModelVersion")
+                        .IsUnique();
+
+                    b.ToTable("SuggestionRecords");
+                });
+
             modelBuilder.Entity("VoiceOfCustomer.Taxonomy.BusinessMetric", b =>
                 {
                     b.Property<int>("Id")
@@ -1628,6 +1771,24 @@ namespace VoiceOfCustomer.Migrations.Postgres.Migrations
                         .IsRequired();
 
                     b.Navigation("FeedbackItem");
+                });
+
+            modelBuilder.Entity("VoiceOfCustomer.Suggestions.LlmSuggestionRecord", b =>
+                {
+                    b.HasOne("VoiceOfCustomer.Intake.FeedbackItem", null)
+                        .WithMany()
+                        .HasForeignKey("FeedbackItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VoiceOfCustomer.Suggestions.SuggestionRecord", b =>
+                {
+                    b.HasOne("VoiceOfCustomer.Intake.FeedbackItem", null)
+                        .WithMany()
+                        .HasForeignKey("FeedbackItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("VoiceOfCustomer.Taxonomy.BusinessMetric", b =>

@@ -881,6 +881,145 @@ namespace VoiceOfCustomer.Migrations.Sqlite.Migrations
                     b.ToTable("SlaEscalations");
                 });
 
+            modelBuilder.Entity("VoiceOfCustomer.Suggestions.LlmDailyUsage", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Calls")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day");
+
+                    b.ToTable("LlmDailyUsage");
+                });
+
+            modelBuilder.Entity("VoiceOfCustomer.Suggestions.LlmSuggestionRecord", b =>
+                {
+                    b.Property<long>("FeedbackItemId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AnswerJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DiscardReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("ElapsedMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("FeedbackItemId");
+
+                    b.ToTable("LlmSuggestions");
+                });
+
+            modelBuilder.Entity("VoiceOfCustomer.Suggestions.SuggestionModelRecord", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EvaluationJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsColdStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Payload")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<double>("TrainSeconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime>("TrainedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TrainingItems")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Version")
+                        .IsUnique();
+
+                    b.ToTable("SuggestionModels");
+                });
+
+            modelBuilder.Entity("VoiceOfCustomer.Suggestions.SuggestionRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AlternativesJson")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Confidence")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("FeedbackItemId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Field")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FinalValue")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ModelVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ShownAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ShownToId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SuggestedValue")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ResolvedAt", "Field");
+
+                    b.HasIndex("FeedbackItemId", "Field", "Source", "ModelVersion")
+                        .IsUnique();
+
+                    b.ToTable("SuggestionRecords");
+                });
+
             modelBuilder.Entity("VoiceOfCustomer.Taxonomy.BusinessMetric", b =>
                 {
                     b.Property<int>("Id")
@@ -1577,6 +1716,24 @@ namespace VoiceOfCustomer.Migrations.Sqlite.Migrations
                         .IsRequired();
 
                     b.Navigation("FeedbackItem");
+                });
+
+            modelBuilder.Entity("VoiceOfCustomer.Suggestions.LlmSuggestionRecord", b =>
+                {
+                    b.HasOne("VoiceOfCustomer.Intake.FeedbackItem", null)
+                        .WithMany()
+                        .HasForeignKey("FeedbackItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VoiceOfCustomer.Suggestions.SuggestionRecord", b =>
+                {
+                    b.HasOne("VoiceOfCustomer.Intake.FeedbackItem", null)
+                        .WithMany()
+                        .HasForeignKey("FeedbackItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("VoiceOfCustomer.Taxonomy.BusinessMetric", b =>
