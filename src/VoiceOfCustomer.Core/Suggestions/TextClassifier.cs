@@ -84,6 +84,10 @@ public sealed class TextClassifier
     /// <summary>The held-out reliability table computed while fitting the temperature (empty for tiny training sets).</summary>
     public IReadOnlyList<ReliabilityBin> Reliability { get; private init; } = [];
 
+    /// <summary>Top-1 and top-3 accuracy on the held-out calibration share; null when nothing was held out.</summary>
+    public double? HeldOutTop1 { get; private init; }
+    public double? HeldOutTop3 { get; private init; }
+
     public static TextClassifier Train(IReadOnlyList<LabeledText> data, TextClassifierOptions? options = null,
         IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -98,6 +102,7 @@ public sealed class TextClassifier
 
         var temperature = 1.0;
         IReadOnlyList<ReliabilityBin> reliability = [];
+        double? top1 = null, top3 = null;
         if (calibrationCount > 0)
         {
             // Fit the temperature on data the model did not see, then retrain on everything with that temperature.
@@ -108,10 +113,27 @@ public sealed class TextClassifier
             var truth = heldOut.Select(d => Array.IndexOf(probe._labels, d.Label)).ToList();
             temperature = FitTemperature(logits, truth);
             reliability = ReliabilityTable(logits, truth, temperature);
+            top1 = TopK(logits, truth, 1);
+            top3 = TopK(logits, truth, 3);
         }
         var model = Fit(data, options, temperature, p => progress?.Report(calibrationCount > 0 ? 0.45 + p * 0.55 : p), cancellationToken);
         return new TextClassifier(model._labels, model._vocabulary, model._idf, model._weights, model._bias, model._knownWords,
-            temperature, options.AbstainBelow, options.MinKnownWordShare) { Reliability = reliability };
+            temperature, options.AbstainBelow, options.MinKnownWordShare) { Reliability = reliability, HeldOutTop1 = top1, HeldOutTop3 = top3 };
+    }
+
+    private static double TopK(IReadOnlyList<float[]> logits, IReadOnlyList<int> truth, int k)
+    {
+        var hits = 0;
+        for (var i = 0; i < logits.Count; i++)
+        {
+            if (truth[i] < 0)
+                continue;
+            var target = logits[i][truth[i]];
+            var higher = logits[i].Count(s => s > target);
+            if (higher < k)
+                hits++;
+        }
+        return logits.Count == 0 ? 0 : (double)hits / logits.Count;
     }
 
     private static TextClassifier Fit(IReadOnlyList<LabeledText> data, TextClassifierOptions options, double temperature,
@@ -449,6 +471,8 @@ public sealed class TextClassifier
         writer.Write(_knownWords.Count);
         foreach (var word in _knownWords)
             writer.Write(word);
+        writer.Write(HeldOutTop1 ?? -1);
+        writer.Write(HeldOutTop3 ?? -1);
         writer.Write(Reliability.Count);
         foreach (var bin in Reliability)
         {
@@ -484,10 +508,17 @@ public sealed class TextClassifier
         var knownCount = reader.ReadInt32();
         for (var i = 0; i < knownCount; i++)
             known.Add(reader.ReadUInt64());
+        var heldOutTop1 = reader.ReadDouble();
+        var heldOutTop3 = reader.ReadDouble();
         var bins = new List<ReliabilityBin>();
         var binCount = reader.ReadInt32();
         for (var i = 0; i < binCount; i++)
             bins.Add(new ReliabilityBin(reader.ReadDouble(), reader.ReadDouble(), reader.ReadInt32(), reader.ReadDouble(), reader.ReadDouble()));
-        return new TextClassifier(labels, vocabulary, idf, weights, bias, known, temperature, abstainBelow, minKnown) { Reliability = bins };
+        return new TextClassifier(labels, vocabulary, idf, weights, bias, known, temperature, abstainBelow, minKnown)
+        {
+            Reliability = bins,
+            HeldOutTop1 = heldOutTop1 < 0 ? null : heldOutTop1,
+            HeldOutTop3 = heldOutTop3 < 0 ? null : heldOutTop3,
+        };
     }
 }
