@@ -91,6 +91,14 @@ public static class TextFeaturizer
     public static void Extract(Tokens tokens, Dictionary<ulong, float> sink)
     {
         var items = tokens.Items;
+        if (items.Count > 0)
+        {
+            // How a request opens ("have i ...", "can you ...") and ends says much about what is asked.
+            Add(sink, Hash(WordFamily, 'b', "\u0002", items[0]));
+            Add(sink, Hash(WordFamily, 'b', items[^1], "\u0003"));
+            if (items.Count > 1)
+                Add(sink, Hash(WordFamily, 't', "\u0002" + items[0], items[1]));
+        }
         for (var i = 0; i < items.Count; i++)
         {
             var token = items[i];
@@ -100,7 +108,7 @@ public static class TextFeaturizer
             if (tokens.IsCjk[i])
             {
                 if (i + 2 < items.Count && tokens.IsCjk[i + 1] && tokens.IsCjk[i + 2])
-                    Add(sink, Hash(WordFamily, 't', token + items[i + 1], items[i + 2]));
+                    Add(sink, Hash(WordFamily, 't', token + " " + items[i + 1], items[i + 2]));
                 continue;
             }
             AddCharGrams(sink, token);
