@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.Extensions.Localization;
 using VoiceOfCustomer.Identity;
 using VoiceOfCustomer.Suggestions;
@@ -42,9 +43,11 @@ public sealed class SuggestionsController(SuggestionReports reports, IStringLoca
         var parsed = SuggestionsQuery.Parse(query, await reports.KnownVersionsAsync(cancellationToken), t);
         if (parsed.Errors.Count > 0)
         {
+            // A fresh dictionary: the bound query already holds "Weeks" etc., which would rename the keys.
+            var errors = new ModelStateDictionary();
             foreach (var error in parsed.Errors)
-                ModelState.AddModelError(error.Parameter, error.Message);
-            return ValidationProblem(ModelState);
+                errors.AddModelError(error.Parameter, error.Message);
+            return ValidationProblem(errors);
         }
         var report = await reports.AcceptanceAsync(parsed.Weeks, parsed.Filter, cancellationToken);
         var stamp = string.Create(CultureInfo.InvariantCulture, $"{report.From:yyyyMMdd}-{report.To:yyyyMMdd}");
