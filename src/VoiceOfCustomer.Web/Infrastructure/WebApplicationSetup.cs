@@ -7,6 +7,7 @@ using VoiceOfCustomer.Web.Features.Account;
 using VoiceOfCustomer.Web.Features.Import;
 using VoiceOfCustomer.Web.Features.Intake;
 using VoiceOfCustomer.Web.Features.Shared;
+using VoiceOfCustomer.Web.Features.Suggestions;
 using VoiceOfCustomer.Web.Infrastructure;
 using VoiceOfCustomer.Workflows.Email;
 using VoiceOfCustomer.Workflows.Definitions;
@@ -83,6 +84,7 @@ public static class WebApplicationSetup
         services.AddImportFeature(configuration);
         services.AddAccountFeature(configuration);
         services.AddWebPages();
+        services.AddSuggestionsAdmin();
         services.AddVocOutboxDelivery(configuration);
         return builder;
     }

@@ -113,6 +113,8 @@ public sealed partial class CodingTaxonomyChineseTests(LocalizationFixture fixtu
             .Concat(TaxonomyKinds.All.Select(TaxonomyKinds.Title))
             .Concat(Enum.GetValues<VoiceOfCustomer.Workflows.Persistence.OutboxEmailState>().Select(VoiceOfCustomer.Web.Features.Outbox.OutboxPageViewModel.StateLabel))
             .Concat(Enum.GetValues<VoiceOfCustomer.Sla.SlaEscalationLevel>().Select(VoiceOfCustomer.Web.Features.Sla.SlaDisplay.LevelLabel))
+            .Concat(Enum.GetValues<VoiceOfCustomer.Suggestions.SuggestionField>().Select(VoiceOfCustomer.Web.Features.Suggestions.SuggestionDisplay.FieldLabel))
+            .Concat(Enum.GetValues<VoiceOfCustomer.Suggestions.SuggestionSource>().Select(VoiceOfCustomer.Web.Features.Suggestions.SuggestionDisplay.SourceLabel))
             // The calendar form's labels and hints, and the calendar rules' messages, which reach the localizer as values.
             .Concat(["Name", "Time zone", "IANA id such as Asia/Shanghai or Europe/Berlin.",
                 "Unknown time zone '{0}'; use an IANA id such as 'Asia/Shanghai' or 'Europe/Berlin'.", "A working interval must end after it starts ({0} {1}–{2}).",
@@ -121,7 +123,7 @@ public sealed partial class CodingTaxonomyChineseTests(LocalizationFixture fixtu
                 "Line {0} ('{1}') is not a date such as 2026-10-01.", "From", "To"]);
 
     [Fact]
-    public void Every_string_of_the_coding_taxonomy_and_SLA_pages_has_a_Chinese_entry()
+    public void Every_string_of_the_coding_taxonomy_SLA_and_suggestion_pages_has_a_Chinese_entry()
     {
         var manager = new ResourceManager("VoiceOfCustomer.Web.Resources.SharedResource", typeof(SharedResource).Assembly);
         using var set = manager.GetResourceSet(new CultureInfo("zh-CN"), createIfNotExists: true, tryParents: false);
@@ -130,7 +132,7 @@ public sealed partial class CodingTaxonomyChineseTests(LocalizationFixture fixtu
         var table = set.Cast<System.Collections.DictionaryEntry>().Select(e => (string)e.Key).ToHashSet(StringComparer.Ordinal);
 
         var features = Path.Combine(Root(), "src", "VoiceOfCustomer.Web", "Features");
-        var files = new[] { "Coding", "Taxonomy", "Outbox", "Sla" }
+        var files = new[] { "Coding", "Taxonomy", "Outbox", "Sla", "Suggestions" }
             .SelectMany(dir => Directory.EnumerateFiles(Path.Combine(features, dir), "*.*", SearchOption.AllDirectories))
             .Where(f => f.EndsWith(".cshtml", StringComparison.Ordinal) || f.EndsWith(".cs", StringComparison.Ordinal))
             .ToList();
