@@ -1,3 +1,4 @@
+using System.Globalization;
 using global::CsvHelper;
 
 namespace VoiceOfCustomer.Suggestions.Evaluation;
@@ -40,19 +41,6 @@ public static class LabeledCsv
 {
     // Far above any labelled text; stops an unclosed quote from buffering a whole large file.
     private const int MaxRecordBytes = 4 * 1024 * 1024;
-
-    private static readonly CsvReaderOptions ReaderOptions = new()
-    {
-        Separator = ',',
-        HasHeader = true,
-        TrackLineNumbers = true,
-        SkipEmptyLines = true,
-        AllowLineBreaksInQuotes = true,
-        MalformedData = CsvMalformedDataHandling.Throw,
-        FieldCountMismatch = CsvFieldCountHandling.Throw,
-        MaxRecordSize = MaxRecordBytes,
-    };
-
     /// <summary>
     /// The (text, label) pairs of a file. With <paramref name="requireLabel"/> off (out-of-scope files) the label
     /// column may be missing and labels may be empty; texts may always be empty (they are scored as abstentions).
@@ -84,27 +72,61 @@ public static class LabeledCsv
 
     public static CsvTable ReadTable(Stream input, string fileName)
     {
+        CsvMalformedRecord? broken = null;
+        var options = new CsvReaderOptions
+        {
+            Separator = ',',
+            HasHeader = true,
+            TrackLineNumbers = true,
+            SkipEmptyLines = true,
+            AllowLineBreaksInQuotes = true,
+            // Recover, then decide here: a stray quote inside an unquoted field (a 27" screen) is just text, but an
+            // unclosed quote or text after a closing quote means the file's records are not what its author meant.
+            MalformedData = CsvMalformedDataHandling.Recover,
+            OnMalformedRecord = record => broken ??= record.Reason == CsvMalformedReason.StrayQuote ? null : record,
+            FieldCountMismatch = CsvFieldCountHandling.Allow,
+            MaxRecordSize = MaxRecordBytes,
+        };
         try
         {
-            using var csv = CsvReader.Create(input, ReaderOptions, leaveOpen: true);
+            using var csv = CsvReader.Create(input, options, leaveOpen: true);
             var header = csv.Headers.ToArray();
+            Check(broken, fileName);
             if (header.Length == 0 || header.All(string.IsNullOrWhiteSpace))
                 throw new LabeledCsvException($"{fileName}: the file is empty; expected a header row (e.g. text,label).");
             var rows = new List<CsvRow>();
             while (csv.Read())
             {
+                Check(broken, fileName);
+                if (csv.FieldCount != header.Length)
+                    throw new LabeledCsvException(string.Create(CultureInfo.InvariantCulture,
+                        $"{fileName}: line {csv.LineNumber}: {csv.FieldCount} field(s) where the header has {header.Length} (is a comma or a quote missing?)."));
                 var fields = new string[csv.FieldCount];
                 for (var i = 0; i < fields.Length; i++)
                     fields[i] = csv.GetString(i) ?? "";
                 rows.Add(new CsvRow(csv.LineNumber, fields));
             }
+            Check(broken, fileName);
             return new CsvTable(fileName, header, rows);
         }
         catch (CsvFormatException error)
         {
-            var where = error.LineNumber > 0 ? $"line {error.LineNumber}: " : "";
+            var where = error.LineNumber > 0 ? string.Create(CultureInfo.InvariantCulture, $"line {error.LineNumber}: ") : "";
             throw new LabeledCsvException($"{fileName}: {where}malformed CSV: {error.Message}");
         }
+    }
+
+    private static void Check(CsvMalformedRecord? broken, string fileName)
+    {
+        if (broken is not { } record)
+            return;
+        var problem = record.Reason switch
+        {
+            CsvMalformedReason.UnterminatedQuote => "a quoted field is never closed (its opening quote is in this record)",
+            CsvMalformedReason.TextAfterClosingQuote => "text after the closing quote of a quoted field (a quote inside a quoted field must be doubled: \"\")",
+            var reason => $"malformed CSV ({reason})",
+        };
+        throw new LabeledCsvException(string.Create(CultureInfo.InvariantCulture, $"{fileName}: line {record.LineNumber}: {problem}."));
     }
 
     /// <summary>Writes a table (same header, quoting only where needed, UTF-8 without BOM, LF line ends).</summary>
