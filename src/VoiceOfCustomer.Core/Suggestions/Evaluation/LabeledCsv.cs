@@ -41,6 +41,7 @@ public static class LabeledCsv
 {
     // Far above any labelled text; stops an unclosed quote from buffering a whole large file.
     private const int MaxRecordBytes = 4 * 1024 * 1024;
+
     /// <summary>
     /// The (text, label) pairs of a file. With <paramref name="requireLabel"/> off (out-of-scope files) the label
     /// column may be missing and labels may be empty; texts may always be empty (they are scored as abstentions).
