@@ -14,7 +14,7 @@ public static class Program
 
     public static RootCommand BuildRoot()
     {
-        var root = new RootCommand("voc: VoiceOfCustomer's command line (seed, import, users, API keys).")
+        var root = new RootCommand("voc: VoiceOfCustomer's command line (seed, import, users, API keys, suggestion evaluation).")
         {
             ApiKeyCommands.Build(),
         };
