@@ -32,7 +32,7 @@ public sealed class LlmRefinementService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.CurrentValue.PollInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (await NextTickAsync(timer, stoppingToken))
         {
             try
             {
@@ -44,6 +44,19 @@ public sealed class LlmRefinementService(
                 logger.LogError(e, "LLM refinement pass failed");
                 status.Update(s => s with { LastError = e.Message });
             }
+        }
+    }
+
+    /// <summary>False once stopping: a stop is a normal end, not a fault that would bring the host down.</summary>
+    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
 

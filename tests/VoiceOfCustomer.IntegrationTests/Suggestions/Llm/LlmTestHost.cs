@@ -16,8 +16,8 @@ namespace VoiceOfCustomer.IntegrationTests.Suggestions.Llm;
 
 /// <summary>
 /// The app over a real database with the LLM suggester pointed at a <see cref="FakeChatServer"/>: a small taxonomy of
-/// its own (keys starting <c>t-</c>), three coded items and open items added per test. The background loop's interval
-/// is an hour on a fake clock, so only the test's own <see cref="LlmRefinementService.RunOnceAsync"/> calls run.
+/// its own (keys starting <c>t-</c>), three coded items and open items added per test. The hosted loop is stopped at
+/// once, so only the test's own <see cref="LlmRefinementService.RunOnceAsync"/> calls run.
 /// </summary>
 public sealed class LlmTestHost : IAsyncDisposable
 {
@@ -82,6 +82,8 @@ public sealed class LlmTestHost : IAsyncDisposable
     private async Task SeedAsync()
     {
         await App.EnsureChannelsAsync();
+        // Moving the fake clock a day would tick the hosted loop too; stopping it leaves the test's own passes the only ones.
+        await Service.StopAsync(CancellationToken.None);
         CustomerId = (await WebTestSupport.AddCustomerAsync(App, "ACME-LLM", "Acme Retail")).Id;
         await App.WithDbAsync(async db =>
         {
