@@ -49,8 +49,9 @@ public sealed class LlmSuggester(IChatClient chat, IOptionsMonitor<LlmSuggestion
         {
             return Discard(itemId, e.Status > 0 ? $"the endpoint answered HTTP {e.Status}" : $"the endpoint failed: {e.Message}", clock, model);
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or IOException or InvalidOperationException or NotSupportedException or FormatException or System.Text.Json.JsonException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
+            // Whatever the endpoint or its client library does wrong, the local suggestion stands.
             var reason = timeout.IsCancellationRequested ? $"no answer within the timeout of {settings.Timeout.TotalSeconds:0.###} s" : $"the call failed: {e.GetType().Name}: {e.Message}";
             return Discard(itemId, reason, clock, model);
         }
