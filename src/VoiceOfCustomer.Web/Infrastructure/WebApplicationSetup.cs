@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Identity;
+using VoiceOfCustomer.Suggestions.Llm;
 using VoiceOfCustomer.Web.Features.Account;
 using VoiceOfCustomer.Web.Features.Import;
 using VoiceOfCustomer.Web.Features.Intake;
@@ -27,6 +28,8 @@ public static class WebApplicationSetup
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = web.MaxRequestBodyBytes);
 
         services.AddVocCore(configuration);
+        // Optional: off until Suggestions:Llm is enabled and configured; its loop then runs in every web instance (the budget is shared).
+        services.AddVocLlmSuggestions(configuration);
         // The workflow dispatcher runs in every web instance; claims keep them from doing the same work twice.
         services.AddHostedService(sp => sp.GetRequiredService<Workflows.Runtime.WorkflowDispatcher<Data.VocDbContext>>());
 

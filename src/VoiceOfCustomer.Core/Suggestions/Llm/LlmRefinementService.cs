@@ -1,0 +1,216 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using VoiceOfCustomer.Coding;
+using VoiceOfCustomer.Data;
+using VoiceOfCustomer.Intake;
+
+namespace VoiceOfCustomer.Suggestions.Llm;
+
+/// <summary>
+/// Refines the suggestions of newly arrived items in the background, so no request ever waits on the endpoint. Each
+/// pass takes the newest open, uncoded items without an <see cref="LlmSuggestionRecord"/>, claims each by inserting
+/// that record (so two app instances never both pay for one item), reserves a call from the daily budget, asks the
+/// LLM and stores the validated answer or the reason it was discarded.
+/// </summary>
+public sealed class LlmRefinementService(
+    IServiceProvider services,
+    IDbContextFactory<VocDbContext> contexts,
+    IOptionsMonitor<LlmSuggestionOptions> options,
+    LlmBudget budget,
+    LlmStatus status,
+    TimeProvider time,
+    ILogger<LlmRefinementService> logger) : BackgroundService
+{
+    /// <summary>Nearest examples are searched among this many most recently coded items.</summary>
+    internal const int ExamplePool = 2000;
+
+    internal const string PendingReason = "pending: the call is in progress";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.CurrentValue.PollInterval, time);
+        while (await NextTickAsync(timer, stoppingToken))
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // A database hiccup must not end the loop; the next pass tries again.
+                logger.LogError(e, "LLM refinement pass failed");
+                status.Update(s => s with { LastError = e.Message });
+            }
+        }
+    }
+
+    /// <summary>False once stopping: a stop is a normal end, not a fault that would bring the host down.</summary>
+    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>One pass; returns how many items got a stored answer or discard reason.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
+    {
+        var settings = options.CurrentValue;
+        var now = time.GetUtcNow();
+        var disabled = !settings.Enabled ? $"off: {LlmSuggestionOptions.SectionName}:Enabled is false"
+            : !settings.IsConfigured ? $"off: {LlmSuggestionOptions.SectionName}:Endpoint and :Model must both be set"
+            : !settings.SendVerbatim ? $"no call is made: {LlmSuggestionOptions.SectionName}:SendVerbatim is false, so no verbatim may leave the app"
+            : null;
+        var suggester = disabled is null ? services.GetService<LlmSuggester>() : null;
+        if (disabled is null && suggester is null)
+            disabled = "off: no chat client is registered";
+        if (disabled is not null || suggester is null)
+        {
+            status.Update(s => s with { DisabledReason = disabled, LastPassAt = now });
+            return 0;
+        }
+
+        List<(long Id, string Verbatim)> items;
+        LlmTaxonomy taxonomy;
+        List<CodedExample> examples;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            items = (await db.FeedbackItems
+                    .Where(f => (f.Status == FeedbackStatus.New || f.Status == FeedbackStatus.InProgress)
+                        && (f.Attribution == null || f.Attribution.State != AttributionState.Submitted)
+                        && !db.LlmSuggestions.Any(l => l.FeedbackItemId == f.Id))
+                    .OrderByDescending(f => f.IngestedAt).ThenByDescending(f => f.Id)
+                    .Take(settings.BatchSize)
+                    .Select(f => new { f.Id, f.Verbatim })
+                    .ToListAsync(cancellationToken))
+                .Select(f => (f.Id, f.Verbatim)).ToList();
+            if (items.Count == 0)
+            {
+                var calls = await budget.CallsTodayAsync(cancellationToken);
+                status.Update(s => s with { DisabledReason = null, CallsToday = calls, Day = budget.Today, LastPassAt = now });
+                return 0;
+            }
+            taxonomy = await LoadTaxonomyAsync(db, cancellationToken);
+            examples = await LoadExamplesAsync(db, cancellationToken);
+        }
+
+        var stored = 0;
+        string? stopReason = null;
+        foreach (var (id, verbatim) in items)
+        {
+            if (!await ClaimAsync(id, settings.Model!, cancellationToken))
+                continue;
+            if (!await budget.TryReserveAsync(cancellationToken))
+            {
+                await ReleaseAsync(id, cancellationToken);
+                stopReason = $"no call is made: today's budget of {settings.DailyCallBudget} calls ({LlmSuggestionOptions.SectionName}:DailyCallBudget) is spent";
+                break;
+            }
+            status.Update(s => s with { LastCallAt = time.GetUtcNow() });
+            var local = await LocalSuggestionAsync(id, cancellationToken);
+            var outcome = await suggester.SuggestAsync(id, verbatim, taxonomy, examples, local, cancellationToken);
+            await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+            {
+                await db.LlmSuggestions.Where(l => l.FeedbackItemId == id).ExecuteUpdateAsync(set => set
+                    .SetProperty(l => l.AnswerJson, outcome.Answer == null ? null : outcome.Answer.ToJson())
+                    .SetProperty(l => l.DiscardReason, outcome.DiscardReason == null ? null : Clip(outcome.DiscardReason))
+                    .SetProperty(l => l.ElapsedMs, outcome.ElapsedMs)
+                    .SetProperty(l => l.CreatedAt, time.GetUtcNow().UtcDateTime), cancellationToken);
+            }
+            stored++;
+            status.Update(s => s with { LastError = outcome.DiscardReason });
+        }
+
+        var today = await budget.CallsTodayAsync(cancellationToken);
+        status.Update(s => s with { DisabledReason = stopReason, CallsToday = today, Day = budget.Today, LastPassAt = now });
+        return stored;
+    }
+
+    private async Task<bool> ClaimAsync(long itemId, string model, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.LlmSuggestions.Add(new LlmSuggestionRecord
+        {
+            FeedbackItemId = itemId,
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+            Model = model.Length <= 200 ? model : model[..200],
+            DiscardReason = PendingReason,
+        });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            // Another instance claimed it first (or the item was deleted meanwhile): either way it is not ours.
+            return false;
+        }
+    }
+
+    /// <summary>Gives an item back when the budget ran out before its call, so it is tried again on a later day.</summary>
+    private async Task ReleaseAsync(long itemId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.LlmSuggestions.Where(l => l.FeedbackItemId == itemId && l.AnswerJson == null && l.DiscardReason == PendingReason)
+            .ExecuteDeleteAsync(cancellationToken);
+    }
+
+    private async Task<IReadOnlyDictionary<SuggestionField, string>?> LocalSuggestionAsync(long itemId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await db.SuggestionRecords
+            .Where(r => r.FeedbackItemId == itemId && r.Source != SuggestionSource.Llm && r.SuggestedValue != null)
+            .Select(r => new { r.Field, r.ModelVersion, r.SuggestedValue })
+            .ToListAsync(cancellationToken);
+        if (rows.Count == 0)
+            return null;
+        return rows.GroupBy(r => r.Field).ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.ModelVersion).First().SuggestedValue!);
+    }
+
+    internal static async Task<LlmTaxonomy> LoadTaxonomyAsync(VocDbContext db, CancellationToken cancellationToken)
+    {
+        var entries = new Dictionary<SuggestionField, IReadOnlyList<TaxonomyEntryText>>
+        {
+            [SuggestionField.BusinessMetric] = await db.BusinessMetrics.Where(e => !e.IsArchived && e.MergedIntoId == null).OrderBy(e => e.Key)
+                .Select(e => new TaxonomyEntryText(SuggestionField.BusinessMetric, e.Key, e.Name, e.NameZh, e.Description)).ToListAsync(cancellationToken),
+            [SuggestionField.CapabilityGap] = await db.CapabilityGaps.Where(e => !e.IsArchived && e.MergedIntoId == null).OrderBy(e => e.Key)
+                .Select(e => new TaxonomyEntryText(SuggestionField.CapabilityGap, e.Key, e.Name, e.NameZh, e.Description)).ToListAsync(cancellationToken),
+            [SuggestionField.OwningDomain] = await db.OwningDomains.Where(e => !e.IsArchived && e.MergedIntoId == null).OrderBy(e => e.Key)
+                .Select(e => new TaxonomyEntryText(SuggestionField.OwningDomain, e.Key, e.Name, e.NameZh, e.Description)).ToListAsync(cancellationToken),
+            [SuggestionField.Tags] = await db.Tags.Where(e => !e.IsArchived && e.MergedIntoId == null).OrderBy(e => e.Key)
+                .Select(e => new TaxonomyEntryText(SuggestionField.Tags, e.Key, e.Name, e.NameZh, e.Description)).ToListAsync(cancellationToken),
+        };
+        return new LlmTaxonomy(entries);
+    }
+
+    /// <summary>The most recently submitted codings, newest first, with their codes as keys.</summary>
+    internal static async Task<List<CodedExample>> LoadExamplesAsync(VocDbContext db, CancellationToken cancellationToken)
+    {
+        var rows = await db.Attributions
+            .Where(a => a.State == AttributionState.Submitted)
+            .OrderByDescending(a => a.SubmittedAt).ThenByDescending(a => a.Id)
+            .Take(ExamplePool)
+            .Select(a => new
+            {
+                a.FeedbackItem!.Verbatim,
+                BusinessMetric = a.BusinessMetric == null ? null : a.BusinessMetric.Key,
+                CapabilityGap = a.CapabilityGap == null ? null : a.CapabilityGap.Key,
+                OwningDomain = a.OwningDomain == null ? null : a.OwningDomain.Key,
+                a.ValueDimension,
+                Tags = a.Tags.Select(t => t.Tag!.Key).ToList(),
+            })
+            .ToListAsync(cancellationToken);
+        return rows.Select(r => new CodedExample(r.Verbatim, r.BusinessMetric, r.CapabilityGap, r.OwningDomain, r.ValueDimension?.ToString(), r.Tags)).ToList();
+    }
+
+    private static string Clip(string reason) => reason.Length <= 1000 ? reason : reason[..999] + "…";
+}
