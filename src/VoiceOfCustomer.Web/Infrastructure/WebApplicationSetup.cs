@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Identity;
+using VoiceOfCustomer.Suggestions;
 using VoiceOfCustomer.Web.Features.Account;
 using VoiceOfCustomer.Web.Features.Import;
 using VoiceOfCustomer.Web.Features.Intake;
@@ -26,6 +27,7 @@ public static class WebApplicationSetup
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = web.MaxRequestBodyBytes);
 
         services.AddVocCore(configuration);
+        services.AddVocSuggestions(configuration);
         // The workflow dispatcher runs in every web instance; claims keep them from doing the same work twice.
         services.AddHostedService(sp => sp.GetRequiredService<Workflows.Runtime.WorkflowDispatcher<Data.VocDbContext>>());
 
