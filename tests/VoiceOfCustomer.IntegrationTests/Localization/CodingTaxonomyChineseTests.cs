@@ -112,6 +112,9 @@ public sealed partial class CodingTaxonomyChineseTests(LocalizationFixture fixtu
             .Concat(typeof(TaxonomyActions).GetFields().Select(f => TaxonomyKinds.ActionLabel((string)f.GetValue(null)!)))
             .Concat(TaxonomyKinds.All.Select(TaxonomyKinds.Title))
             .Concat(Enum.GetValues<VoiceOfCustomer.Workflows.Persistence.OutboxEmailState>().Select(VoiceOfCustomer.Web.Features.Outbox.OutboxPageViewModel.StateLabel))
+            .Concat(Enum.GetValues<VoiceOfCustomer.Suggestions.SuggestionField>().Select(SuggestionPanel.FieldLabel))
+            .Concat(Enum.GetValues<VoiceOfCustomer.Suggestions.SuggestionSource>().Select(SuggestionPanel.SourceLabel))
+            .Concat(Enum.GetValues<VoiceOfCustomer.Suggestions.AbstainReason>().Select(SuggestionPanel.AbstainLabel))
             .Concat(Enum.GetValues<VoiceOfCustomer.Sla.SlaEscalationLevel>().Select(VoiceOfCustomer.Web.Features.Sla.SlaDisplay.LevelLabel))
             // The calendar form's labels and hints, and the calendar rules' messages, which reach the localizer as values.
             .Concat(["Name", "Time zone", "IANA id such as Asia/Shanghai or Europe/Berlin.",

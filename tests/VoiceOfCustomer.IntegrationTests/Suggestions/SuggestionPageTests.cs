@@ -93,6 +93,22 @@ public sealed partial class SuggestionPageTests(SuggestionPageFixture fixture) :
     }
 
     [Fact]
+    public async Task A_Chinese_speaking_CSM_sees_the_panel_and_the_taxonomy_names_in_Chinese()
+    {
+        var itemId = await NewItemAsync("财务需要按法人主体开具发票");
+        var client = await WebTestSupport.SignedInClientAsync(App, Roles.Csm);
+        client.DefaultRequestHeaders.Add("Accept-Language", "zh-CN");
+        var html = System.Net.WebUtility.HtmlDecode(await client.GetStringAsync($"/coding/{itemId}"));
+        var gap = FieldBlock(html, SuggestionField.CapabilityGap);
+        Assert.Contains("无法按法人主体分别开具发票", gap);
+        Assert.Contains(">采纳</button>", gap);
+        Assert.Contains("本地模型", gap);
+        Assert.Contains("其他候选：", gap);
+        Assert.Contains(">全部采纳</button>", html);
+        Assert.DoesNotContain(">Accept</button>", html);
+    }
+
+    [Fact]
     public async Task Concurrent_views_of_one_item_record_its_suggestions_once_without_error()
     {
         var itemId = await NewItemAsync("报表导出太慢，每天早上都超时");
