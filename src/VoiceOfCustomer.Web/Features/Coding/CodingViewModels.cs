@@ -364,7 +364,7 @@ public sealed class SuggestionPanel
         VoiceOfCustomer.Suggestions.AbstainReason.TooLong => "The verbatim is too long to judge.",
         VoiceOfCustomer.Suggestions.AbstainReason.NoWords => "The verbatim has no words to judge (only symbols or emoji).",
         VoiceOfCustomer.Suggestions.AbstainReason.MixedScript => "The verbatim mixes writing systems the model cannot read together.",
-        VoiceOfCustomer.Suggestions.AbstainReason.UnknownWords => "Too few of its words appear in coded voices so far.",
+        VoiceOfCustomer.Suggestions.AbstainReason.UnknownWords => "Too few of its words are known to the model yet.",
         VoiceOfCustomer.Suggestions.AbstainReason.NoModel => "No model is trained for this field yet.",
         _ => "The model is not confident enough.",
     };
