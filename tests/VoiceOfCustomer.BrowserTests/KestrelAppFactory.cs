@@ -26,6 +26,7 @@ public sealed class KestrelAppFactory : WebApplicationFactory<Program>
             // The journeys here do not exercise the SLA loops (integration tests do); keep them from competing for the two cores.
             ["Workflows:DispatcherEnabled"] = "false",
             ["Email:Outbox:Enabled"] = "false",
+            ["Suggestions:BackgroundTraining"] = "false",
         };
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
     }

@@ -123,7 +123,11 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time)
             var after = await SnapshotAsync(itemId, cancellationToken);
             Audit(item.Id, input.Submit ? "submit" : "draft", actorId, now, before, after);
             if (input.Submit)
+            {
                 Raise(DomainEventTypes.AttributionCompleted, item.Id, actorId, now, new { after!.Version, after.MetricId, after.CapabilityGapId, after.OwningDomainId });
+                // The suggestions shown for this item are scored in the same transaction as the coding they are scored against.
+                await Suggestions.SuggestionFeedback.ResolvePendingAsync(db, item.Id, now, cancellationToken);
+            }
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return new(CodingOutcome.Saved, [], after);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Identity;
+using VoiceOfCustomer.Suggestions;
 using VoiceOfCustomer.Suggestions.Llm;
 using VoiceOfCustomer.Web.Features.Account;
 using VoiceOfCustomer.Web.Features.Import;
@@ -28,6 +29,7 @@ public static class WebApplicationSetup
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = web.MaxRequestBodyBytes);
 
         services.AddVocCore(configuration);
+        services.AddVocSuggestions(configuration);
         // Optional: off until Suggestions:Llm is enabled and configured; its loop then runs in every web instance (the budget is shared).
         services.AddVocLlmSuggestions(configuration);
         // The workflow dispatcher runs in every web instance; claims keep them from doing the same work twice.

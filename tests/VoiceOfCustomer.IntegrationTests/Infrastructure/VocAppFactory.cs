@@ -30,6 +30,7 @@ public class VocAppFactory : WebApplicationFactory<Program>
         {
             ["Workflows:DispatcherEnabled"] = "false",
             ["Email:Outbox:Enabled"] = "false",
+            ["Suggestions:BackgroundTraining"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             _settings[key] = value;

@@ -74,6 +74,7 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
         new("GET", "/api/coding/queue", Everyone),
         new("GET", "/api/feedback/{item}/audit", Everyone),
         new("POST", "/api/feedback/{item}/attribution", Coders, """{"version":0}"""),
+        new("GET", "/api/feedback/{item}/suggestions", Coders),
         new("POST", "/api/feedback/{item}/awaiting-customer", Coders, "{}"),
         new("POST", "/api/feedback/{item}/reopen", Coders),
         new("POST", "/api/feedback/{item}/merge", Coders, "{}"),

@@ -9,6 +9,8 @@ using VoiceOfCustomer.Coding;
 using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Identity;
 using VoiceOfCustomer.Intake;
+using VoiceOfCustomer.Suggestions;
+using Microsoft.Extensions.Options;
 
 namespace VoiceOfCustomer.Web.Features.Coding;
 
@@ -22,6 +24,8 @@ public sealed class CodingController(
     ChannelCatalog channels,
     UserManager<AppUser> users,
     VocDbContext db,
+    SuggestionService suggestions,
+    IOptions<SuggestionOptions> suggestionOptions,
     TimeProvider time,
     IStringLocalizer<SharedResource> t) : Controller
 {
@@ -238,7 +242,7 @@ public sealed class CodingController(
     {
         Item = page.Item, Form = page.Form, Metrics = page.Metrics, Gaps = page.Gaps, Domains = page.Domains, Tags = page.Tags,
         Recent = page.Recent, Audit = page.Audit, OwnerName = page.OwnerName, AwaitingCustomerNote = page.AwaitingCustomerNote,
-        AwaitingCustomerSince = page.AwaitingCustomerSince, Errors = page.Errors, Conflict = current, ConflictReadVersion = readVersion,
+        AwaitingCustomerSince = page.AwaitingCustomerSince, Suggestions = page.Suggestions, Errors = page.Errors, Conflict = current, ConflictReadVersion = readVersion,
     };
 
     private async Task<CodingPageViewModel> PageAsync(FeedbackDetail item, CodingForm form, CancellationToken cancellationToken, IReadOnlyList<FieldError>? errors = null)
@@ -247,17 +251,23 @@ public sealed class CodingController(
         var chosenMetric = ParseInt(form.MetricId);
         var chosenGap = ParseInt(form.CapabilityGapId);
         var chosenDomain = ParseInt(form.OwningDomainId);
-        var metrics = await db.BusinessMetrics.AsNoTracking()
+        // Key and Chinese name come along so the suggestion panel needs no query of its own.
+        var metricRows = await db.BusinessMetrics.AsNoTracking()
             .Where(m => (!m.IsArchived && m.MergedIntoId == null) || m.Id == chosenMetric).OrderBy(m => m.Name)
-            .Select(m => new NamedOption(m.Id, m.Name, m.DefaultUnit)).ToListAsync(cancellationToken);
-        var gaps = await db.CapabilityGaps.AsNoTracking()
+            .Select(m => new OptionRow(m.Id, m.Key, m.Name, m.NameZh, m.DefaultUnit)).ToListAsync(cancellationToken);
+        var gapRows = await db.CapabilityGaps.AsNoTracking()
             .Where(g => (!g.IsArchived && g.MergedIntoId == null) || g.Id == chosenGap).OrderBy(g => g.Name)
-            .Select(g => new NamedOption(g.Id, g.Name, g.Status == VoiceOfCustomer.Taxonomy.CapabilityGapStatus.Proposed ? "proposed" : null)).ToListAsync(cancellationToken);
-        var domains = await db.OwningDomains.AsNoTracking()
+            .Select(g => new OptionRow(g.Id, g.Key, g.Name, g.NameZh, g.Status == VoiceOfCustomer.Taxonomy.CapabilityGapStatus.Proposed ? "proposed" : null)).ToListAsync(cancellationToken);
+        var domainRows = await db.OwningDomains.AsNoTracking()
             .Where(d => (!d.IsArchived && d.MergedIntoId == null) || d.Id == chosenDomain).OrderBy(d => d.Name)
-            .Select(d => new NamedOption(d.Id, d.Name, null)).ToListAsync(cancellationToken);
-        var tags = await db.Tags.AsNoTracking().Where(t => !t.IsArchived && t.MergedIntoId == null).OrderBy(t => t.Name)
-            .Select(t => new NamedOption(t.Id, t.Name, null)).ToListAsync(cancellationToken);
+            .Select(d => new OptionRow(d.Id, d.Key, d.Name, d.NameZh, null)).ToListAsync(cancellationToken);
+        var tagRows = await db.Tags.AsNoTracking().Where(t => !t.IsArchived && t.MergedIntoId == null).OrderBy(t => t.Name)
+            .Select(t => new OptionRow(t.Id, t.Key, t.Name, t.NameZh, null)).ToListAsync(cancellationToken);
+        var metrics = metricRows.Select(r => r.Option).ToList();
+        var gaps = gapRows.Select(r => r.Option).ToList();
+        var domains = domainRows.Select(r => r.Option).ToList();
+        var tags = tagRows.Select(r => r.Option).ToList();
+        var panel = await SuggestionPanelAsync(item, metricRows, gapRows, domainRows, tagRows, cancellationToken);
 
         var recent = await db.FeedbackItems.AsNoTracking()
             .Where(f => f.CustomerId == item.Customer.Id && f.Id != item.Id)
@@ -287,8 +297,56 @@ public sealed class CodingController(
             OwnerName = item.OwnerCsmId is null ? null : names.GetValueOrDefault(item.OwnerCsmId, item.OwnerCsmId),
             AwaitingCustomerNote = waiting.AwaitingCustomerNote,
             AwaitingCustomerSince = waiting.AwaitingCustomerSince,
+            Suggestions = panel,
             Errors = errors ?? [],
         };
+    }
+
+    private sealed record OptionRow(int Id, string Key, string Name, string? NameZh, string? Hint)
+    {
+        public NamedOption Option => new(Id, Name, Hint);
+    }
+
+    /// <summary>
+    /// The model's suggestions mapped onto the form's own inputs. A value the form does not offer (an archived or
+    /// merged entry) is left out, since it could not be accepted.
+    /// </summary>
+    private async Task<SuggestionPanel> SuggestionPanelAsync(FeedbackDetail item, List<OptionRow> metrics, List<OptionRow> gaps,
+        List<OptionRow> domains, List<OptionRow> tags, CancellationToken cancellationToken)
+    {
+        if (!suggestionOptions.Value.Enabled)
+            return SuggestionPanel.Off;
+        var shown = await suggestions.SuggestAsync(item.Id, item.Verbatim, SuggestionService.IsOpen(item.Status), users.GetUserId(User), cancellationToken);
+        var chinese = CultureInfo.CurrentUICulture.Name.StartsWith("zh", StringComparison.OrdinalIgnoreCase);
+        var byKey = new Dictionary<SuggestionField, Dictionary<string, OptionRow>>
+        {
+            [SuggestionField.BusinessMetric] = metrics.ToDictionary(r => r.Key, StringComparer.Ordinal),
+            [SuggestionField.CapabilityGap] = gaps.ToDictionary(r => r.Key, StringComparer.Ordinal),
+            [SuggestionField.OwningDomain] = domains.ToDictionary(r => r.Key, StringComparer.Ordinal),
+            [SuggestionField.Tags] = tags.ToDictionary(r => r.Key, StringComparer.Ordinal),
+        };
+        SuggestionValueView? View(SuggestionField field, SuggestedValue value)
+        {
+            if (field == SuggestionField.ValueDimension)
+            {
+                var dimension = CodingPageViewModel.ValueDimensions.FirstOrDefault(d => string.Equals(d.Label, value.Value, StringComparison.OrdinalIgnoreCase));
+                return dimension.Value is null ? null : new(value.Value, t[dimension.Label], "c-dim-" + dimension.Value, dimension.Value, value.Confidence);
+            }
+            if (!byKey[field].TryGetValue(value.Value, out var row))
+                return null;
+            var label = chinese && !string.IsNullOrWhiteSpace(row.NameZh) ? row.NameZh : row.Name;
+            var target = field switch
+            {
+                SuggestionField.BusinessMetric => "c-metric",
+                SuggestionField.CapabilityGap => "c-gap",
+                SuggestionField.OwningDomain => "c-domain",
+                _ => "c-tag-" + row.Id.ToString(CultureInfo.InvariantCulture),
+            };
+            return new(row.Key, label, target, row.Id.ToString(CultureInfo.InvariantCulture), value.Confidence);
+        }
+        var fields = shown.Select(s => new SuggestionFieldView(s.Field, s.Source, s.ModelVersion,
+            s.Ranked.Select(v => View(s.Field, v)).OfType<SuggestionValueView>().ToList(), s.Abstained)).ToList();
+        return new SuggestionPanel { Enabled = true, HasModel = shown.Count > 0, Fields = fields };
     }
 
     private async Task<List<UserOption>> CsmsAsync() =>

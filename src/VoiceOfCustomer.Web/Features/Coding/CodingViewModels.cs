@@ -211,6 +211,9 @@ public sealed class CodingPageViewModel
     public string? AwaitingCustomerNote { get; init; }
     public DateTime? AwaitingCustomerSince { get; init; }
 
+    /// <summary>Suggested codes for the item; <see cref="SuggestionPanel.Off"/> when suggestions are switched off.</summary>
+    public SuggestionPanel Suggestions { get; init; } = SuggestionPanel.Off;
+
     /// <summary>Messages by the service's field name (<c>impact.metricId</c>, ...); empty when nothing is wrong.</summary>
     public IReadOnlyList<FieldError> Errors { get; init; } = [];
 
@@ -305,4 +308,64 @@ public sealed class CodingPageViewModel
     };
 
     private static string Shorten(string text) => text.Length > 80 ? text[..80] + "…" : text;
+}
+
+/// <summary>One value the suggester proposes, as the form can take it: the input it fills and the value it sets there.</summary>
+public sealed record SuggestionValueView(string Key, string Label, string TargetId, string FormValue, double? Confidence)
+{
+    public string? Percent => Confidence is { } c ? Math.Round(c * 100).ToString("0", CultureInfo.InvariantCulture) + "%" : null;
+}
+
+/// <summary>What the suggester proposes for one field: the best value and two alternatives, or why it abstained.</summary>
+public sealed record SuggestionFieldView(
+    VoiceOfCustomer.Suggestions.SuggestionField Field,
+    VoiceOfCustomer.Suggestions.SuggestionSource Source,
+    int ModelVersion,
+    IReadOnlyList<SuggestionValueView> Values,
+    VoiceOfCustomer.Suggestions.AbstainReason? Abstained)
+{
+    public SuggestionValueView? Best => Abstained is null && Values.Count > 0 ? Values[0] : null;
+    public IEnumerable<SuggestionValueView> Alternatives => Values.Skip(Best is null ? 0 : 1).Take(2);
+    public string FieldId => Field.ToString().ToLowerInvariant();
+}
+
+/// <summary>The suggestion panel of the coding form.</summary>
+public sealed class SuggestionPanel
+{
+    public static readonly SuggestionPanel Off = new() { Enabled = false, HasModel = false, Fields = [] };
+
+    public required bool Enabled { get; init; }
+    public required bool HasModel { get; init; }
+    public required IReadOnlyList<SuggestionFieldView> Fields { get; init; }
+
+    public bool CanAcceptAll => Fields.Any(f => f.Best is not null);
+
+    /// <summary>English label of the field (already in the string table: the form's own labels).</summary>
+    public static string FieldLabel(VoiceOfCustomer.Suggestions.SuggestionField field) => field switch
+    {
+        VoiceOfCustomer.Suggestions.SuggestionField.BusinessMetric => "Metric",
+        VoiceOfCustomer.Suggestions.SuggestionField.CapabilityGap => "Capability gap",
+        VoiceOfCustomer.Suggestions.SuggestionField.OwningDomain => "Owning domain",
+        VoiceOfCustomer.Suggestions.SuggestionField.ValueDimension => "Value dimension",
+        _ => "Tags",
+    };
+
+    public static string SourceLabel(VoiceOfCustomer.Suggestions.SuggestionSource source) => source switch
+    {
+        VoiceOfCustomer.Suggestions.SuggestionSource.ColdStart => "from the taxonomy (cold start)",
+        VoiceOfCustomer.Suggestions.SuggestionSource.Llm => "refined by the LLM",
+        _ => "local model",
+    };
+
+    /// <summary>Why there is no confident suggestion, in words a CSM understands.</summary>
+    public static string AbstainLabel(VoiceOfCustomer.Suggestions.AbstainReason reason) => reason switch
+    {
+        VoiceOfCustomer.Suggestions.AbstainReason.Empty => "The verbatim is empty.",
+        VoiceOfCustomer.Suggestions.AbstainReason.TooLong => "The verbatim is too long to judge.",
+        VoiceOfCustomer.Suggestions.AbstainReason.NoWords => "The verbatim has no words to judge (only symbols or emoji).",
+        VoiceOfCustomer.Suggestions.AbstainReason.MixedScript => "The verbatim mixes writing systems the model cannot read together.",
+        VoiceOfCustomer.Suggestions.AbstainReason.UnknownWords => "Too few of its words are known to the model yet.",
+        VoiceOfCustomer.Suggestions.AbstainReason.NoModel => "No model is trained for this field yet.",
+        _ => "The model is not confident enough.",
+    };
 }

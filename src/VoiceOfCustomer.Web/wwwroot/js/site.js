@@ -43,4 +43,46 @@
             });
         }
     }
+    // Suggested codes: "Accept" fills the form field the button names (a select, a radio or a tag checkbox); nothing
+    // is saved until the CSM saves or submits. The buttons stay hidden without script, where the form works as before.
+    var suggestions = document.getElementById("suggested-codes");
+    if (suggestions) {
+        var status = document.getElementById("suggestion-status");
+        var accept = function (button) {
+            var target = document.getElementById(button.getAttribute("data-accept-target"));
+            if (!target) { return null; }
+            if (target.tagName === "SELECT") {
+                target.value = button.getAttribute("data-accept-value");
+            } else {
+                target.checked = true;
+            }
+            target.dispatchEvent(new Event("change", { bubbles: true }));
+            return target;
+        };
+        var announce = function (labels) {
+            if (status && labels.length) {
+                status.textContent = (status.getAttribute("data-accepted-text") || "{0}").replace("{0}", labels.join(", "));
+            }
+        };
+        var buttons = suggestions.querySelectorAll(".suggestion-accept, .suggestion-accept-all");
+        Array.prototype.forEach.call(buttons, function (button) { button.hidden = false; });
+        suggestions.addEventListener("click", function (event) {
+            var button = event.target.closest("button");
+            if (!button || !suggestions.contains(button)) { return; }
+            if (button.classList.contains("suggestion-accept")) {
+                var filled = accept(button);
+                if (filled) {
+                    announce([button.getAttribute("data-accept-label")]);
+                    // The field just filled gets focus, so the CSM sees (and can change) what was taken.
+                    filled.focus();
+                }
+            } else if (button.classList.contains("suggestion-accept-all")) {
+                var labels = [];
+                Array.prototype.forEach.call(suggestions.querySelectorAll(".suggestion-best .suggestion-accept"), function (best) {
+                    if (accept(best)) { labels.push(best.getAttribute("data-accept-label")); }
+                });
+                announce(labels);
+            }
+        });
+    }
 })();

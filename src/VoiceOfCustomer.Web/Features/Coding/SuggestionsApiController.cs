@@ -1,0 +1,38 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using VoiceOfCustomer.Suggestions;
+using VoiceOfCustomer.Web.Infrastructure;
+
+namespace VoiceOfCustomer.Web.Features.Coding;
+
+/// <summary>One value proposed for a field: a taxonomy key (or value-dimension name) and its calibrated confidence when known.</summary>
+public sealed record SuggestedValueResponse(string Value, double? Confidence);
+
+/// <summary>A field's suggestion: ranked values (best first), or the reason the model abstained.</summary>
+public sealed record FieldSuggestionResponse(SuggestionField Field, SuggestionSource Source, int ModelVersion, IReadOnlyList<SuggestedValueResponse> Values, AbstainReason? Abstained);
+
+/// <summary>
+/// The coding form's suggestions for integrations. Reading them records them as shown to the caller (once per
+/// item, field, source and model version), so the later submission scores them: hence the coding scope.
+/// </summary>
+[ApiController]
+[Route("api/feedback/{id:long}")]
+[ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+[ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+[ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+public sealed class SuggestionsApiController(SuggestionService suggestions) : ControllerBase
+{
+    /// <summary>Suggested codes for the item; an empty list while no model exists or suggestions are switched off.</summary>
+    [HttpGet("suggestions")]
+    [Authorize(Policy = AuthorizationPolicies.Coding)]
+    [ProducesResponseType<IReadOnlyList<FieldSuggestionResponse>>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> Get(long id, CancellationToken cancellationToken)
+    {
+        var shown = await suggestions.SuggestForItemAsync(id, User.FindFirstValue(ClaimTypes.NameIdentifier), cancellationToken);
+        if (shown is null)
+            return Problem(statusCode: StatusCodes.Status404NotFound, title: "Feedback not found.", detail: $"There is no feedback item with id {id}.");
+        return Ok(shown.Select(s => new FieldSuggestionResponse(s.Field, s.Source, s.ModelVersion,
+            s.Ranked.Select(v => new SuggestedValueResponse(v.Value, v.Confidence)).ToList(), s.Abstained)).ToList());
+    }
+}
