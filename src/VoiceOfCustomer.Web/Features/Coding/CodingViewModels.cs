@@ -354,7 +354,7 @@ public sealed class SuggestionPanel
     {
         VoiceOfCustomer.Suggestions.SuggestionSource.ColdStart => "from the taxonomy (cold start)",
         VoiceOfCustomer.Suggestions.SuggestionSource.Llm => "refined by the LLM",
-        _ => "local model",
+        _ => "Local model",
     };
 
     /// <summary>Why there is no confident suggestion, in words a CSM understands.</summary>
