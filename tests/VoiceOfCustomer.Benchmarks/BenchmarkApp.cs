@@ -45,6 +45,7 @@ public sealed class BenchmarkApp : IAsyncDisposable
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<IConfiguration>(configuration)
             .AddVocCore(configuration);
+        VoiceOfCustomer.Suggestions.SuggestionServiceCollectionExtensions.AddVocSuggestions(services, configuration);
         services.AddIdentityCore<Identity.AppUser>().AddRoles<Microsoft.AspNetCore.Identity.IdentityRole>().AddEntityFrameworkStores<VocDbContext>();
         var provider = services.BuildServiceProvider();
         await using var scope = provider.CreateAsyncScope();

@@ -35,6 +35,10 @@ public static class Program
                     BenchmarkSupport.IntOption(rest, "--items", 1_000_000),
                     BenchmarkSupport.IntOption(rest, "--due", 10_000),
                     BenchmarkSupport.IntOption(rest, "--samples", 50));
+            case "suggest":
+                return await SuggestionBenchmark.RunAsync(
+                    BenchmarkSupport.IntOption(rest, "--coded", 20_000),
+                    BenchmarkSupport.IntOption(rest, "--samples", 200));
             default:
                 Console.Error.WriteLine("""
                     usage: VoiceOfCustomer.Benchmarks BENCHMARK [options]
@@ -42,6 +46,7 @@ public static class Program
                       api [--connections 32] [--seconds 20] [--warmup 5]  POST /api/feedback throughput and latency
                       list [--items 1000000] [--samples 100]          first page of the feedback list, server time
                       coding [--items 1000000] [--samples 100] [--submits 200]  coding queue pages and attribution submits, server time
+                      suggest [--coded 20000] [--samples 200]         train the suggester on N coded items; server time of an item's suggestions
                       sla [--items 1000000] [--due 10000] [--samples 50]  due-timer query and processing a burst of due SLA timers (SQLite, in process)
                     The api, list and coding benchmarks start the Release build of the web app: dotnet build -c Release first.
                     """);

@@ -22,11 +22,6 @@ public sealed partial class SuggestionTrainer(
     TimeProvider time,
     ILogger<SuggestionTrainer> logger)
 {
-    internal static readonly JsonSerializerOptions EvaluationJson = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-    };
-
     // The value map has no table: its four dimensions, in both languages, seed the cold-start classifier.
     private static readonly TaxonomyEntryText[] ValueDimensions =
     [
@@ -70,7 +65,7 @@ public sealed partial class SuggestionTrainer(
                 TrainingItems = model.IsColdStart ? 0 : examples.Count,
                 IsColdStart = model.IsColdStart,
                 TrainSeconds = seconds,
-                EvaluationJson = JsonSerializer.Serialize(Evaluate(model, examples, taxonomy), EvaluationJson),
+                EvaluationJson = JsonSerializer.Serialize(Evaluate(model, examples, taxonomy), SuggestionJson.Options),
                 Payload = model.Serialize(),
             }, cancellationToken);
             store.Publish(model);

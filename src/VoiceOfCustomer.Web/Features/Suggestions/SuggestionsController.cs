@@ -33,6 +33,8 @@ public sealed class SuggestionsController(SuggestionReports reports, IStringLoca
             Models = await reports.ModelsAsync(parsed.Page, cancellationToken),
             Versions = versions,
             RetrainAvailable = HttpContext.RequestServices.GetService<ISuggestionTrainingTrigger>() is not null,
+            Training = HttpContext.RequestServices.GetService<SuggestionTrainingStatus>(),
+            Llm = HttpContext.RequestServices.GetService<VoiceOfCustomer.Suggestions.Llm.LlmStatus>()?.Current,
         });
     }
 

@@ -84,6 +84,10 @@ public sealed class SuggestionsPageViewModel
     public required ModelHistoryPage Models { get; init; }
     public required IReadOnlyList<int> Versions { get; init; }
     public required bool RetrainAvailable { get; init; }
+    /// <summary>The background trainer's state in this instance (training now, progress, last error).</summary>
+    public SuggestionTrainingStatus? Training { get; init; }
+    /// <summary>The optional LLM refiner: why it is off, or its calls today and last error.</summary>
+    public VoiceOfCustomer.Suggestions.Llm.LlmStatus.Snapshot? Llm { get; init; }
 
     public string Href(int? page = null)
     {
