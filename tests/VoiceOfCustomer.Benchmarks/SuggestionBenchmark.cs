@@ -27,7 +27,7 @@ public static class SuggestionBenchmark
         await using (var scope = services.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<ReferenceDataSeeder>().SeedAsync(CancellationToken.None);
 
-        var texts = LoadTexts(coded + samples);
+        var texts = LoadTexts(coded + samples + 5);
         await StoreAsync(services, texts, coded);
 
         // Train with the app's trainer, as the background loop would.

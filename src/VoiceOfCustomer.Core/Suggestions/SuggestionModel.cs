@@ -61,17 +61,30 @@ public sealed class SuggestionModel
     public static SuggestionModel Train(IReadOnlyList<CodedExample> examples, IReadOnlyList<TaxonomyEntryText> taxonomy,
         TextClassifierOptions? options = null, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
-        var fields = new Dictionary<SuggestionField, (TextClassifier, SuggestionSource)>();
         var all = Enum.GetValues<SuggestionField>();
+        var plans = all.Select(field => (Field: field, Data: TrainingData(field, examples))).ToArray();
+        // Every field reads the same verbatims: featurize them once, then train the fields side by side.
+        var features = FeatureCache.For(examples.Select(e => e.Text));
+        var done = new double[all.Length];
+        var trained = new (TextClassifier Classifier, SuggestionSource Source)?[all.Length];
+        Parallel.For(0, plans.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        {
+            var (field, data) = plans[i];
+            var fieldProgress = new Progress<double>(p =>
+            {
+                done[i] = p;
+                progress?.Report(done.Sum() / all.Length);
+            });
+            if (data.Count >= MinExamplesPerField && data.Select(d => d.Label).Distinct().Count() >= 2)
+                trained[i] = (TextClassifier.Train(data, options, fieldProgress, features, cancellationToken), SuggestionSource.Local);
+            else if (ColdStartData(field, taxonomy) is { Count: > 0 } seed && seed.Select(d => d.Label).Distinct().Count() >= 2)
+                trained[i] = (TextClassifier.Train(seed, ColdStartOptions(options), fieldProgress, cancellationToken), SuggestionSource.ColdStart);
+        });
+        var fields = new Dictionary<SuggestionField, (TextClassifier, SuggestionSource)>();
         for (var i = 0; i < all.Length; i++)
         {
-            var field = all[i];
-            var data = TrainingData(field, examples);
-            var fieldProgress = new Progress<double>(p => progress?.Report((i + p) / all.Length));
-            if (data.Count >= MinExamplesPerField && data.Select(d => d.Label).Distinct().Count() >= 2)
-                fields[field] = (TextClassifier.Train(data, options, fieldProgress, cancellationToken), SuggestionSource.Local);
-            else if (ColdStartData(field, taxonomy) is { Count: > 0 } seed && seed.Select(d => d.Label).Distinct().Count() >= 2)
-                fields[field] = (TextClassifier.Train(seed, ColdStartOptions(options), fieldProgress, cancellationToken), SuggestionSource.ColdStart);
+            if (trained[i] is { } entry)
+                fields[all[i]] = entry;
         }
         return new SuggestionModel(fields);
     }

@@ -102,7 +102,12 @@ public sealed class TextClassifier
     public double? HeldOutTop3 { get; private init; }
 
     public static TextClassifier Train(IReadOnlyList<LabeledText> data, TextClassifierOptions? options = null,
-        IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<double>? progress = null, CancellationToken cancellationToken = default) =>
+        Train(data, options, progress, FeatureCache.For(data.Select(d => d.Text)), cancellationToken);
+
+    /// <summary>Trains with features computed beforehand, so several classifiers over the same texts featurize them once.</summary>
+    internal static TextClassifier Train(IReadOnlyList<LabeledText> data, TextClassifierOptions? options,
+        IProgress<double>? progress, FeatureCache features, CancellationToken cancellationToken)
     {
         options ??= new TextClassifierOptions();
         if (data.Count == 0)
@@ -122,10 +127,10 @@ public sealed class TextClassifier
             // Fit the temperature on data the model did not see, then retrain on everything with that temperature.
             var fitPart = order[calibrationCount..].Select(i => data[i]).ToList();
             var heldOut = order[..calibrationCount].Select(i => data[i]).ToList();
-            var probe = Fit(fitPart, options, 1.0, p => progress?.Report(p * 0.45), cancellationToken);
+            var probe = Fit(fitPart, options, 1.0, features, p => progress?.Report(p * 0.45), cancellationToken);
             var truth = heldOut.Select(d => Array.IndexOf(probe._labels, d.Label)).ToList();
-            var linear = heldOut.Select(d => probe.Logits(d.Text)).ToList();
-            var bayes = heldOut.Select(d => probe.NaiveBayesLogits(d.Text)).ToList();
+            var linear = heldOut.Select(d => probe.Logits(features.Get(d.Text).Counts)).ToList();
+            var bayes = heldOut.Select(d => probe.NaiveBayesLogits(features.Get(d.Text).Counts)).ToList();
             naiveBayesWeight = ChooseNaiveBayesWeight(linear, bayes, truth);
             var logits = linear.Select((l, i) => Combine(l, bayes[i], naiveBayesWeight)).ToList();
             temperature = FitTemperature(logits, truth);
@@ -133,7 +138,7 @@ public sealed class TextClassifier
             top1 = TopK(logits, truth, 1);
             top3 = TopK(logits, truth, 3);
         }
-        var model = Fit(data, options, temperature, p => progress?.Report(calibrationCount > 0 ? 0.45 + p * 0.55 : p), cancellationToken);
+        var model = Fit(data, options, temperature, features, p => progress?.Report(calibrationCount > 0 ? 0.45 + p * 0.55 : p), cancellationToken);
         model.FoldNaiveBayes((float)naiveBayesWeight);
         return new TextClassifier(model._labels, model._vocabulary, model._idf, model._weights, model._bias, model._knownWords,
             temperature, options.AbstainBelow, options.MinKnownWordShare) { Reliability = reliability, HeldOutTop1 = top1, HeldOutTop3 = top3 };
@@ -168,10 +173,8 @@ public sealed class TextClassifier
         return combined;
     }
 
-    private float[] NaiveBayesLogits(string text)
+    private float[] NaiveBayesLogits(Dictionary<ulong, float> counts)
     {
-        var counts = new Dictionary<ulong, float>();
-        TextFeaturizer.Extract(TextFeaturizer.Tokenize(text), counts);
         var (index, value) = Vectorize(counts, _vocabulary, _idf);
         var scores = new float[_labels.Length];
         Scores(_naiveBayesWeights!, _naiveBayesBias!, _labels.Length, index, value, scores);
@@ -233,7 +236,7 @@ public sealed class TextClassifier
         return logits.Count == 0 ? 0 : (double)hits / logits.Count;
     }
 
-    private static TextClassifier Fit(IReadOnlyList<LabeledText> data, TextClassifierOptions options, double temperature,
+    private static TextClassifier Fit(IReadOnlyList<LabeledText> data, TextClassifierOptions options, double temperature, FeatureCache features,
         Action<double> progress, CancellationToken cancellationToken)
     {
         var labels = data.Select(d => d.Label).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
@@ -247,11 +250,8 @@ public sealed class TextClassifier
         var knownWords = new HashSet<ulong>();
         foreach (var item in data)
         {
-            var tokens = TextFeaturizer.Tokenize(item.Text);
-            foreach (var token in tokens.Items)
-                knownWords.Add(WordKey(token));
-            var counts = new Dictionary<ulong, float>();
-            TextFeaturizer.Extract(tokens, counts);
+            var (counts, words) = features.Get(item.Text);
+            knownWords.UnionWith(words);
             raw.Add(counts);
             foreach (var key in counts.Keys)
             {
@@ -271,7 +271,7 @@ public sealed class TextClassifier
         var rows = new (int[] Index, float[] Value)[data.Count];
         for (var i = 0; i < data.Count; i++)
             rows[i] = Vectorize(raw[i], vocabulary, idf);
-        raw.Clear();
+        raw.Clear(); // the counts belong to the shared cache: drop the references, never mutate them
 
         var weights = new float[vocabulary.Count * classes];
         var squares = new float[vocabulary.Count * classes];
@@ -416,15 +416,7 @@ public sealed class TextClassifier
         return (index.ToArray(), value.ToArray());
     }
 
-    private static ulong WordKey(string token)
-    {
-        var counts = new Dictionary<ulong, float>();
-        var tokens = new TextFeaturizer.Tokens();
-        tokens.Items.Add(token);
-        tokens.IsCjk.Add(false);
-        TextFeaturizer.Extract(tokens, counts);
-        return counts.Keys.First(k => TextFeaturizer.FamilyOf(k) == TextFeaturizer.WordFamily);
-    }
+    private static ulong WordKey(string token) => TextFeaturizer.WordHash(token);
 
     /// <summary>Raw (uncalibrated) class scores for a text; an empty array when it has no known feature.</summary>
     internal float[] Logits(string text)

@@ -140,6 +140,9 @@ public static class TextFeaturizer
         count++;
     }
 
+    /// <summary>The hash of a word as a unigram feature: how the classifier remembers which words it has seen.</summary>
+    internal static ulong WordHash(string token) => Hash(WordFamily, 'w', token, null);
+
     /// <summary>The family is kept in the top bits so a weighting pass can tell the families apart.</summary>
     internal static int FamilyOf(ulong key) => (int)(key >> 62);
 
