@@ -516,7 +516,7 @@ public sealed class TextClassifier
             }
             return loss;
         }
-        double lo = Math.Log(0.05), hi = Math.Log(20);
+        double lo = Math.Log(0.01), hi = Math.Log(20); // near-separable data wants a small temperature
         var ratio = (Math.Sqrt(5) - 1) / 2;
         double a = hi - ratio * (hi - lo), b = lo + ratio * (hi - lo);
         double fa = Loss(a), fb = Loss(b);
