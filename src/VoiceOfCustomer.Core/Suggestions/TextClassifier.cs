@@ -418,27 +418,13 @@ public sealed class TextClassifier
 
     private static ulong WordKey(string token) => TextFeaturizer.WordHash(token);
 
-    /// <summary>Raw (uncalibrated) class scores for a text; an empty array when it has no known feature.</summary>
-    internal float[] Logits(string text)
-    {
-        var counts = new Dictionary<ulong, float>();
-        TextFeaturizer.Extract(TextFeaturizer.Tokenize(text), counts);
-        return Logits(counts);
-    }
-
+    /// <summary>Raw (uncalibrated) class scores for a text's features.</summary>
     private float[] Logits(Dictionary<ulong, float> counts)
     {
         var (index, value) = Vectorize(counts, _vocabulary, _idf);
         var scores = new float[_labels.Length];
         Scores(_weights, _bias, _labels.Length, index, value, scores);
         return scores;
-    }
-
-    /// <summary>Calibrated confidences for every label, best first.</summary>
-    public IReadOnlyList<ScoredLabel> Rank(string text, int top)
-    {
-        var scores = Logits(text);
-        return RankScores(scores, top);
     }
 
     private List<ScoredLabel> RankScores(float[] scores, int top)
