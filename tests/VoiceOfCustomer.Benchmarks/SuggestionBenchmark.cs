@@ -69,7 +69,7 @@ public static class SuggestionBenchmark
         item.Sort();
         Console.WriteLine($"Server time (Server-Timing), {samples} open items:");
         Console.WriteLine($"  {"GET /api/feedback/{id} (the item alone)",-52} {Stats.Summary(item)}");
-        Console.WriteLine($"  {"GET suggestions, first view (records them)",-52} {Stats.Summary(firstView)}");
+        Console.WriteLine($"  {"GET suggestions, first view (queues them)",-52} {Stats.Summary(firstView)}");
         Console.WriteLine($"  {"GET suggestions, again",-52} {Stats.Summary(againView)}");
         var viewPass = Stats.Percentile(firstView, 99) <= 5;
         Console.WriteLine($"target training ≤ 15 s for {coded:N0} items: {(trainPass ? "PASS" : "FAIL")}");

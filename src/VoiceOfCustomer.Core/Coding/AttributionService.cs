@@ -28,7 +28,8 @@ public sealed record CodingResult(CodingOutcome Outcome, IReadOnlyList<FieldErro
 /// stale version, keep who changed what (before and after), and record what happened as domain events in the
 /// same transaction.
 /// </summary>
-public sealed class AttributionService(VocDbContext db, TimeProvider time)
+/// <remarks>Hosts without the suggester (the CLI) have no shown suggestions to write, hence the optional recorder.</remarks>
+public sealed class AttributionService(VocDbContext db, TimeProvider time, Suggestions.ShownSuggestionRecorder? shownSuggestions = null)
 {
     public const int MaxTags = 20;
     public const decimal MaxMagnitude = 1_000_000_000m;
@@ -116,6 +117,9 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time)
                 item.Status = FeedbackStatus.InProgress;
         }
 
+        // The form's shown suggestions are written behind the response; write them before the submit scores them.
+        if (input.Submit && shownSuggestions is not null)
+            await shownSuggestions.FlushAsync(cancellationToken);
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

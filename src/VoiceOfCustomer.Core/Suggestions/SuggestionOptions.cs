@@ -20,6 +20,12 @@ public sealed class SuggestionOptions
     /// <summary>At most this many submitted codings are learned from, newest first.</summary>
     public int MaxTrainingItems { get; set; } = 50_000;
 
+    /// <summary>
+    /// How long shown suggestions wait in memory so that the views of that moment are written in one transaction;
+    /// the coding form never waits for that write.
+    /// </summary>
+    public TimeSpan RecordBatchDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Below this calibrated confidence the model says "no confident suggestion".</summary>
     public double AbstainBelow { get; set; } = 0.4;
 }

@@ -21,12 +21,13 @@ public sealed record ItemSuggestion(SuggestionField Field, SuggestionSource Sour
 
 /// <summary>
 /// Suggestions for one item's coding form: the local model on its verbatim (microseconds, so it runs on the request),
-/// refined by a stored LLM answer when there is one, and each shown suggestion recorded once so that the submitted
-/// coding can score it.
+/// refined by a stored LLM answer when there is one, and each shown suggestion queued to be recorded once so that the
+/// submitted coding can score it.
 /// </summary>
 public sealed partial class SuggestionService(
     VocDbContext db,
     SuggestionModelStore store,
+    ShownSuggestionRecorder recorder,
     IOptions<SuggestionOptions> options,
     TimeProvider time,
     ILogger<SuggestionService> logger)
@@ -89,28 +90,23 @@ public sealed partial class SuggestionService(
         }
 
         if (record && recorded.Count > 0)
-            await RecordAsync(itemId, viewerId, recorded, refined, cancellationToken);
+            Record(itemId, viewerId, recorded, refined);
         return shown;
     }
 
     public static bool IsOpen(FeedbackStatus status) =>
         status is FeedbackStatus.New or FeedbackStatus.InProgress or FeedbackStatus.AwaitingCustomer;
 
-    private async Task RecordAsync(long itemId, string? viewerId, List<ItemSuggestion> suggestions,
-        Dictionary<SuggestionField, List<string>> refined, CancellationToken cancellationToken)
+    /// <summary>Queues the shown suggestions; <see cref="ShownSuggestionRecorder"/> writes them after the response.</summary>
+    private void Record(long itemId, string? viewerId, List<ItemSuggestion> suggestions, Dictionary<SuggestionField, List<string>> refined)
     {
-        var existing = await db.SuggestionRecords.AsNoTracking().Where(r => r.FeedbackItemId == itemId)
-            .Select(r => new { r.Field, r.Source, r.ModelVersion }).ToListAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
-        var added = new List<SuggestionRecord>();
-        foreach (var suggestion in suggestions)
+        recorder.Enqueue(suggestions.Select(suggestion =>
         {
-            if (existing.Any(e => e.Field == suggestion.Field && e.Source == suggestion.Source && e.ModelVersion == suggestion.ModelVersion))
-                continue;
             // An LLM's tags are shown as one pick; every other field's pick is its best value.
             var picked = suggestion.Source == SuggestionSource.Llm && refined.TryGetValue(suggestion.Field, out var values) ? values.Count : 1;
             var best = suggestion.Best;
-            var record = new SuggestionRecord
+            return new SuggestionRecord
             {
                 FeedbackItemId = itemId,
                 Field = suggestion.Field,
@@ -122,25 +118,7 @@ public sealed partial class SuggestionService(
                 ShownAt = now,
                 ShownToId = viewerId,
             };
-            db.SuggestionRecords.Add(record);
-            added.Add(record);
-        }
-        if (added.Count == 0)
-            return;
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException ex)
-        {
-            // Another view of the same item recorded them first (the unique key): nothing is lost.
-            LogAlreadyRecorded(itemId, ex.InnerException?.Message ?? ex.Message);
-        }
-        finally
-        {
-            foreach (var record in added)
-                db.Entry(record).State = EntityState.Detached;
-        }
+        }));
     }
 
     /// <summary>The stored LLM answer per field (tags may be several); an unreadable answer counts as none.</summary>
@@ -178,9 +156,6 @@ public sealed partial class SuggestionService(
     }
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Suggestions for item {ItemId} were already recorded by another view ({Reason}).")]
-    private partial void LogAlreadyRecorded(long itemId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The stored LLM answer for item {ItemId} is not readable JSON ({Reason}); showing the local suggestion.")]
     private partial void LogBadAnswer(long itemId, string reason);

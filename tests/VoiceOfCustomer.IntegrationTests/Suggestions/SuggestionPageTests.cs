@@ -41,8 +41,12 @@ public sealed partial class SuggestionPageTests(SuggestionPageFixture fixture) :
             verbatim, DateTime.UtcNow.AddHours(-1)));
 
 
-    private Task<List<SuggestionRecord>> RecordsAsync(long itemId) =>
-        App.WithDbAsync(db => db.SuggestionRecords.AsNoTracking().Where(r => r.FeedbackItemId == itemId).ToListAsync());
+    /// <summary>The item's stored suggestions, once the queue of shown ones is written (it is written behind the response).</summary>
+    private async Task<List<SuggestionRecord>> RecordsAsync(long itemId)
+    {
+        await App.Services.GetRequiredService<ShownSuggestionRecorder>().FlushAsync();
+        return await App.WithDbAsync(db => db.SuggestionRecords.AsNoTracking().Where(r => r.FeedbackItemId == itemId).ToListAsync());
+    }
 
     private static string FieldBlock(string html, SuggestionField field)
     {
