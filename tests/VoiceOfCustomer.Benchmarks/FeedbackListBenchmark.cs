@@ -37,7 +37,7 @@ public static class FeedbackListBenchmark
         using var api = app.CreateClient(1);
         api.DefaultRequestHeaders.Add("X-Api-Key", token);
         using var web = app.CreateClient(1);
-        web.DefaultRequestHeaders.Add("Cookie", await SignInAsync(web));
+        web.DefaultRequestHeaders.Add("Cookie", await BenchmarkApp.SignInAsync(web, "bench@voc.local", "Bench!2345"));
 
         Console.WriteLine($"Feedback list, {items:N0} items stored, {samples} samples each (server time from Server-Timing):");
         var results = new List<(string Name, double P50, double P95)>();
@@ -98,27 +98,6 @@ public static class FeedbackListBenchmark
                 Console.Error.WriteLine($"  stored {i:N0} / {items:N0}");
         }
         Console.WriteLine($"stored {items:N0} items in {stopwatch.Elapsed.TotalSeconds:0.0} s");
-    }
-
-    private static async Task<string> SignInAsync(HttpClient client)
-    {
-        using var form = await client.GetAsync("account/login");
-        var html = await form.Content.ReadAsStringAsync();
-        var cookies = string.Join("; ", form.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
-        var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
-        using var request = new HttpRequestMessage(HttpMethod.Post, "account/login")
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["Email"] = "bench@voc.local", ["Password"] = "Bench!2345", ["__RequestVerificationToken"] = token,
-            }),
-        };
-        request.Headers.Add("Cookie", cookies);
-        using var response = await client.SendAsync(request);
-        var auth = response.Headers.TryGetValues("Set-Cookie", out var set) ? set.FirstOrDefault(c => c.StartsWith("voc.auth", StringComparison.Ordinal)) : null;
-        return auth is null
-            ? throw new InvalidOperationException($"Sign-in failed ({(int)response.StatusCode}).")
-            : cookies + "; " + auth.Split(';')[0];
     }
 
     private static void Check(IdentityResult result)

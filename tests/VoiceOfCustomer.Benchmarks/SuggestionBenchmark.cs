@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using VoiceOfCustomer.ApiKeys;
 using VoiceOfCustomer.Data;
+using VoiceOfCustomer.Identity;
 using VoiceOfCustomer.Intake;
 using VoiceOfCustomer.Seeding;
 using VoiceOfCustomer.Suggestions;
@@ -13,8 +14,9 @@ namespace VoiceOfCustomer.Benchmarks;
 
 /// <summary>
 /// Issue 5 in the app: N coded items (real customer-request language from CLINC150 when ../shared has it, else
-/// generated sentences) train the suggestion model through the app's own trainer, then the running Release app is
-/// asked for the suggestions of open items. Their server time is what showing suggestions adds to the coding form.
+/// generated sentences) train the suggestion model through the app's own trainer, then a signed-in CSM opens the
+/// coding form of open items in the running Release app. The form times its suggestions (Server-Timing
+/// <c>suggest</c>): that is what showing them adds to the page.
 /// </summary>
 public static class SuggestionBenchmark
 {
@@ -42,48 +44,60 @@ public static class SuggestionBenchmark
             + $"(load + train + save; {record.TrainSeconds:0.00} s training), payload {record.Payload.Length / 1024.0 / 1024.0:0.0} MiB");
         var trainPass = stopwatch.Elapsed.TotalSeconds <= 15;
 
-        string token;
         await using (var scope = services.CreateAsyncScope())
-            token = (await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync("bench", ["read", "coding"])).Token;
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+            var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+            if (!await roles.RoleExistsAsync(Roles.Csm))
+                await roles.CreateAsync(new IdentityRole(Roles.Csm));
+            var user = new AppUser { UserName = "bench@voc.local", Email = "bench@voc.local", EmailConfirmed = true };
+            if (!(await users.CreateAsync(user, "Bench!2345")).Succeeded || !(await users.AddToRoleAsync(user, Roles.Csm)).Succeeded)
+                throw new InvalidOperationException("Could not create the benchmark's CSM.");
+        }
         await using var app = await BenchmarkApp.StartAsync(databaseFile, services);
-        using var api = app.CreateClient(1);
-        api.DefaultRequestHeaders.Add("X-Api-Key", token);
+        using var web = app.CreateClient(1);
+        web.DefaultRequestHeaders.Add("Cookie", await BenchmarkApp.SignInAsync(web, "bench@voc.local", "Bench!2345"));
 
+        // The coding form of open items, as a CSM opens it: the whole page's server time and the suggestions' part of it.
         var firstView = new List<double>(samples);
+        var firstPage = new List<double>(samples);
         var againView = new List<double>(samples);
-        var item = new List<double>(samples);
+        var againPage = new List<double>(samples);
         for (var i = 0; i < samples + 5; i++)
         {
             var id = coded + 1 + i;
-            var first = await TimedAsync(api, $"api/feedback/{id}/suggestions");
-            var again = await TimedAsync(api, $"api/feedback/{id}/suggestions");
-            var plain = await TimedAsync(api, $"api/feedback/{id}");
+            var (page, suggest) = await TimedAsync(web, $"coding/{id}");
+            var (pageAgain, suggestAgain) = await TimedAsync(web, $"coding/{id}");
             if (i < 5)
                 continue; // warm-up: JIT, the model's first load
-            firstView.Add(first);
-            againView.Add(again);
-            item.Add(plain);
+            firstView.Add(suggest);
+            firstPage.Add(page);
+            againView.Add(suggestAgain);
+            againPage.Add(pageAgain);
         }
-        firstView.Sort();
-        againView.Sort();
-        item.Sort();
-        Console.WriteLine($"Server time (Server-Timing), {samples} open items:");
-        Console.WriteLine($"  {"GET /api/feedback/{id} (the item alone)",-52} {Stats.Summary(item)}");
-        Console.WriteLine($"  {"GET suggestions, first view (queues them)",-52} {Stats.Summary(firstView)}");
-        Console.WriteLine($"  {"GET suggestions, again",-52} {Stats.Summary(againView)}");
+        foreach (var list in new[] { firstView, firstPage, againView, againPage })
+            list.Sort();
+        Console.WriteLine($"Coding form GET /coding/{{id}}, server time (Server-Timing app and suggest), {samples} open items:");
+        Console.WriteLine($"  {"whole page, first view",-52} {Stats.Summary(firstPage)}");
+        Console.WriteLine($"  {"  of which suggestions (model, LLM overlay, queue)",-52} {Stats.Summary(firstView)}");
+        Console.WriteLine($"  {"whole page, again",-52} {Stats.Summary(againPage)}");
+        Console.WriteLine($"  {"  of which suggestions",-52} {Stats.Summary(againView)}");
         var viewPass = Stats.Percentile(firstView, 99) <= 5;
         Console.WriteLine($"target training ≤ 15 s for {coded:N0} items: {(trainPass ? "PASS" : "FAIL")}");
-        Console.WriteLine($"target suggestions add ≤ 5 ms to the coding form (p99 of the first view): {(viewPass ? "PASS" : "FAIL")}");
+        Console.WriteLine($"target suggestions add ≤ 5 ms to the coding form (p99 of their part of the first view): {(viewPass ? "PASS" : "FAIL")}");
         folder.Delete(recursive: true);
         return trainPass && viewPass ? 0 : 1;
     }
 
-    private static async Task<double> TimedAsync(HttpClient api, string url)
+    private static async Task<(double Page, double Suggestions)> TimedAsync(HttpClient web, string url)
     {
-        using var response = await api.GetAsync(url);
+        using var response = await web.GetAsync(url);
         if (response.StatusCode != HttpStatusCode.OK)
-            throw new InvalidOperationException($"{url} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        return BenchmarkApp.ServerMilliseconds(response);
+            throw new InvalidOperationException($"{url} answered {(int)response.StatusCode}.");
+        var suggestions = BenchmarkApp.ServerMilliseconds(response, "suggest");
+        if (double.IsNaN(suggestions))
+            throw new InvalidOperationException($"{url} did not time its suggestions (is Suggestions:Enabled off?).");
+        return (BenchmarkApp.ServerMilliseconds(response), suggestions);
     }
 
     /// <summary>CLINC150's labelled requests when ../shared/datasets has them (labels become codes), else generated ones.</summary>
