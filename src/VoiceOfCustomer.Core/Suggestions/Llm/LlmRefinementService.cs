@@ -83,6 +83,14 @@ public sealed class LlmRefinementService(
         List<CodedExample> examples;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
+            // A claim still pending long after any call could have ended belongs to an instance that died mid-call:
+            // give the item back so it is refined after all.
+            var abandonedBefore = now.UtcDateTime - StaleClaimAfter(settings);
+            var abandoned = await db.LlmSuggestions
+                .Where(l => l.AnswerJson == null && l.DiscardReason == PendingReason && l.CreatedAt < abandonedBefore)
+                .ExecuteDeleteAsync(cancellationToken);
+            if (abandoned > 0)
+                logger.LogWarning("Released {Count} LLM claims abandoned mid-call (pending since before {Before:u})", abandoned, abandonedBefore);
             items = (await db.FeedbackItems
                     .Where(f => (f.Status == FeedbackStatus.New || f.Status == FeedbackStatus.InProgress)
                         && (f.Attribution == null || f.Attribution.State != AttributionState.Submitted)
@@ -133,6 +141,10 @@ public sealed class LlmRefinementService(
         status.Update(s => s with { DisabledReason = stopReason, CallsToday = today, Day = budget.Today, LastPassAt = now });
         return stored;
     }
+
+    /// <summary>Ten call timeouts, and never under five minutes: a live call has long ended by then.</summary>
+    internal static TimeSpan StaleClaimAfter(LlmSuggestionOptions settings) =>
+        TimeSpan.FromTicks(Math.Max(settings.Timeout.Ticks * 10, TimeSpan.FromMinutes(5).Ticks));
 
     private async Task<bool> ClaimAsync(long itemId, string model, CancellationToken cancellationToken)
     {

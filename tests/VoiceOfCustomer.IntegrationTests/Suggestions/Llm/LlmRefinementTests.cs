@@ -143,6 +143,35 @@ public sealed class LlmRefinementTests
     }
 
     [Fact]
+    public async Task A_claim_left_pending_by_an_instance_that_died_mid_call_is_released_and_the_item_refined()
+    {
+        await using var host = await LlmTestHost.StartAsync();
+        var id = await host.AddOpenAsync("O-1", PromoVerbatim);
+        await host.App.WithDbAsync(db =>
+        {
+            db.LlmSuggestions.Add(new VoiceOfCustomer.Suggestions.LlmSuggestionRecord
+            {
+                FeedbackItemId = id, CreatedAt = LlmTestHost.Now.UtcDateTime, Model = "test-model", DiscardReason = LlmRefinementService.PendingReason,
+            });
+            return db.SaveChangesAsync();
+        });
+        host.Server.Content = ValidAnswer;
+
+        // While a call could still be running, the claim is respected.
+        host.Clock.Advance(TimeSpan.FromMinutes(4));
+        Assert.Equal(0, await host.Service.RunOnceAsync());
+        Assert.Empty(host.Server.Requests);
+
+        host.Clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(1, await host.Service.RunOnceAsync());
+        var record = Assert.Single(await host.RecordsAsync());
+        Assert.Equal(id, record.FeedbackItemId);
+        Assert.NotNull(record.AnswerJson);
+        Assert.Single(host.Server.Requests);
+        Assert.Contains(host.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("abandoned mid-call", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_HTTP_failure_is_discarded_without_retries()
     {
         await using var host = await LlmTestHost.StartAsync();
