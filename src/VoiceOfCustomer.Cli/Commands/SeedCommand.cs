@@ -10,7 +10,7 @@ using VoiceOfCustomer.Seeding;
 namespace VoiceOfCustomer.Cli.Commands;
 
 /// <summary>
-/// <c>voc seed [--customers N] [--feedback N] [--seed S] [--as-of yyyy-MM-dd] [--append]</c>: the reference data
+/// <c>voc seed [--customers N] [--feedback N] [--coded N] [--seed S] [--as-of yyyy-MM-dd] [--append]</c>: the reference data
 /// (always loaded at start) plus a demo organisation. Refuses a database that already has customers unless
 /// <c>--append</c>, so a real installation is not mixed with demo data by accident.
 /// </summary>
@@ -18,25 +18,26 @@ public static class SeedCommand
 {
     public const int Refused = 2;
 
-    public sealed record Arguments(int? Customers, int? Feedback, int? Seed, DateTime? AsOf, bool Append);
+    public sealed record Arguments(int? Customers, int? Feedback, int? Seed, DateTime? AsOf, bool Append, int? Coded = null);
 
     public static Command Build()
     {
         var customers = new Option<int?>("--customers") { Description = "Demo customers to create (default Seed:Customers, 200)." };
         var feedback = new Option<int?>("--feedback") { Description = "Demo feedback items to create (default Seed:Feedback, 5000)." };
+        var coded = new Option<int?>("--coded") { Description = "About this many older voices come already coded, a CSM team's history (default Seed:CodedHistory, 600)." };
         var seed = new Option<int?>("--seed") { Description = "Random seed; the same seed and --as-of give the same data (default 42)." };
         var asOf = new Option<DateTime?>("--as-of") { Description = "Date the demo data is generated relative to, yyyy-MM-dd (default today, UTC)." };
         var append = new Option<bool>("--append") { Description = "Add demo data even though the database already has customers." };
         var command = new Command("seed", "Load the reference data and generate a demo organisation: customers, contacts and feedback.")
         {
-            customers, feedback, seed, asOf, append,
+            customers, feedback, coded, seed, asOf, append,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var arguments = new Arguments(parse.GetValue(customers), parse.GetValue(feedback), parse.GetValue(seed), parse.GetValue(asOf), parse.GetValue(append));
-            if (arguments.Customers < 0 || arguments.Feedback < 0)
+            var arguments = new Arguments(parse.GetValue(customers), parse.GetValue(feedback), parse.GetValue(seed), parse.GetValue(asOf), parse.GetValue(append), parse.GetValue(coded));
+            if (arguments.Customers < 0 || arguments.Feedback < 0 || arguments.Coded < 0)
             {
-                Console.Error.WriteLine("error: --customers and --feedback must be zero or more.");
+                Console.Error.WriteLine("error: --customers, --feedback and --coded must be zero or more.");
                 return Refused;
             }
             await using var services = await CliHost.CreateAsync(cancellationToken);
@@ -60,7 +61,8 @@ public static class SeedCommand
 
         var time = scope.ServiceProvider.GetRequiredService<TimeProvider>();
         var anchor = DateTime.SpecifyKind((arguments.AsOf ?? time.GetUtcNow().UtcDateTime).Date, DateTimeKind.Utc);
-        var request = new DemoSeedRequest(arguments.Customers ?? options.Customers, arguments.Feedback ?? options.Feedback, arguments.Seed ?? options.RandomSeed, anchor);
+        var request = new DemoSeedRequest(arguments.Customers ?? options.Customers, arguments.Feedback ?? options.Feedback, arguments.Seed ?? options.RandomSeed, anchor,
+            arguments.Coded ?? options.CodedHistory);
         await errors.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"Seeding {request.Customers:N0} customer(s) and {request.Feedback:N0} feedback item(s), seed {request.Seed}, as of {anchor:yyyy-MM-dd} ..."));
 
@@ -75,6 +77,7 @@ public static class SeedCommand
               customers added:   {result.CustomersAdded:N0}{(result.CustomersAlreadyThere > 0 ? $" ({result.CustomersAlreadyThere:N0} already there)" : "")}
               contacts added:    {result.ContactsAdded:N0}
               feedback added:    {result.FeedbackAdded:N0}{(result.FeedbackAlreadyThere > 0 ? $" ({result.FeedbackAlreadyThere:N0} already there)" : "")}
+              already coded:     {result.Coded:N0}
             Database now holds {channels} channels, {segments} segments, {metrics} business metrics, {gaps} capability gaps, {customerCount:N0} customers, {feedbackCount:N0} feedback items.
             """));
         return 0;

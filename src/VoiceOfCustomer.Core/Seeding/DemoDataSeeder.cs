@@ -8,14 +8,20 @@ using VoiceOfCustomer.Intake;
 namespace VoiceOfCustomer.Seeding;
 
 /// <param name="Anchor">"Now" for the generated data; the same seed and anchor give the same data.</param>
-public sealed record DemoSeedRequest(int Customers, int Feedback, int Seed, DateTime Anchor);
+/// <param name="CodedHistory">About this many voices older than a week (at most every second one) get a submitted coding, spread over the history.</param>
+public sealed record DemoSeedRequest(int Customers, int Feedback, int Seed, DateTime Anchor, int CodedHistory = 0);
 
-public sealed record DemoSeedResult(int CustomersAdded, int CustomersAlreadyThere, int ContactsAdded, long FeedbackAdded, long FeedbackAlreadyThere, TimeSpan Elapsed);
+public sealed record DemoSeedResult(int CustomersAdded, int CustomersAlreadyThere, int ContactsAdded, long FeedbackAdded, long FeedbackAlreadyThere, TimeSpan Elapsed)
+{
+    public int Coded { get; init; }
+}
 
 /// <summary>
 /// Writes a <see cref="DemoDataGenerator"/> organisation into the database: customers and contacts with EF (few),
-/// then the voices through <see cref="FeedbackBulkWriter"/> (many). Customers whose reference exists and voices whose
-/// (channel, external id) exists are skipped, so running the same seed twice adds nothing.
+/// then the voices through <see cref="FeedbackBulkWriter"/> (many), then a coding history: some older voices coded with
+/// what they were written about, as the CSMs would have, so the suggester and the reports have something to learn
+/// from. Customers whose reference exists and voices whose (channel, external id) exists are skipped, so running the
+/// same seed twice adds nothing.
 /// </summary>
 public sealed class DemoDataSeeder(VocDbContext db, DatabaseConnection connection, TimeProvider time)
 {
@@ -33,13 +39,19 @@ public sealed class DemoDataSeeder(VocDbContext db, DatabaseConnection connectio
         var (added, contacts) = await AddCustomersAsync(customers, progress, cancellationToken);
 
         long feedbackAdded = 0, feedbackDone = 0;
+        var toCode = new List<DemoFeedback>();
         if (request.Feedback > 0 && customers.Count > 0)
         {
             var channelIds = await db.Channels.AsNoTracking().ToDictionaryAsync(c => c.Key, c => c.Id, StringComparer.OrdinalIgnoreCase, cancellationToken);
             await using var writer = await FeedbackBulkWriter.OpenAsync(connection, time, cancellationToken);
             var inBatch = 0;
+            // At most every second voice, so a small demo still has a queue to work on.
+            var codeEvery = request.CodedHistory > 0 ? Math.Max(2, request.Feedback / request.CodedHistory) : 0;
+            var codedBefore = request.Anchor.AddDays(-7);
             foreach (var voice in generator.Feedback(customers, request.Feedback))
             {
+                if (codeEvery > 0 && feedbackDone % codeEvery == 0 && voice.ReceivedAt < codedBefore)
+                    toCode.Add(voice);
                 if (inBatch == 0)
                     writer.BeginBatch();
                 var contact = voice.Contact is { } c
@@ -61,7 +73,62 @@ public sealed class DemoDataSeeder(VocDbContext db, DatabaseConnection connectio
                 await writer.CommitBatchAsync(cancellationToken);
             progress?.Report(new SeedProgress("feedback", feedbackDone, request.Feedback));
         }
-        return new DemoSeedResult(added, customers.Count - added, contacts, feedbackAdded, feedbackDone - feedbackAdded, stopwatch.Elapsed);
+        var coded = toCode.Count > 0 ? await CodeHistoryAsync(toCode, request.Seed, cancellationToken) : 0;
+        return new DemoSeedResult(added, customers.Count - added, contacts, feedbackAdded, feedbackDone - feedbackAdded, stopwatch.Elapsed) { Coded = coded };
+    }
+
+    /// <summary>
+    /// Submits a coding for each voice that has none yet: the metric and gap it was written about, the gap's domain,
+    /// and a value dimension and tag that follow the gap, so the codes are as learnable as real CSMs' would be.
+    /// </summary>
+    private async Task<int> CodeHistoryAsync(List<DemoFeedback> voices, int seed, CancellationToken cancellationToken)
+    {
+        var metrics = await db.BusinessMetrics.AsNoTracking().Where(m => !m.IsArchived && m.MergedIntoId == null)
+            .ToDictionaryAsync(m => m.Key, m => (m.Id, m.Polarity, m.DefaultUnit), StringComparer.OrdinalIgnoreCase, cancellationToken);
+        var gaps = await db.CapabilityGaps.AsNoTracking().Where(g => !g.IsArchived && g.MergedIntoId == null).OrderBy(g => g.Id)
+            .Select(g => new { g.Id, g.Key, g.OwningDomainId }).ToListAsync(cancellationToken);
+        var tags = await db.Tags.AsNoTracking().Where(t => !t.IsArchived && t.MergedIntoId == null).OrderBy(t => t.Id).Select(t => t.Id).ToListAsync(cancellationToken);
+        var gapIndex = gaps.Select((g, i) => (g.Key, i)).ToDictionary(x => x.Key, x => x.i, StringComparer.OrdinalIgnoreCase);
+        var channelIds = await db.Channels.AsNoTracking().ToDictionaryAsync(c => c.Key, c => c.Id, StringComparer.OrdinalIgnoreCase, cancellationToken);
+        var dimensions = Enum.GetValues<Coding.ValueDimension>();
+        var random = new Random(unchecked(seed * 31 + 7));
+
+        var coded = 0;
+        foreach (var batch in voices.Chunk(500))
+        {
+            var externalIds = batch.Select(v => v.ExternalId).ToList();
+            var items = await db.FeedbackItems.Where(f => externalIds.Contains(f.ExternalId) && f.Attribution == null && f.Status == FeedbackStatus.New)
+                .ToListAsync(cancellationToken);
+            var byKey = items.ToDictionary(f => (f.ChannelId, f.ExternalId));
+            foreach (var voice in batch)
+            {
+                if (!channelIds.TryGetValue(voice.ChannelKey, out var channelId) || !byKey.TryGetValue((channelId, voice.ExternalId), out var item)
+                    || !gapIndex.TryGetValue(voice.GapKey, out var g) || !metrics.TryGetValue(voice.MetricKey, out var metric))
+                    continue;
+                var submittedAt = voice.ReceivedAt.AddHours(1 + random.Next(40));
+                item.Status = FeedbackStatus.Attributed;
+                item.Attribution = new Coding.Attribution
+                {
+                    BusinessMetricId = metric.Id,
+                    ImpactDirection = metric.Polarity == Taxonomy.MetricPolarity.HigherIsBetter ? Coding.ImpactDirection.Down : Coding.ImpactDirection.Up,
+                    ImpactMagnitude = 1 + random.Next(15),
+                    ImpactUnit = metric.DefaultUnit,
+                    CapabilityGapId = gaps[g].Id,
+                    OwningDomainId = gaps[g].OwningDomainId,
+                    ValueDimension = dimensions[g % dimensions.Length],
+                    VoiceRole = voice.Contact?.Role == ContactRole.Buyer ? Coding.VoiceRole.Buyer : Coding.VoiceRole.User,
+                    Tags = tags.Count == 0 ? [] : [new Coding.AttributionTag { TagId = tags[g % tags.Count] }],
+                    State = Coding.AttributionState.Submitted,
+                    Version = 1,
+                    UpdatedAt = submittedAt,
+                    SubmittedAt = submittedAt,
+                };
+                coded++;
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+        }
+        return coded;
     }
 
     /// <summary>The reference data as stored (admins may have changed it since the seed files), in id order for determinism.</summary>

@@ -16,6 +16,12 @@ public sealed class SeedOptions
     /// <summary>Demo feedback items, likewise.</summary>
     public int Feedback { get; set; } = 5_000;
 
+    /// <summary>
+    /// About this many older demo voices come already coded (a CSM team's history), so the code suggester starts
+    /// trained and the reports have data; 0 leaves every voice uncoded.
+    /// </summary>
+    public int CodedHistory { get; set; } = 600;
+
     /// <summary>Random seed: the same seed and anchor date always give the same demo data.</summary>
     public int RandomSeed { get; set; } = 42;
 

@@ -1,8 +1,11 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using VoiceOfCustomer.Coding;
 using VoiceOfCustomer.Customers;
 using VoiceOfCustomer.Identity;
+using VoiceOfCustomer.Intake;
+using VoiceOfCustomer.Suggestions;
 using VoiceOfCustomer.Web;
 
 namespace VoiceOfCustomer.IntegrationTests.Seeding;
@@ -37,5 +40,14 @@ public sealed class DevelopmentStartupTests
         Assert.All(owners, id => Assert.Contains(id, csmIds));
         // Feedback inherits its customer's CSM as owner.
         Assert.True(await app.WithDbAsync(db => db.FeedbackItems.AnyAsync(f => f.OwnerCsmId != null)));
+        // A coding history comes with it (at most every second voice, so the queue has work), for the suggester to learn from.
+        var coded = await app.WithDbAsync(db => db.Attributions.CountAsync(a => a.State == AttributionState.Submitted));
+        Assert.InRange(coded, 20, 100);
+        var model = await scope.ServiceProvider.GetRequiredService<SuggestionTrainer>().TrainAsync();
+        Assert.NotNull(model);
+        Assert.False(model.IsColdStart);
+        var open = await app.WithDbAsync(db => db.FeedbackItems.Where(f => f.Status == FeedbackStatus.New).Select(f => f.Verbatim).FirstAsync());
+        var suggested = scope.ServiceProvider.GetRequiredService<SuggestionModelStore>().Current!.Suggest(open);
+        Assert.Contains(suggested, s => s.Source == SuggestionSource.Local && s.Ranked.Count > 0);
     }
 }

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using VoiceOfCustomer.Coding;
 using VoiceOfCustomer.Customers;
+using VoiceOfCustomer.Intake;
 
 namespace VoiceOfCustomer.IntegrationTests.Seeding;
 
@@ -50,6 +52,49 @@ public sealed class SeedCommandTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Voc_seed_codes_a_history_of_older_voices_with_what_they_were_written_about(string provider)
+    {
+        using var database = SeedTestSupport.Create(provider);
+        var run = await SeedTestSupport.RunVocAsync(database, "seed", "--customers", "12", "--feedback", "400", "--coded", "40", "--seed", "7", "--as-of", "2026-06-30");
+        Assert.True(run.ExitCode == 0, run.Errors);
+
+        await using (var db = SeedTestSupport.Context(database))
+        {
+            var coded = await db.Attributions.AsNoTracking()
+                .Select(a => new
+                {
+                    a.State, a.SubmittedAt, a.FeedbackItem!.ReceivedAt, a.FeedbackItem.Status, a.FeedbackItem.Verbatim,
+                    Metric = a.BusinessMetric!.Key, a.CapabilityGapId, GapDomain = a.CapabilityGap!.OwningDomainId, a.OwningDomainId,
+                    a.ValueDimension, a.VoiceRole, a.ImpactDirection, Tags = a.Tags.Count,
+                })
+                .ToListAsync();
+            // Every tenth voice, leaving out the last week's.
+            Assert.InRange(coded.Count, 30, 40);
+            Assert.Contains($"already coded:     {coded.Count}", run.Output, StringComparison.Ordinal);
+            Assert.All(coded, a =>
+            {
+                Assert.Equal(AttributionState.Submitted, a.State);
+                Assert.Equal(FeedbackStatus.Attributed, a.Status);
+                Assert.True(a.ReceivedAt < new DateTime(2026, 6, 23, 0, 0, 0, DateTimeKind.Utc), $"{a.ReceivedAt:u} is within the last week");
+                Assert.True(a.SubmittedAt > a.ReceivedAt);
+                Assert.Equal(a.GapDomain, a.OwningDomainId);
+                Assert.NotNull(a.ValueDimension);
+                Assert.NotNull(a.VoiceRole);
+                Assert.NotNull(a.ImpactDirection);
+                Assert.Equal(1, a.Tags);
+            });
+            Assert.True(coded.Select(a => a.CapabilityGapId).Distinct().Count() > 5, "The history covers many gaps.");
+            Assert.Equal(coded.Count, await db.FeedbackItems.CountAsync(f => f.Status == FeedbackStatus.Attributed));
+        }
+
+        // Seeding the same again codes nothing twice.
+        var same = await SeedTestSupport.RunVocAsync(database, "seed", "--customers", "12", "--feedback", "400", "--coded", "40", "--seed", "7", "--as-of", "2026-06-30", "--append");
+        Assert.True(same.ExitCode == 0, same.Errors);
+        Assert.Contains("already coded:     0", same.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Negative_sizes_are_refused()
     {
@@ -57,5 +102,8 @@ public sealed class SeedCommandTests
         var run = await SeedTestSupport.RunVocAsync(database, "seed", "--feedback", "-1");
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("must be zero or more", run.Errors, StringComparison.Ordinal);
+        var coded = await SeedTestSupport.RunVocAsync(database, "seed", "--coded", "-5");
+        Assert.Equal(2, coded.ExitCode);
+        Assert.Contains("--coded must be zero or more", coded.Errors, StringComparison.Ordinal);
     }
 }

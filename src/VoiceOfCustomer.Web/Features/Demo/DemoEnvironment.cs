@@ -45,9 +45,9 @@ public static class DemoEnvironment
             await EnsureDemoUsersAsync(users, options.DemoPassword);
             var anchor = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.Date;
             var result = await services.GetRequiredService<DemoDataSeeder>().SeedAsync(
-                new DemoSeedRequest(options.Customers, options.Feedback, options.RandomSeed, DateTime.SpecifyKind(anchor, DateTimeKind.Utc)));
-            logger.LogInformation("Demo organisation created in {Seconds:F1} s: {Customers} customers, {Contacts} contacts, {Feedback} feedback items",
-                result.Elapsed.TotalSeconds, result.CustomersAdded, result.ContactsAdded, result.FeedbackAdded);
+                new DemoSeedRequest(options.Customers, options.Feedback, options.RandomSeed, DateTime.SpecifyKind(anchor, DateTimeKind.Utc), options.CodedHistory));
+            logger.LogInformation("Demo organisation created in {Seconds:F1} s: {Customers} customers, {Contacts} contacts, {Feedback} feedback items ({Coded} already coded)",
+                result.Elapsed.TotalSeconds, result.CustomersAdded, result.ContactsAdded, result.FeedbackAdded, result.Coded);
         }
 
         if (await users.FindByEmailAsync(Users[0].Email) is not null)
