@@ -29,8 +29,11 @@ public sealed record TextPrediction(IReadOnlyList<ScoredLabel> Ranked, AbstainRe
 
 public sealed record TextClassifierOptions
 {
-    /// <summary>Passes over the training data.</summary>
-    public int Epochs { get; init; } = 10;
+    /// <summary>
+    /// Passes over the training data: five ranked as well as ten on a development split of CLINC150, and leave time
+    /// for the softmax member, which shares each pass.
+    /// </summary>
+    public int Epochs { get; init; } = 5;
     public float LearningRate { get; init; } = 0.1f;
     /// <summary>L2 penalty per update; 5e-5 is LinearSVC's C = 1 on about 20,000 items.</summary>
     public float L2 { get; init; } = 5e-5f;
@@ -46,23 +49,39 @@ public sealed record TextClassifierOptions
     /// <summary>Weight of the naive Bayes vote when nothing is held out to choose it (tiny training sets).</summary>
     public double NaiveBayesWeight { get; init; } = 0.1;
     /// <summary>
-    /// One-vs-rest squared hinge (the loss of a linear SVM) rather than softmax cross-entropy: on intent data it ranks
-    /// slightly better once the naive Bayes vote is added, and the temperature turns its scores into probabilities.
+    /// Train a one-vs-rest squared-hinge member (the loss of a linear SVM): on intent data the best single member for
+    /// the top label.
     /// </summary>
     public bool SquaredHinge { get; init; } = true;
+    /// <summary>
+    /// Train a softmax cross-entropy member in the same pass: it orders the runners-up better than the hinge, whose
+    /// wrong classes all sit below the margin, so it lifts top-3.
+    /// </summary>
+    public bool Softmax { get; init; } = true;
+    public float SoftmaxLearningRate { get; init; } = 0.1f;
+    public float SoftmaxL2 { get; init; } = 5e-5f;
+    /// <summary>Weight of the softmax vote when nothing is held out to choose it (tiny training sets).</summary>
+    public double SoftmaxWeight { get; init; } = 0.1;
 }
+
+/// <summary>
+/// What each member's raw scores were multiplied by before they were folded into one linear model; 0 for a member
+/// left out. Chosen on the held-out share, so it also shows which members earned a say.
+/// </summary>
+public sealed record EnsembleWeights(double SquaredHinge, double Softmax, double NaiveBayes);
 
 /// <summary>One bin of a reliability table: of the held-out suggestions shown with a confidence in [From, To), how many were right.</summary>
 public sealed record ReliabilityBin(double From, double To, int Count, double MeanConfidence, double Accuracy);
 
 /// <summary>
-/// A multinomial logistic-regression text classifier over <see cref="TextFeaturizer"/> features, with temperature
-/// scaling so its confidences are calibrated. Training is per-sample AdaGrad on feature-major weights (each
-/// feature's row of class weights is contiguous, so a feature updates every class with a few vector operations).
+/// A linear text classifier over <see cref="TextFeaturizer"/> features: an ensemble of a one-vs-rest squared-hinge
+/// model, a softmax regression and multinomial naive Bayes, folded into one weight matrix, with temperature scaling so
+/// its confidences are calibrated. Training is per-sample AdaGrad on feature-major weights (each feature's row of
+/// class weights is contiguous, so a feature updates every class of every member with a few vector operations).
 /// </summary>
 public sealed class TextClassifier
 {
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2; // 2 adds the ensemble weights; 1 is still read
 
     private readonly string[] _labels;
     private readonly Dictionary<ulong, int> _vocabulary;
@@ -70,9 +89,6 @@ public sealed class TextClassifier
     private readonly float[] _weights; // feature-major: [feature * classes + class]
     private readonly float[] _bias;
     private readonly HashSet<ulong> _knownWords;
-    // Only while training: the naive Bayes vote, folded into the weights once its share is chosen.
-    private float[]? _naiveBayesWeights;
-    private float[]? _naiveBayesBias;
 
     private TextClassifier(string[] labels, Dictionary<ulong, int> vocabulary, float[] idf, float[] weights, float[] bias,
         HashSet<ulong> knownWords, double temperature, double abstainBelow, double minKnownWordShare)
@@ -101,6 +117,9 @@ public sealed class TextClassifier
     public double? HeldOutTop1 { get; private init; }
     public double? HeldOutTop3 { get; private init; }
 
+    /// <summary>How the members were combined; null for a model saved before the format recorded it.</summary>
+    public EnsembleWeights? Ensemble { get; private init; }
+
     public static TextClassifier Train(IReadOnlyList<LabeledText> data, TextClassifierOptions? options = null,
         IProgress<double>? progress = null, CancellationToken cancellationToken = default) =>
         Train(data, options, progress, FeatureCache.For(data.Select(d => d.Text)), cancellationToken);
@@ -112,6 +131,8 @@ public sealed class TextClassifier
         options ??= new TextClassifierOptions();
         if (data.Count == 0)
             throw new ArgumentException("There is nothing to train on.", nameof(data));
+        if (!options.SquaredHinge && !options.Softmax)
+            throw new ArgumentException("Train the squared-hinge member, the softmax member or both.", nameof(options));
 
         var random = new Random(options.Seed);
         var order = Enumerable.Range(0, data.Count).ToArray();
@@ -121,79 +142,141 @@ public sealed class TextClassifier
         var temperature = 1.0;
         IReadOnlyList<ReliabilityBin> reliability = [];
         double? top1 = null, top3 = null;
-        var naiveBayesWeight = options.NaiveBayesWeight;
+        var ensemble = new EnsembleWeights(
+            options.SquaredHinge ? 1.0 : 0.0,
+            options.Softmax ? (options.SquaredHinge ? options.SoftmaxWeight : 1.0) : 0.0,
+            options.NaiveBayesWeight);
         if (calibrationCount > 0)
         {
-            // Fit the temperature on data the model did not see, then retrain on everything with that temperature.
+            // Weigh the members and fit the temperature on data the model did not see, then retrain on everything.
             var fitPart = order[calibrationCount..].Select(i => data[i]).ToList();
             var heldOut = order[..calibrationCount].Select(i => data[i]).ToList();
-            var probe = Fit(fitPart, options, 1.0, features, p => progress?.Report(p * 0.45), cancellationToken);
-            var truth = heldOut.Select(d => Array.IndexOf(probe._labels, d.Label)).ToList();
-            var linear = heldOut.Select(d => probe.Logits(features.Get(d.Text).Counts)).ToList();
-            var bayes = heldOut.Select(d => probe.NaiveBayesLogits(features.Get(d.Text).Counts)).ToList();
-            naiveBayesWeight = ChooseNaiveBayesWeight(linear, bayes, truth);
-            var logits = linear.Select((l, i) => Combine(l, bayes[i], naiveBayesWeight)).ToList();
+            var probe = Fit(fitPart, options, features, p => progress?.Report(p * 0.45), cancellationToken);
+            var truth = heldOut.Select(d => Array.IndexOf(probe.Labels, d.Label)).ToList();
+            var votes = heldOut.Select(d => probe.Votes(features.Get(d.Text).Counts)).ToList();
+            ensemble = ChooseEnsemble(votes, truth);
+            var logits = votes.Select(v => v.Combine(ensemble)).ToList();
             temperature = FitTemperature(logits, truth);
             reliability = ReliabilityTable(logits, truth, temperature);
             top1 = TopK(logits, truth, 1);
             top3 = TopK(logits, truth, 3);
         }
-        var model = Fit(data, options, temperature, features, p => progress?.Report(calibrationCount > 0 ? 0.45 + p * 0.55 : p), cancellationToken);
-        model.FoldNaiveBayes((float)naiveBayesWeight);
-        return new TextClassifier(model._labels, model._vocabulary, model._idf, model._weights, model._bias, model._knownWords,
-            temperature, options.AbstainBelow, options.MinKnownWordShare) { Reliability = reliability, HeldOutTop1 = top1, HeldOutTop3 = top3 };
+        var model = Fit(data, options, features, p => progress?.Report(calibrationCount > 0 ? 0.45 + p * 0.55 : p), cancellationToken);
+        var (weights, bias) = model.Fold(ensemble);
+        return new TextClassifier(model.Labels, model.Vocabulary, model.Idf, weights, bias, model.KnownWords,
+            temperature, options.AbstainBelow, options.MinKnownWordShare)
+        {
+            Reliability = reliability,
+            HeldOutTop1 = top1,
+            HeldOutTop3 = top3,
+            Ensemble = ensemble,
+        };
+    }
+
+    private static readonly double[] VoteShares = [0.0, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5];
+
+    /// <summary>
+    /// Multinomial naive Bayes and the softmax member are linear in the same features and err differently from the
+    /// hinge member. Each member's scores are first divided by the temperature that calibrates that member alone, so
+    /// the shares compare like with like whatever the scale of each loss; the shares that rank the held-out share best
+    /// (top-1, with top-3 counting a tenth) win.
+    /// </summary>
+    private static EnsembleWeights ChooseEnsemble(List<MemberVotes> votes, List<int> truth)
+    {
+        double Scale(Func<MemberVotes, float[]?> member) =>
+            member(votes[0]) is null ? 0.0 : 1.0 / FitTemperature(votes.Select(v => member(v)!).ToList(), truth);
+        var hinge = Scale(v => v.SquaredHinge);
+        var softmax = Scale(v => v.Softmax);
+        var bayes = Scale(v => v.NaiveBayes);
+        // Without a hinge member the softmax member is the anchor whose share stays 1.
+        var softmaxShares = hinge > 0 ? VoteShares : [1.0];
+
+        EnsembleWeights? best = null;
+        var bestScore = double.NegativeInfinity;
+        foreach (var softmaxShare in softmaxShares)
+        {
+            foreach (var bayesShare in VoteShares)
+            {
+                var candidate = new EnsembleWeights(hinge, softmaxShare * softmax, bayesShare * bayes);
+                var combined = votes.Select(v => v.Combine(candidate)).ToList();
+                var score = TopK(combined, truth, 1) + 0.1 * TopK(combined, truth, 3);
+                if (score > bestScore + 1e-9)
+                {
+                    bestScore = score;
+                    best = candidate;
+                }
+            }
+        }
+        return best!;
+    }
+
+    /// <summary>Each member's raw scores for one text; a member that was not trained is null.</summary>
+    private sealed record MemberVotes(float[]? SquaredHinge, float[]? Softmax, float[] NaiveBayes)
+    {
+        public float[] Combine(EnsembleWeights ensemble)
+        {
+            var combined = new float[NaiveBayes.Length];
+            for (var c = 0; c < combined.Length; c++)
+            {
+                var score = ensemble.NaiveBayes * NaiveBayes[c];
+                if (SquaredHinge is not null)
+                    score += ensemble.SquaredHinge * SquaredHinge[c];
+                if (Softmax is not null)
+                    score += ensemble.Softmax * Softmax[c];
+                combined[c] = (float)score;
+            }
+            return combined;
+        }
     }
 
     /// <summary>
-    /// Multinomial naive Bayes is linear in the same features and errs differently from logistic regression; the
-    /// weight of its vote is the one that does best on the held-out share.
+    /// One training pass: the vocabulary, the trained members side by side in each feature's row
+    /// ([feature * width + member * classes + class], hinge first) and the naive Bayes vote.
     /// </summary>
-    private static double ChooseNaiveBayesWeight(List<float[]> linear, List<float[]> bayes, List<int> truth)
+    private sealed record Fitted(string[] Labels, Dictionary<ulong, int> Vocabulary, float[] Idf, HashSet<ulong> KnownWords,
+        bool HasSquaredHinge, bool HasSoftmax, float[] Members, float[] MemberBias, float[] NaiveBayes, float[] NaiveBayesBias)
     {
-        var best = 0.0;
-        var bestScore = double.NegativeInfinity;
-        foreach (var weight in new[] { 0.0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5 })
+        private int Width => MemberBias.Length;
+        private int SoftmaxOffset => HasSquaredHinge ? Labels.Length : 0;
+
+        public MemberVotes Votes(Dictionary<ulong, float> counts)
         {
-            var combined = linear.Select((l, i) => Combine(l, bayes[i], weight)).ToList();
-            var score = TopK(combined, truth, 1) + 0.1 * TopK(combined, truth, 3);
-            if (score > bestScore + 1e-9)
+            var (index, value) = Vectorize(counts, Vocabulary, Idf);
+            var classes = Labels.Length;
+            var members = new float[Width];
+            Scores(Members, MemberBias, Width, index, value, members);
+            var bayes = new float[classes];
+            Scores(NaiveBayes, NaiveBayesBias, classes, index, value, bayes);
+            return new MemberVotes(
+                HasSquaredHinge ? members[..classes] : null,
+                HasSoftmax ? members[SoftmaxOffset..(SoftmaxOffset + classes)] : null,
+                bayes);
+        }
+
+        /// <summary>The members are linear in the same features, so their weighted vote is one linear model.</summary>
+        public (float[] Weights, float[] Bias) Fold(EnsembleWeights ensemble)
+        {
+            var classes = Labels.Length;
+            var (hinge, softmax, bayes) = ((float)ensemble.SquaredHinge, (float)ensemble.Softmax, (float)ensemble.NaiveBayes);
+            var weights = new float[Idf.Length * classes];
+            var bias = new float[classes];
+            void FoldRow(ReadOnlySpan<float> members, ReadOnlySpan<float> naiveBayes, Span<float> target)
             {
-                bestScore = score;
-                best = weight;
+                for (var c = 0; c < target.Length; c++)
+                {
+                    var w = bayes * naiveBayes[c];
+                    if (HasSquaredHinge)
+                        w += hinge * members[c];
+                    if (HasSoftmax)
+                        w += softmax * members[SoftmaxOffset + c];
+                    target[c] = w;
+                }
             }
+            for (var f = 0; f < Idf.Length; f++)
+                FoldRow(Members.AsSpan(f * Width, Width), NaiveBayes.AsSpan(f * classes, classes), weights.AsSpan(f * classes, classes));
+            FoldRow(MemberBias, NaiveBayesBias, bias);
+            return (weights, bias);
         }
-        return best;
-    }
-
-    private static float[] Combine(float[] linear, float[] bayes, double weight)
-    {
-        var combined = new float[linear.Length];
-        for (var c = 0; c < combined.Length; c++)
-            combined[c] = linear[c] + (float)weight * bayes[c];
-        return combined;
-    }
-
-    private float[] NaiveBayesLogits(Dictionary<ulong, float> counts)
-    {
-        var (index, value) = Vectorize(counts, _vocabulary, _idf);
-        var scores = new float[_labels.Length];
-        Scores(_naiveBayesWeights!, _naiveBayesBias!, _labels.Length, index, value, scores);
-        return scores;
-    }
-
-    private void FoldNaiveBayes(float weight)
-    {
-        if (_naiveBayesWeights is null || _naiveBayesBias is null)
-            return;
-        if (weight != 0)
-        {
-            for (var i = 0; i < _weights.Length; i++)
-                _weights[i] += weight * _naiveBayesWeights[i];
-            for (var c = 0; c < _bias.Length; c++)
-                _bias[c] += weight * _naiveBayesBias[c];
-        }
-        _naiveBayesWeights = null;
-        _naiveBayesBias = null;
     }
 
     private static (float[] Weights, float[] Bias) NaiveBayes((int[] Index, float[] Value)[] rows, int[] targets, int features, int classes, float alpha)
@@ -236,7 +319,7 @@ public sealed class TextClassifier
         return logits.Count == 0 ? 0 : (double)hits / logits.Count;
     }
 
-    private static TextClassifier Fit(IReadOnlyList<LabeledText> data, TextClassifierOptions options, double temperature, FeatureCache features,
+    private static Fitted Fit(IReadOnlyList<LabeledText> data, TextClassifierOptions options, FeatureCache features,
         Action<double> progress, CancellationToken cancellationToken)
     {
         var labels = data.Select(d => d.Label).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
@@ -273,15 +356,31 @@ public sealed class TextClassifier
             rows[i] = Vectorize(raw[i], vocabulary, idf);
         raw.Clear(); // the counts belong to the shared cache: drop the references, never mutate them
 
-        var weights = new float[vocabulary.Count * classes];
-        var squares = new float[vocabulary.Count * classes];
-        var bias = new float[classes];
-        var biasSquares = new float[classes];
-        var scores = new float[classes];
+        // The members sit side by side in each feature's row, so one pass over a text's features scores and updates
+        // them all.
+        var hinge = options.SquaredHinge;
+        var softmax = options.Softmax;
+        var softmaxOffset = hinge ? classes : 0;
+        var width = (hinge ? classes : 0) + (softmax ? classes : 0);
+        var weights = new float[vocabulary.Count * width];
+        var squares = new float[vocabulary.Count * width];
+        var bias = new float[width];
+        var biasSquares = new float[width];
+        var scores = new float[width];
+        var learningRates = new float[width];
+        var l2 = new float[width];
+        if (hinge)
+        {
+            learningRates.AsSpan(0, classes).Fill(options.LearningRate);
+            l2.AsSpan(0, classes).Fill(options.L2);
+        }
+        if (softmax)
+        {
+            learningRates.AsSpan(softmaxOffset, classes).Fill(options.SoftmaxLearningRate);
+            l2.AsSpan(softmaxOffset, classes).Fill(options.SoftmaxL2);
+        }
         var order = Enumerable.Range(0, data.Count).ToArray();
         var random = new Random(options.Seed);
-        var learningRate = options.LearningRate;
-        var l2 = options.L2;
         var targets = data.Select(d => labelIndex[d.Label]).ToArray();
 
         for (var epoch = 0; epoch < options.Epochs; epoch++)
@@ -291,57 +390,54 @@ public sealed class TextClassifier
             foreach (var i in order)
             {
                 var (index, value) = rows[i];
-                Scores(weights, bias, classes, index, value, scores);
-                if (options.SquaredHinge)
-                    HingeGradient(scores, targets[i]);
-                else
+                Scores(weights, bias, width, index, value, scores);
+                // scores becomes the gradient of each member's loss with respect to its logits
+                if (hinge)
+                    HingeGradient(scores.AsSpan(0, classes), targets[i]);
+                if (softmax)
                 {
-                    Softmax(scores);
-                    scores[targets[i]] -= 1f; // scores now holds the gradient of the loss w.r.t. the logits
+                    Softmax(scores.AsSpan(softmaxOffset, classes));
+                    scores[softmaxOffset + targets[i]] -= 1f;
                 }
-                for (var c = 0; c < classes; c++)
+                for (var c = 0; c < width; c++)
                 {
                     var g = scores[c];
                     biasSquares[c] += g * g;
-                    bias[c] -= learningRate * g / MathF.Sqrt(biasSquares[c] + 1e-8f);
+                    bias[c] -= learningRates[c] * g / MathF.Sqrt(biasSquares[c] + 1e-8f);
                 }
                 for (var j = 0; j < index.Length; j++)
-                    AdaGradRow(weights.AsSpan(index[j] * classes, classes), squares.AsSpan(index[j] * classes, classes), scores, value[j], learningRate, l2);
+                    AdaGradRow(weights.AsSpan(index[j] * width, width), squares.AsSpan(index[j] * width, width), scores, value[j], learningRates, l2);
             }
             progress((epoch + 1.0) / options.Epochs);
         }
-        var (naiveBayesWeights, naiveBayesBias) = NaiveBayes(rows, targets, vocabulary.Count, classes, options.NaiveBayesAlpha);
-        return new TextClassifier(labels, vocabulary, idf, weights, bias, knownWords, temperature, options.AbstainBelow, options.MinKnownWordShare)
-        {
-            _naiveBayesWeights = naiveBayesWeights,
-            _naiveBayesBias = naiveBayesBias,
-        };
+        var (naiveBayes, naiveBayesBias) = NaiveBayes(rows, targets, vocabulary.Count, classes, options.NaiveBayesAlpha);
+        return new Fitted(labels, vocabulary, idf, knownWords, hinge, softmax, weights, bias, naiveBayes, naiveBayesBias);
     }
 
-    private static void AdaGradRow(Span<float> w, Span<float> g2, ReadOnlySpan<float> gradient, float x, float learningRate, float l2)
+    /// <summary>One AdaGrad step on a feature's row; learning rate and L2 are per column because the members differ.</summary>
+    private static void AdaGradRow(Span<float> w, Span<float> g2, ReadOnlySpan<float> gradient, float x,
+        ReadOnlySpan<float> learningRate, ReadOnlySpan<float> l2)
     {
         var c = 0;
         if (Vector.IsHardwareAccelerated)
         {
             var width = Vector<float>.Count;
             var vx = new Vector<float>(x);
-            var vl2 = new Vector<float>(l2);
-            var vlr = new Vector<float>(learningRate);
             var eps = new Vector<float>(1e-8f);
             for (; c + width <= w.Length; c += width)
             {
                 var wv = new Vector<float>(w[c..]);
-                var g = new Vector<float>(gradient[c..]) * vx + vl2 * wv;
+                var g = new Vector<float>(gradient[c..]) * vx + new Vector<float>(l2[c..]) * wv;
                 var s = new Vector<float>(g2[c..]) + g * g;
                 s.CopyTo(g2[c..]);
-                (wv - vlr * g / Vector.SquareRoot(s + eps)).CopyTo(w[c..]);
+                (wv - new Vector<float>(learningRate[c..]) * g / Vector.SquareRoot(s + eps)).CopyTo(w[c..]);
             }
         }
         for (; c < w.Length; c++)
         {
-            var g = gradient[c] * x + l2 * w[c];
+            var g = gradient[c] * x + l2[c] * w[c];
             g2[c] += g * g;
-            w[c] -= learningRate * g / MathF.Sqrt(g2[c] + 1e-8f);
+            w[c] -= learningRate[c] * g / MathF.Sqrt(g2[c] + 1e-8f);
         }
     }
 
@@ -574,12 +670,14 @@ public sealed class TextClassifier
         {
             writer.Write(bin.From); writer.Write(bin.To); writer.Write(bin.Count); writer.Write(bin.MeanConfidence); writer.Write(bin.Accuracy);
         }
+        var ensemble = Ensemble ?? new EnsembleWeights(double.NaN, double.NaN, double.NaN);
+        writer.Write(ensemble.SquaredHinge); writer.Write(ensemble.Softmax); writer.Write(ensemble.NaiveBayes);
     }
 
     public static TextClassifier Read(BinaryReader reader)
     {
         var format = reader.ReadInt32();
-        if (format != FormatVersion)
+        if (format is < 1 or > FormatVersion)
             throw new InvalidDataException($"Unsupported suggestion model format {format}.");
         var labels = new string[reader.ReadInt32()];
         for (var i = 0; i < labels.Length; i++)
@@ -610,11 +708,19 @@ public sealed class TextClassifier
         var binCount = reader.ReadInt32();
         for (var i = 0; i < binCount; i++)
             bins.Add(new ReliabilityBin(reader.ReadDouble(), reader.ReadDouble(), reader.ReadInt32(), reader.ReadDouble(), reader.ReadDouble()));
+        EnsembleWeights? ensemble = null;
+        if (format >= 2)
+        {
+            ensemble = new EnsembleWeights(reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble());
+            if (double.IsNaN(ensemble.SquaredHinge))
+                ensemble = null;
+        }
         return new TextClassifier(labels, vocabulary, idf, weights, bias, known, temperature, abstainBelow, minKnown)
         {
             Reliability = bins,
             HeldOutTop1 = heldOutTop1 < 0 ? null : heldOutTop1,
             HeldOutTop3 = heldOutTop3 < 0 ? null : heldOutTop3,
+            Ensemble = ensemble,
         };
     }
 }

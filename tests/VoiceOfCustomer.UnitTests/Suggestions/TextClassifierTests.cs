@@ -117,8 +117,27 @@ public sealed class TextClassifierTests
         Assert.Equal(model.Labels, loaded.Labels);
         Assert.Equal(model.Temperature, loaded.Temperature);
         Assert.Equal(model.HeldOutTop1, loaded.HeldOutTop1);
+        Assert.Equal(model.Ensemble, loaded.Ensemble);
         foreach (var text in new[] { "refund please", "登录不了", "slow export" })
             Assert.Equal(model.Predict(text), loaded.Predict(text), new PredictionComparer());
+    }
+
+    [Fact]
+    public void A_model_saved_before_the_ensemble_weights_were_recorded_still_loads()
+    {
+        var model = Trained.Value;
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+            model.Write(writer);
+        // Format 1 is format 2 without the three ensemble weights at the end.
+        var bytes = buffer.ToArray()[..^(3 * sizeof(double))];
+        BitConverter.GetBytes(1).CopyTo(bytes, 0);
+        using var reader = new BinaryReader(new MemoryStream(bytes));
+
+        var loaded = TextClassifier.Read(reader);
+
+        Assert.Null(loaded.Ensemble);
+        Assert.Equal(model.Predict("refund please"), loaded.Predict("refund please"), new PredictionComparer());
     }
 
     [Fact]
@@ -158,6 +177,49 @@ public sealed class TextClassifierTests
     public void Nothing_to_train_on_is_refused()
     {
         Assert.Throws<ArgumentException>(() => TextClassifier.Train([]));
+    }
+
+    [Fact]
+    public void The_ensemble_weights_are_chosen_on_the_held_out_share()
+    {
+        var ensemble = Trained.Value.Ensemble;
+
+        Assert.NotNull(ensemble);
+        // Each member's scores are put on the scale of its own calibrated temperature, so the anchor's weight is not 1.
+        Assert.True(ensemble.SquaredHinge > 0);
+        Assert.NotEqual(1.0, ensemble.SquaredHinge);
+        Assert.True(ensemble.Softmax >= 0);
+        Assert.True(ensemble.NaiveBayes >= 0);
+    }
+
+    [Fact]
+    public void Without_a_held_out_share_the_configured_weights_are_used()
+    {
+        var options = new TextClassifierOptions { CalibrationShare = 0, SoftmaxWeight = 0.25, NaiveBayesWeight = 0.15 };
+
+        var model = TextClassifier.Train(TrainingSet(), options);
+
+        Assert.Equal(new EnsembleWeights(1.0, 0.25, 0.15), model.Ensemble);
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void Either_linear_member_alone_still_classifies(bool squaredHinge, bool softmax)
+    {
+        var model = TextClassifier.Train(TrainingSet(), new TextClassifierOptions { SquaredHinge = squaredHinge, Softmax = softmax });
+
+        Assert.Equal("billing", model.Predict("we got charged twice for the invoice").Best?.Label);
+        Assert.Equal(squaredHinge, model.Ensemble!.SquaredHinge > 0);
+        Assert.Equal(softmax, model.Ensemble.Softmax > 0);
+    }
+
+    [Fact]
+    public void Training_no_linear_member_is_refused()
+    {
+        var options = new TextClassifierOptions { SquaredHinge = false, Softmax = false };
+
+        Assert.Throws<ArgumentException>(() => TextClassifier.Train(TrainingSet(), options));
     }
 
     private sealed class PredictionComparer : IEqualityComparer<TextPrediction>
