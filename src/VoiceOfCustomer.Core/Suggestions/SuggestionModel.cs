@@ -48,11 +48,12 @@ public sealed class SuggestionModel
     public IReadOnlyList<FieldSuggestion> Suggest(string? text)
     {
         var result = new List<FieldSuggestion>(_fields.Count);
+        var prepared = PreparedText.From(text);
         foreach (var field in Enum.GetValues<SuggestionField>())
         {
             if (!_fields.TryGetValue(field, out var entry))
                 continue;
-            var prediction = entry.Classifier.Predict(text, 3);
+            var prediction = entry.Classifier.Predict(prepared, 3);
             result.Add(new FieldSuggestion(field, entry.Source, Version, prediction.Ranked, prediction.Abstained));
         }
         return result;

@@ -27,6 +27,40 @@ public sealed record TextPrediction(IReadOnlyList<ScoredLabel> Ranked, AbstainRe
     public static TextPrediction Abstain(AbstainReason reason, IReadOnlyList<ScoredLabel>? ranked = null) => new(ranked ?? [], reason);
 }
 
+/// <summary>
+/// A text screened and featurized once, so that every field's classifier scores the same features: the coding form
+/// asks five classifiers about one verbatim.
+/// </summary>
+public sealed class PreparedText
+{
+    private PreparedText(AbstainReason? rejected, Dictionary<ulong, float>? counts, ulong[] wordKeys, bool mixedScript)
+    {
+        Rejected = rejected;
+        Counts = counts;
+        WordKeys = wordKeys;
+        MixedScript = mixedScript;
+    }
+
+    /// <summary>Why the text cannot be scored at all (empty, too long, no words); null when it can.</summary>
+    public AbstainReason? Rejected { get; }
+    internal Dictionary<ulong, float>? Counts { get; }
+    /// <summary>The hash of each word, for the share of words a classifier has seen.</summary>
+    internal ulong[] WordKeys { get; }
+    internal bool MixedScript { get; }
+
+    public static PreparedText From(string? text)
+    {
+        if (InputScreen.Check(text) is { } rejected)
+            return new(rejected, null, [], false);
+        var tokens = TextFeaturizer.Tokenize(text!);
+        if (tokens.Items.Count == 0)
+            return new(AbstainReason.NoWords, null, [], false);
+        var counts = new Dictionary<ulong, float>();
+        TextFeaturizer.Extract(tokens, counts);
+        return new(null, counts, tokens.Items.Select(TextFeaturizer.WordHash).ToArray(), InputScreen.IsUnexpectedScriptMix(tokens));
+    }
+}
+
 public sealed record TextClassifierOptions
 {
     /// <summary>
@@ -512,8 +546,6 @@ public sealed class TextClassifier
         return (index.ToArray(), value.ToArray());
     }
 
-    private static ulong WordKey(string token) => TextFeaturizer.WordHash(token);
-
     /// <summary>Raw (uncalibrated) class scores for a text's features.</summary>
     private float[] Logits(Dictionary<ulong, float> counts)
     {
@@ -546,21 +578,24 @@ public sealed class TextClassifier
     /// The best <paramref name="top"/> labels with calibrated confidences, or an abstention: for bad input (empty,
     /// too long, no words, an unexpected mix of scripts, words the model has never seen) and for low confidence.
     /// </summary>
-    public TextPrediction Predict(string? text, int top = 3)
+    public TextPrediction Predict(string? text, int top = 3) => Predict(PreparedText.From(text), top);
+
+    /// <summary>Like <see cref="Predict(string?, int)"/> for a text already screened and featurized (once for every field).</summary>
+    public TextPrediction Predict(PreparedText text, int top = 3)
     {
-        if (InputScreen.Check(text) is { } rejected)
+        if (text.Rejected is { } rejected)
             return TextPrediction.Abstain(rejected);
-        var tokens = TextFeaturizer.Tokenize(text!);
-        if (tokens.Items.Count == 0)
-            return TextPrediction.Abstain(AbstainReason.NoWords);
         // Rank even when abstaining, so an evaluation can still score what the model would have said.
-        var counts = new Dictionary<ulong, float>();
-        TextFeaturizer.Extract(tokens, counts);
-        var ranked = RankScores(Logits(counts), top);
-        if (InputScreen.IsUnexpectedScriptMix(tokens))
+        var ranked = RankScores(Logits(text.Counts!), top);
+        if (text.MixedScript)
             return TextPrediction.Abstain(AbstainReason.MixedScript, ranked);
-        var known = tokens.Items.Count(t => _knownWords.Contains(WordKey(t)));
-        if (known < Math.Max(1, tokens.Items.Count * MinKnownWordShare))
+        var known = 0;
+        foreach (var word in text.WordKeys)
+        {
+            if (_knownWords.Contains(word))
+                known++;
+        }
+        if (known < Math.Max(1, text.WordKeys.Length * MinKnownWordShare))
             return TextPrediction.Abstain(AbstainReason.UnknownWords, ranked);
         return ranked.Count == 0 || ranked[0].Confidence < AbstainBelow
             ? TextPrediction.Abstain(AbstainReason.LowConfidence, ranked)

@@ -79,7 +79,7 @@ public sealed class TextClassifierTests
         Assert.True(huge.Length > TextFeaturizer.MaxLength);
 
         Assert.Equal(AbstainReason.TooLong, Trained.Value.Predict(huge).Abstained);
-        Assert.Equal(AbstainReason.Empty, Trained.Value.Predict(null).Abstained);
+        Assert.Equal(AbstainReason.Empty, Trained.Value.Predict((string?)null).Abstained);
     }
 
     [Fact]
