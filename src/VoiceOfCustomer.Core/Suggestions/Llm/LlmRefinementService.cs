@@ -65,16 +65,17 @@ public sealed class LlmRefinementService(
     {
         var settings = options.CurrentValue;
         var now = time.GetUtcNow();
-        var disabled = !settings.Enabled ? $"off: {LlmSuggestionOptions.SectionName}:Enabled is false"
-            : !settings.IsConfigured ? $"off: {LlmSuggestionOptions.SectionName}:Endpoint and :Model must both be set"
-            : !settings.SendVerbatim ? $"no call is made: {LlmSuggestionOptions.SectionName}:SendVerbatim is false, so no verbatim may leave the app"
+        const string Section = LlmSuggestionOptions.SectionName;
+        var disabled = !settings.Enabled ? new LlmOffReason("off: {0}:Enabled is false", Section)
+            : !settings.IsConfigured ? new LlmOffReason("off: {0}:Endpoint and :Model must both be set", Section)
+            : !settings.SendVerbatim ? new LlmOffReason("no call is made: {0}:SendVerbatim is false, so no verbatim may leave the app", Section)
             : null;
         var suggester = disabled is null ? services.GetService<LlmSuggester>() : null;
         if (disabled is null && suggester is null)
-            disabled = "off: no chat client is registered";
+            disabled = new LlmOffReason("off: no chat client is registered");
         if (disabled is not null || suggester is null)
         {
-            status.Update(s => s with { DisabledReason = disabled, LastPassAt = now });
+            status.Update(s => s with { Disabled = disabled, LastPassAt = now });
             return 0;
         }
 
@@ -103,7 +104,7 @@ public sealed class LlmRefinementService(
             if (items.Count == 0)
             {
                 var calls = await budget.CallsTodayAsync(cancellationToken);
-                status.Update(s => s with { DisabledReason = null, CallsToday = calls, Day = budget.Today, LastPassAt = now });
+                status.Update(s => s with { Disabled = null, CallsToday = calls, Day = budget.Today, LastPassAt = now });
                 return 0;
             }
             taxonomy = await LoadTaxonomyAsync(db, cancellationToken);
@@ -111,7 +112,7 @@ public sealed class LlmRefinementService(
         }
 
         var stored = 0;
-        string? stopReason = null;
+        LlmOffReason? stopReason = null;
         foreach (var (id, verbatim) in items)
         {
             if (!await ClaimAsync(id, settings.Model!, cancellationToken))
@@ -119,7 +120,7 @@ public sealed class LlmRefinementService(
             if (!await budget.TryReserveAsync(cancellationToken))
             {
                 await ReleaseAsync(id, cancellationToken);
-                stopReason = $"no call is made: today's budget of {settings.DailyCallBudget} calls ({LlmSuggestionOptions.SectionName}:DailyCallBudget) is spent";
+                stopReason = new LlmOffReason("no call is made: today's budget of {0} calls ({1}:DailyCallBudget) is spent", settings.DailyCallBudget, LlmSuggestionOptions.SectionName);
                 break;
             }
             status.Update(s => s with { LastCallAt = time.GetUtcNow() });
@@ -138,7 +139,7 @@ public sealed class LlmRefinementService(
         }
 
         var today = await budget.CallsTodayAsync(cancellationToken);
-        status.Update(s => s with { DisabledReason = stopReason, CallsToday = today, Day = budget.Today, LastPassAt = now });
+        status.Update(s => s with { Disabled = stopReason, CallsToday = today, Day = budget.Today, LastPassAt = now });
         return stored;
     }
 

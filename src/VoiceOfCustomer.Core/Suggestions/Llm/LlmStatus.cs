@@ -9,8 +9,12 @@ public sealed class LlmStatus
     /// <param name="LastCallAt">When this instance last called the endpoint (UTC).</param>
     /// <param name="LastError">Why the last discarded answer was discarded; null after a used answer.</param>
     /// <param name="CallsToday">Calls made today by every instance, as last read from the database.</param>
-    /// <param name="DisabledReason">Why no call is made at all (switched off, verbatim not to be sent, budget spent); null while calls are made.</param>
-    public sealed record Snapshot(DateTimeOffset? LastCallAt, string? LastError, DateOnly? Day, int CallsToday, string? DisabledReason, DateTimeOffset? LastPassAt);
+    /// <param name="Disabled">Why no call is made at all (switched off, verbatim not to be sent, budget spent); null while calls are made.</param>
+    public sealed record Snapshot(DateTimeOffset? LastCallAt, string? LastError, DateOnly? Day, int CallsToday, LlmOffReason? Disabled, DateTimeOffset? LastPassAt)
+    {
+        /// <summary>The reason in English, for logs and tests.</summary>
+        public string? DisabledReason => Disabled?.ToString();
+    }
 
     public Snapshot Current
     {
@@ -26,4 +30,13 @@ public sealed class LlmStatus
         lock (_lock)
             _current = change(_current);
     }
+}
+
+/// <summary>
+/// Why the LLM makes no calls, as a message template and its arguments, so an admin page can show it in the reader's
+/// language (the template is the resource key) and a log in English.
+/// </summary>
+public sealed record LlmOffReason(string Template, params object[] Arguments)
+{
+    public override string ToString() => string.Format(System.Globalization.CultureInfo.InvariantCulture, Template, Arguments);
 }
