@@ -46,6 +46,11 @@ public sealed class SuggestionModelRecord
     public DateTime TrainedAt { get; set; }
     /// <summary>Coded items the model learned from (0 for a cold-start model).</summary>
     public int TrainingItems { get; set; }
+    /// <summary>
+    /// Submitted codings in the database when the model was trained, learned from or not: codings imported later with
+    /// earlier submit dates still raise this count, so they still count towards the next retraining.
+    /// </summary>
+    public int SubmittedCodings { get; set; }
     public bool IsColdStart { get; set; }
     public double TrainSeconds { get; set; }
     /// <summary>Held-out quality per field and the reliability table, as JSON (<see cref="ModelEvaluation"/>).</summary>

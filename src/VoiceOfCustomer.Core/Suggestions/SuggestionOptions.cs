@@ -14,7 +14,7 @@ public sealed class SuggestionOptions
     /// <summary>How often the background loop checks whether enough new codings arrived.</summary>
     public TimeSpan RetrainInterval { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Retrain once this many codings were submitted since the newest model was trained.</summary>
+    /// <summary>Retrain once this many codings were submitted since the newest model was trained (imported past codings included).</summary>
     public int RetrainAfterNewCodings { get; set; } = 50;
 
     /// <summary>At most this many submitted codings are learned from, newest first.</summary>

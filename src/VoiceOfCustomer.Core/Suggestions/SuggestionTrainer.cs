@@ -45,7 +45,7 @@ public sealed partial class SuggestionTrainer(
         try
         {
             var snapshotAt = time.GetUtcNow().UtcDateTime;
-            var (examples, taxonomy) = await LoadAsync(cancellationToken);
+            var (examples, taxonomy, submittedCodings) = await LoadAsync(cancellationToken);
             if (examples.Count == 0 && taxonomy.Count == 0)
             {
                 status.Finished(null, snapshotAt);
@@ -63,6 +63,7 @@ public sealed partial class SuggestionTrainer(
             {
                 TrainedAt = snapshotAt,
                 TrainingItems = model.IsColdStart ? 0 : examples.Count,
+                SubmittedCodings = submittedCodings,
                 IsColdStart = model.IsColdStart,
                 TrainSeconds = seconds,
                 EvaluationJson = JsonSerializer.Serialize(Evaluate(model, examples, taxonomy), SuggestionJson.Options),
@@ -104,17 +105,21 @@ public sealed partial class SuggestionTrainer(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VocDbContext>();
         var newest = await db.SuggestionModels.AsNoTracking().OrderByDescending(m => m.Version)
-            .Select(m => (DateTime?)m.TrainedAt).FirstOrDefaultAsync(cancellationToken);
+            .Select(m => new { m.TrainedAt, m.SubmittedCodings }).FirstOrDefaultAsync(cancellationToken);
         var submitted = db.Attributions.AsNoTracking().Where(a => a.State == AttributionState.Submitted);
-        if (newest is { } since)
-            submitted = submitted.Where(a => a.SubmittedAt > since);
-        return await submitted.CountAsync(cancellationToken);
+        var total = await submitted.CountAsync(cancellationToken);
+        if (newest is null)
+            return total;
+        var sinceThen = await submitted.CountAsync(a => a.SubmittedAt > newest.TrainedAt, cancellationToken);
+        // An import of past codings carries old submit dates: it shows as growth of the total instead.
+        return Math.Max(sinceThen, total - newest.SubmittedCodings);
     }
 
-    private async Task<(List<CodedExample> Examples, List<TaxonomyEntryText> Taxonomy)> LoadAsync(CancellationToken cancellationToken)
+    private async Task<(List<CodedExample> Examples, List<TaxonomyEntryText> Taxonomy, int SubmittedCodings)> LoadAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VocDbContext>();
+        var submittedCodings = await db.Attributions.CountAsync(a => a.State == AttributionState.Submitted, cancellationToken);
 
         // Ids map to keys here, in memory, following merges to the survivor and leaving archived entries out:
         // the model must only propose what the form can still offer.
@@ -158,7 +163,7 @@ public sealed partial class SuggestionTrainer(
         AddEntries(SuggestionField.Tags, tags.Current);
         if (taxonomy.Count > 0)
             taxonomy.AddRange(ValueDimensions);
-        return (examples, taxonomy);
+        return (examples, taxonomy, submittedCodings);
     }
 
     private sealed record EntryRow(int Id, string Key, string Name, string? NameZh, string? Description, bool IsArchived, int? MergedIntoId);

@@ -973,6 +973,9 @@ namespace VoiceOfCustomer.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("bytea");
 
+                    b.Property<int>("SubmittedCodings")
+                        .HasColumnType("integer");
+
                     b.Property<double>("TrainSeconds")
                         .HasColumnType("double precision");
 

@@ -938,6 +938,9 @@ namespace VoiceOfCustomer.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("BLOB");
 
+                    b.Property<int>("SubmittedCodings")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double>("TrainSeconds")
                         .HasColumnType("REAL");
 

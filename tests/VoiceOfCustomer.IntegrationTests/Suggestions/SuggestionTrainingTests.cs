@@ -82,6 +82,14 @@ public sealed class SuggestionTrainingTests
         Assert.Equal(2, store.Current!.Version);
         Assert.Equal(66, await app.WithDbAsync(db => db.SuggestionModels.Where(m => m.Version == 2).Select(m => m.TrainingItems).SingleAsync()));
 
+        // Past codings imported with old submit dates still count: the total grew since the model was trained.
+        await SuggestionTestData.AddCodedItemsAsync(app, customer.Id, "imported", perLanguage: 1);
+        var longAgo = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        await app.WithDbAsync(db => db.Attributions.Where(a => a.FeedbackItem!.ExternalId.StartsWith("imported-"))
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.SubmittedAt, longAgo)));
+        Assert.Equal(6, await trainer.CodingsSinceNewestModelAsync());
+        Assert.Equal(66, await app.WithDbAsync(db => db.SuggestionModels.Where(m => m.Version == 2).Select(m => m.SubmittedCodings).SingleAsync()));
+
         // An admin's "retrain now" trains even with nothing new.
         Assert.True(await loop.RunPassAsync(requested: true, CancellationToken.None));
         Assert.Equal(3, store.Current!.Version);
