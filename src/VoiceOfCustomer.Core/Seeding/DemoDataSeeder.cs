@@ -121,6 +121,7 @@ public sealed class DemoDataSeeder(VocDbContext db, DatabaseConnection connectio
                     State = Coding.AttributionState.Submitted,
                     Version = 1,
                     UpdatedAt = submittedAt,
+                    UpdatedById = item.OwnerCsmId, // the customer's CSM coded it, as the history page will say
                     SubmittedAt = submittedAt,
                 };
                 coded++;

@@ -43,6 +43,9 @@ public sealed class DevelopmentStartupTests
         // A coding history comes with it (at most every second voice, so the queue has work), for the suggester to learn from.
         var coded = await app.WithDbAsync(db => db.Attributions.CountAsync(a => a.State == AttributionState.Submitted));
         Assert.InRange(coded, 20, 100);
+        // Coded by the customer's CSM, as a real history would show.
+        Assert.True(await app.WithDbAsync(db => db.Attributions.AllAsync(a => a.UpdatedById == a.FeedbackItem!.OwnerCsmId)));
+        Assert.True(await app.WithDbAsync(db => db.Attributions.AnyAsync(a => a.UpdatedById != null)));
         var model = await scope.ServiceProvider.GetRequiredService<SuggestionTrainer>().TrainAsync();
         Assert.NotNull(model);
         Assert.False(model.IsColdStart);
