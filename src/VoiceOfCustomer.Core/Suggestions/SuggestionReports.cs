@@ -4,6 +4,7 @@ using System.Text.Json;
 using global::CsvHelper;
 using Microsoft.EntityFrameworkCore;
 using VoiceOfCustomer.Data;
+using VoiceOfCustomer.Reporting;
 
 namespace VoiceOfCustomer.Suggestions;
 
@@ -27,7 +28,7 @@ public sealed record AcceptanceCounts(int Accepted, int Corrected, int Abstained
 /// <summary>One ISO week of the acceptance report (by the week the suggestions were resolved), per field.</summary>
 public sealed record AcceptanceWeek(int IsoYear, int IsoWeek, DateOnly WeekStart, IReadOnlyDictionary<SuggestionField, AcceptanceCounts> ByField)
 {
-    public string Label => string.Create(CultureInfo.InvariantCulture, $"{IsoYear}-W{IsoWeek:00}");
+    public string Label => IsoWeeks.Label(IsoYear, IsoWeek);
 
     public AcceptanceCounts For(SuggestionField field) => ByField.GetValueOrDefault(field, AcceptanceCounts.Zero);
 }
@@ -81,13 +82,7 @@ public sealed class SuggestionReports(VocDbContext db, TimeProvider time)
     public DateTime Now => time.GetUtcNow().UtcDateTime;
 
     /// <summary>The last <paramref name="weeks"/> ISO weeks up to today (UTC), the current week included.</summary>
-    public static (DateOnly From, DateOnly To) Range(DateTime nowUtc, int weeks)
-    {
-        weeks = Math.Clamp(weeks, 1, MaxWeeks);
-        var today = DateOnly.FromDateTime(nowUtc);
-        var monday = today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
-        return (monday.AddDays(-7 * (weeks - 1)), today);
-    }
+    public static (DateOnly From, DateOnly To) Range(DateTime nowUtc, int weeks) => IsoWeeks.Last(Math.Clamp(weeks, 1, MaxWeeks), nowUtc);
 
     public Task<AcceptanceReport> AcceptanceAsync(int weeks, SuggestionFilter filter, CancellationToken cancellationToken = default)
     {
@@ -112,21 +107,19 @@ public sealed class SuggestionReports(VocDbContext db, TimeProvider time)
         }).ToListAsync(cancellationToken);
 
         var byWeek = byDay
-            .GroupBy(d => (Monday: DateOnly.FromDateTime(ISOWeek.ToDateTime(ISOWeek.GetYear(d.Day), ISOWeek.GetWeekOfYear(d.Day), DayOfWeek.Monday)), d.Field))
+            .GroupBy(d => (Monday: IsoWeeks.MondayOf(d.Day), d.Field))
             .ToDictionary(g => g.Key, g => g.Aggregate(AcceptanceCounts.Zero, (sum, d) => sum + new AcceptanceCounts(d.Accepted, d.Corrected, d.Abstained)));
         var fields = filter.Field is { } only
             ? [only]
             : Enum.GetValues<SuggestionField>().Where(f => byDay.Any(d => d.Field == f)).ToList();
 
         // Every week of the range gets a row, so the chart shows an empty week as a gap rather than hiding it.
-        var weekRows = new List<AcceptanceWeek>();
-        var firstMonday = from.AddDays(-(((int)from.DayOfWeek + 6) % 7));
-        for (var monday = firstMonday; monday <= to; monday = monday.AddDays(7))
+        var weekRows = IsoWeeks.Mondays(from, to).Select(monday =>
         {
-            var day = monday.ToDateTime(TimeOnly.MinValue);
-            weekRows.Add(new AcceptanceWeek(ISOWeek.GetYear(day), ISOWeek.GetWeekOfYear(day), monday,
-                fields.ToDictionary(f => f, f => byWeek.GetValueOrDefault((monday, f), AcceptanceCounts.Zero))));
-        }
+            var (year, week) = IsoWeeks.Number(monday);
+            return new AcceptanceWeek(year, week, monday,
+                fields.ToDictionary(f => f, f => byWeek.GetValueOrDefault((monday, f), AcceptanceCounts.Zero)));
+        }).ToList();
         return new AcceptanceReport(from, to, weeks, filter, fields, weekRows);
     }
 
