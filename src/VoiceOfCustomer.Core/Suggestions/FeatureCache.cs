@@ -28,9 +28,7 @@ internal sealed class FeatureCache
 
     private static Featurized Compute(string text)
     {
-        var tokens = TextFeaturizer.Tokenize(text);
-        var counts = new Dictionary<ulong, float>();
-        TextFeaturizer.Extract(tokens, counts);
-        return new Featurized(counts, tokens.Items.Select(TextFeaturizer.WordHash).Distinct().ToArray());
+        var (counts, wordKeys) = TextFeaturizer.Featurize(TextFeaturizer.Tokenize(text));
+        return new Featurized(counts, wordKeys.Distinct().ToArray());
     }
 }

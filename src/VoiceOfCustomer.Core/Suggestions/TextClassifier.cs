@@ -55,9 +55,8 @@ public sealed class PreparedText
         var tokens = TextFeaturizer.Tokenize(text!);
         if (tokens.Items.Count == 0)
             return new(AbstainReason.NoWords, null, [], false);
-        var counts = new Dictionary<ulong, float>();
-        TextFeaturizer.Extract(tokens, counts);
-        return new(null, counts, tokens.Items.Select(TextFeaturizer.WordHash).ToArray(), InputScreen.IsUnexpectedScriptMix(tokens));
+        var (counts, wordKeys) = TextFeaturizer.Featurize(tokens);
+        return new(null, counts, wordKeys, InputScreen.IsUnexpectedScriptMix(tokens));
     }
 }
 

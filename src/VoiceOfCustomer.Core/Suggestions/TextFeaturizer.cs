@@ -85,6 +85,14 @@ public static class TextFeaturizer
         return tokens;
     }
 
+    /// <summary>The features of <paramref name="tokens"/> with their counts, and the hash of each word (in order, repeats kept).</summary>
+    public static (Dictionary<ulong, float> Counts, ulong[] WordKeys) Featurize(Tokens tokens)
+    {
+        var counts = new Dictionary<ulong, float>();
+        Extract(tokens, counts);
+        return (counts, tokens.Items.Select(WordHash).ToArray());
+    }
+
     /// <summary>
     /// Adds every feature of <paramref name="tokens"/> to <paramref name="sink"/> as (family, hash) with its count.
     /// </summary>
