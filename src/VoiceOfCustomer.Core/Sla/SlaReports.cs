@@ -1,7 +1,10 @@
 using System.Globalization;
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using VoiceOfCustomer.Data;
+using VoiceOfCustomer.Identity;
 using VoiceOfCustomer.Intake;
+using VoiceOfCustomer.Reporting;
 
 namespace VoiceOfCustomer.Sla;
 
@@ -70,7 +73,7 @@ public sealed record ComplianceCounts(int Total, int Met, int Breached, int Open
 
 public sealed record ComplianceWeek(int IsoYear, int IsoWeek, DateOnly WeekStart, ComplianceCounts Counts)
 {
-    public string Label => string.Create(CultureInfo.InvariantCulture, $"{IsoYear}-W{IsoWeek:00}");
+    public string Label => IsoWeeks.Label(IsoYear, IsoWeek);
 }
 
 /// <summary>A row per CSM or per segment; <see cref="Key"/> is the user id or segment id (null: none).</summary>
@@ -98,12 +101,7 @@ public sealed class SlaReports(VocDbContext db, ChannelCatalog channels, TimePro
     public DateTime Now => time.GetUtcNow().UtcDateTime;
 
     /// <summary>The last <see cref="DefaultWeeks"/> ISO weeks up to today (UTC), the current week included.</summary>
-    public static (DateOnly From, DateOnly To) DefaultRange(DateTime nowUtc)
-    {
-        var today = DateOnly.FromDateTime(nowUtc);
-        var monday = today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
-        return (monday.AddDays(-7 * (DefaultWeeks - 1)), today);
-    }
+    public static (DateOnly From, DateOnly To) DefaultRange(DateTime nowUtc) => IsoWeeks.Last(DefaultWeeks, nowUtc);
 
     public async Task<BreachedPage> BreachedAsync(BreachedFilter filter, SlaCursor? after, int pageSize, CancellationToken cancellationToken = default)
     {
@@ -183,70 +181,58 @@ public sealed class SlaReports(VocDbContext db, ChannelCatalog channels, TimePro
         var end = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         var items = db.FeedbackItems.AsNoTracking().Where(f => f.IngestedAt >= start && f.IngestedAt < end);
 
-        // The same five counts for each grouping, as COUNT(CASE WHEN ...) in one pass per grouping.
-        var byDay = await items.GroupBy(f => f.IngestedAt.Date).Select(g => new
-        {
-            g.Key,
-            Total = g.Count(),
-            Met = g.Count(f => f.Status == FeedbackStatus.Attributed && f.SlaBreachedAt == null),
-            Breached = g.Count(f => f.SlaBreachedAt != null
-                || ((f.Status == FeedbackStatus.New || f.Status == FeedbackStatus.InProgress) && f.AttributionDueAt < now)),
-            Open = g.Count(f => (f.Status == FeedbackStatus.New || f.Status == FeedbackStatus.InProgress) && f.SlaBreachedAt == null
-                && (f.AttributionDueAt == null || f.AttributionDueAt >= now)),
-            Paused = g.Count(f => f.Status == FeedbackStatus.AwaitingCustomer && f.SlaBreachedAt == null),
-        }).ToListAsync(cancellationToken);
+        var byDay = await CountAsync(items, f => f.IngestedAt.Date, now, cancellationToken);
+        var byOwner = await CountAsync(items, f => f.OwnerCsmId, now, cancellationToken);
+        var bySegment = await CountAsync(items, f => f.Customer!.SegmentId, now, cancellationToken);
 
-        var byOwner = await items.GroupBy(f => f.OwnerCsmId).Select(g => new
-        {
-            g.Key,
-            Total = g.Count(),
-            Met = g.Count(f => f.Status == FeedbackStatus.Attributed && f.SlaBreachedAt == null),
-            Breached = g.Count(f => f.SlaBreachedAt != null
-                || ((f.Status == FeedbackStatus.New || f.Status == FeedbackStatus.InProgress) && f.AttributionDueAt < now)),
-            Open = g.Count(f => (f.Status == FeedbackStatus.New || f.Status == FeedbackStatus.InProgress) && f.SlaBreachedAt == null
-                && (f.AttributionDueAt == null || f.AttributionDueAt >= now)),
-            Paused = g.Count(f => f.Status == FeedbackStatus.AwaitingCustomer && f.SlaBreachedAt == null),
-        }).ToListAsync(cancellationToken);
-
-        var bySegment = await items.GroupBy(f => f.Customer!.SegmentId).Select(g => new
-        {
-            g.Key,
-            Total = g.Count(),
-            Met = g.Count(f => f.Status == FeedbackStatus.Attributed && f.SlaBreachedAt == null),
-            Breached = g.Count(f => f.SlaBreachedAt != null
-                || ((f.Status == FeedbackStatus.New || f.Status == FeedbackStatus.InProgress) && f.AttributionDueAt < now)),
-            Open = g.Count(f => (f.Status == FeedbackStatus.New || f.Status == FeedbackStatus.InProgress) && f.SlaBreachedAt == null
-                && (f.AttributionDueAt == null || f.AttributionDueAt >= now)),
-            Paused = g.Count(f => f.Status == FeedbackStatus.AwaitingCustomer && f.SlaBreachedAt == null),
-        }).ToListAsync(cancellationToken);
-
-        var weeks = byDay
-            .GroupBy(d => ISOWeek.ToDateTime(ISOWeek.GetYear(d.Key), ISOWeek.GetWeekOfYear(d.Key), DayOfWeek.Monday))
-            .ToDictionary(w => DateOnly.FromDateTime(w.Key),
-                w => w.Aggregate(ComplianceCounts.Zero, (sum, d) => sum + new ComplianceCounts(d.Total, d.Met, d.Breached, d.Open, d.Paused)));
+        var weeks = byDay.GroupBy(d => IsoWeeks.MondayOf(d.Key))
+            .ToDictionary(w => w.Key, w => w.Aggregate(ComplianceCounts.Zero, (sum, d) => sum + d.Counts));
         // Every week of the range gets a row, so the chart shows an empty week as a gap rather than hiding it.
-        var weekRows = new List<ComplianceWeek>();
-        var firstMonday = from.AddDays(-(((int)from.DayOfWeek + 6) % 7));
-        for (var monday = firstMonday; monday <= to; monday = monday.AddDays(7))
+        var weekRows = IsoWeeks.Mondays(from, to).Select(monday =>
         {
-            var day = monday.ToDateTime(TimeOnly.MinValue);
-            weekRows.Add(new ComplianceWeek(ISOWeek.GetYear(day), ISOWeek.GetWeekOfYear(day), monday, weeks.GetValueOrDefault(monday, ComplianceCounts.Zero)));
-        }
+            var (year, week) = IsoWeeks.Number(monday);
+            return new ComplianceWeek(year, week, monday, weeks.GetValueOrDefault(monday, ComplianceCounts.Zero));
+        }).ToList();
 
-        var ownerIds = byOwner.Select(o => o.Key).OfType<string>().ToList();
-        var owners = await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id))
-            .ToDictionaryAsync(u => u.Id, u => u.DisplayName ?? u.Email ?? u.UserName ?? u.Id, cancellationToken);
+        var owners = await UserNames.ForAsync(db, byOwner.Select(o => o.Key), cancellationToken);
         var segmentIds = bySegment.Select(s => s.Key).OfType<int>().ToList();
         var segments = await db.Segments.AsNoTracking().Where(s => segmentIds.Contains(s.Id))
             .ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
 
         return new ComplianceReport(from, to, now, weekRows,
-            byOwner.Select(o => new ComplianceGroup(o.Key, o.Key is null ? "" : owners.GetValueOrDefault(o.Key, o.Key),
-                    new ComplianceCounts(o.Total, o.Met, o.Breached, o.Open, o.Paused)))
+            byOwner.Select(o => new ComplianceGroup(o.Key, o.Key is null ? "" : owners.GetValueOrDefault(o.Key, o.Key), o.Counts))
                 .OrderBy(g => g.Key is null).ThenBy(g => g.Name, StringComparer.OrdinalIgnoreCase).ToList(),
             bySegment.Select(s => new ComplianceGroup(s.Key?.ToString(CultureInfo.InvariantCulture),
                     s.Key is { } id ? segments.GetValueOrDefault(id, "#" + id.ToString(CultureInfo.InvariantCulture)) : "",
-                    new ComplianceCounts(s.Total, s.Met, s.Breached, s.Open, s.Paused)))
+                    s.Counts))
                 .OrderBy(g => g.Key is null).ThenBy(g => g.Name, StringComparer.OrdinalIgnoreCase).ToList());
     }
+
+    /// <summary>One group's five counts as the database returns them.</summary>
+    internal sealed class GroupCounts<TKey>
+    {
+        public required TKey Key { get; init; }
+        public int Total { get; init; }
+        public int Met { get; init; }
+        public int Breached { get; init; }
+        public int Open { get; init; }
+        public int Paused { get; init; }
+
+        public ComplianceCounts Counts => new(Total, Met, Breached, Open, Paused);
+    }
+
+    /// <summary>The same five counts for any grouping, as COUNT(CASE WHEN ...) in one pass per grouping.</summary>
+    private static Task<List<GroupCounts<TKey>>> CountAsync<TKey>(IQueryable<FeedbackItem> items, Expression<Func<FeedbackItem, TKey>> key,
+        DateTime now, CancellationToken cancellationToken) =>
+        items.GroupBy(key).Select(g => new GroupCounts<TKey>
+        {
+            Key = g.Key,
+            Total = g.Count(),
+            Met = g.Count(f => f.Status == FeedbackStatus.Attributed && f.SlaBreachedAt == null),
+            Breached = g.Count(f => f.SlaBreachedAt != null
+                || ((f.Status == FeedbackStatus.New || f.Status == FeedbackStatus.InProgress) && f.AttributionDueAt < now)),
+            Open = g.Count(f => (f.Status == FeedbackStatus.New || f.Status == FeedbackStatus.InProgress) && f.SlaBreachedAt == null
+                && (f.AttributionDueAt == null || f.AttributionDueAt >= now)),
+            Paused = g.Count(f => f.Status == FeedbackStatus.AwaitingCustomer && f.SlaBreachedAt == null),
+        }).ToListAsync(cancellationToken);
 }

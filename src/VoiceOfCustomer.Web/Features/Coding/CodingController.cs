@@ -39,7 +39,7 @@ public sealed class CodingController(
         var keys = await channels.KeysAsync(cancellationToken);
         var segments = await db.Segments.AsNoTracking().Where(s => !s.IsArchived).OrderBy(s => s.Name)
             .Select(s => new NamedOption(s.Id, s.Name, null)).ToListAsync(cancellationToken);
-        var csms = await CsmsAsync();
+        var csms = await UserOption.CsmsAsync(users);
         var me = users.GetUserId(User) ?? "";
 
         string? channel = null;
@@ -88,7 +88,7 @@ public sealed class CodingController(
             Language = language,
         };
         var page = await queue.ListAsync(filter, cursor, CodingQueueViewModel.PageSize, cancellationToken);
-        var names = await UserNamesAsync(page.Items.Select(i => i.OwnerCsmId), cancellationToken);
+        var names = await UserNames.ForAsync(db, page.Items.Select(i => i.OwnerCsmId), cancellationToken);
 
         return View(new CodingQueueViewModel
         {
@@ -202,7 +202,7 @@ public sealed class CodingController(
             if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var itemId))
                 itemIds.Add(itemId);
         }
-        var target = (await CsmsAsync()).FirstOrDefault(c => c.Id == csm?.Trim());
+        var target = (await UserOption.CsmsAsync(users)).FirstOrDefault(c => c.Id == csm?.Trim());
         if (itemIds.Count == 0)
             TempData[FlashErrorKey] = "Tick at least one item to assign.";
         else if (target is null)
@@ -279,7 +279,7 @@ public sealed class CodingController(
 
         var entries = await db.AttributionAuditEntries.AsNoTracking().Where(e => e.FeedbackItemId == item.Id)
             .OrderByDescending(e => e.ChangedAt).ThenByDescending(e => e.Id).Take(50).ToListAsync(cancellationToken);
-        var names = await UserNamesAsync(entries.Select(e => e.ChangedById).Append(item.OwnerCsmId), cancellationToken);
+        var names = await UserNames.ForAsync(db, entries.Select(e => e.ChangedById).Append(item.OwnerCsmId), cancellationToken);
         var audit = entries.Select(e => new AuditRow(e.ChangedAt,
             e.ChangedById is null ? "system" : names.GetValueOrDefault(e.ChangedById, e.ChangedById),
             e.Action, CodingPageViewModel.Summarise(e.BeforeJson, e.AfterJson))).ToList();
@@ -352,19 +352,6 @@ public sealed class CodingController(
         return new SuggestionPanel { Enabled = true, HasModel = shown.Count > 0, Fields = fields };
     }
 
-    private async Task<List<UserOption>> CsmsAsync() =>
-        (await users.GetUsersInRoleAsync(Roles.Csm))
-            .Select(u => new UserOption(u.Id, u.DisplayName ?? u.Email ?? u.UserName ?? u.Id))
-            .OrderBy(u => u.Name, StringComparer.OrdinalIgnoreCase).ToList();
-
-    private async Task<Dictionary<string, string>> UserNamesAsync(IEnumerable<string?> ids, CancellationToken cancellationToken)
-    {
-        var wanted = ids.OfType<string>().Distinct().ToList();
-        if (wanted.Count == 0)
-            return [];
-        return await db.Users.AsNoTracking().Where(u => wanted.Contains(u.Id))
-            .ToDictionaryAsync(u => u.Id, u => u.DisplayName ?? u.Email ?? u.UserName ?? u.Id, cancellationToken);
-    }
 
     /// <summary>Parses a positive id; otherwise adds the localized message (<paramref name="message"/> has {0} for the text).</summary>
     private int? PositiveId(string? text, string message, List<string> errors)

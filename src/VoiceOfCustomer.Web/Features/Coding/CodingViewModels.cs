@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using VoiceOfCustomer.Coding;
 using VoiceOfCustomer.Customers;
+using VoiceOfCustomer.Identity;
 using VoiceOfCustomer.Intake;
+using Microsoft.AspNetCore.Identity;
 
 namespace VoiceOfCustomer.Web.Features.Coding;
 
@@ -42,7 +44,14 @@ public sealed class CodingQueueQuery
     }
 }
 
-public sealed record UserOption(string Id, string Name);
+public sealed record UserOption(string Id, string Name)
+{
+    /// <summary>Everyone in the CSM role, by name: what the owner pickers and filters offer.</summary>
+    public static async Task<List<UserOption>> CsmsAsync(UserManager<AppUser> users) =>
+        (await users.GetUsersInRoleAsync(Roles.Csm))
+            .Select(u => new UserOption(u.Id, UserNames.Of(u)))
+            .OrderBy(u => u.Name, StringComparer.OrdinalIgnoreCase).ToList();
+}
 
 public sealed record NamedOption(int Id, string Name, string? Hint = null);
 

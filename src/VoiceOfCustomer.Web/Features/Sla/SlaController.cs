@@ -71,7 +71,7 @@ public sealed class SlaController(
                 for (var page = 0; page < 1000; page++)
                 {
                     var result = await reports.BreachedAsync(new BreachedFilter(), cursor, SlaReports.MaxPageSize, cancellationToken);
-                    foreach (var (id, name) in await UserNamesAsync(result.Items.Select(i => i.OwnerCsmId).Where(i => i is not null && !names.ContainsKey(i)), cancellationToken))
+                    foreach (var (id, name) in await UserNames.ForAsync(db, result.Items.Select(i => i.OwnerCsmId).Where(i => i is not null && !names.ContainsKey(i)), cancellationToken))
                         names[id] = name;
                     rows.AddRange(result.Items.Select(i => (IReadOnlyList<string?>)
                     [
@@ -113,14 +113,7 @@ public sealed class SlaController(
             errors.Add(t["'{0}' is not a channel; the channel filter was ignored.", channel]);
             channel = null;
         }
-        SlaCursor? cursor = null;
-        if (!string.IsNullOrEmpty(query.Cursor))
-        {
-            if (SlaCursor.TryDecode(query.Cursor, out var decoded))
-                cursor = decoded;
-            else
-                errors.Add(t["The page link is not valid (it may have been cut short); showing the first page instead."]);
-        }
+        var cursor = PageCursor(query.Cursor, errors);
         var filter = new BreachedFilter { SegmentId = segmentId, OwnerCsmId = string.IsNullOrWhiteSpace(query.Owner) ? null : query.Owner.Trim(), Channel = channel };
         var page = await reports.BreachedAsync(filter, cursor, BreachedViewModel.PageSize, cancellationToken);
         return View(new BreachedViewModel
@@ -128,11 +121,9 @@ public sealed class SlaController(
             Query = query,
             Items = page.Items,
             Segments = await db.Segments.AsNoTracking().OrderBy(s => s.Name).Select(s => new NamedOption(s.Id, s.Name, null)).ToListAsync(cancellationToken),
-            Csms = (await users.GetUsersInRoleAsync(Roles.Csm))
-                .Select(u => new UserOption(u.Id, u.DisplayName ?? u.Email ?? u.UserName ?? u.Id))
-                .OrderBy(u => u.Name, StringComparer.OrdinalIgnoreCase).ToList(),
+            Csms = await UserOption.CsmsAsync(users),
             ChannelKeys = keys,
-            UserNames = await UserNamesAsync(page.Items.Select(i => i.OwnerCsmId), cancellationToken),
+            UserNames = await UserNames.ForAsync(db, page.Items.Select(i => i.OwnerCsmId), cancellationToken),
             Errors = errors,
             Now = reports.Now,
             NextCursor = page.NextCursor,
@@ -154,14 +145,7 @@ public sealed class SlaController(
         }
         var from = SlaRangeQuery.ParseDate(query.From, "From", errors, t);
         var to = SlaRangeQuery.ParseDate(query.To, "To", errors, t);
-        SlaCursor? cursor = null;
-        if (!string.IsNullOrEmpty(query.Cursor))
-        {
-            if (SlaCursor.TryDecode(query.Cursor, out var decoded))
-                cursor = decoded;
-            else
-                errors.Add(t["The page link is not valid (it may have been cut short); showing the first page instead."]);
-        }
+        var cursor = PageCursor(query.Cursor, errors);
         var page = await reports.EscalationsAsync(new EscalationFilter { Level = level, From = from, To = to }, cursor, EscalationsViewModel.PageSize, cancellationToken);
         return View(new EscalationsViewModel { Query = query, Items = page.Items, Errors = errors, NextCursor = page.NextCursor, IsLaterPage = cursor is not null });
     }
@@ -215,6 +199,17 @@ public sealed class SlaController(
         });
     }
 
+    /// <summary>The page a link points at; a damaged link says so and shows the first page.</summary>
+    private SlaCursor? PageCursor(string? text, List<string> errors)
+    {
+        if (string.IsNullOrEmpty(text))
+            return null;
+        if (SlaCursor.TryDecode(text, out var decoded))
+            return decoded;
+        errors.Add(t["The page link is not valid (it may have been cut short); showing the first page instead."]);
+        return null;
+    }
+
     private (DateOnly From, DateOnly To) Range(SlaRangeQuery query, List<string> errors)
     {
         var (defaultFrom, defaultTo) = SlaReports.DefaultRange(reports.Now);
@@ -233,12 +228,4 @@ public sealed class SlaController(
         return (from, to);
     }
 
-    private async Task<Dictionary<string, string>> UserNamesAsync(IEnumerable<string?> ids, CancellationToken cancellationToken)
-    {
-        var wanted = ids.OfType<string>().Distinct().ToList();
-        if (wanted.Count == 0)
-            return [];
-        return await db.Users.AsNoTracking().Where(u => wanted.Contains(u.Id))
-            .ToDictionaryAsync(u => u.Id, u => u.DisplayName ?? u.Email ?? u.UserName ?? u.Id, cancellationToken);
-    }
 }

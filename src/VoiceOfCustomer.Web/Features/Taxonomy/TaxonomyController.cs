@@ -160,7 +160,7 @@ public sealed class TaxonomyController(TaxonomyService taxonomy, VocDbContext db
                 && e is not CapabilityGap { Status: CapabilityGapStatus.Proposed }).ToList(),
             MergedInto = all.FirstOrDefault(e => e.Id == entry.MergedIntoId),
             History = history,
-            UserNames = await UserNamesAsync(history.Select(c => c.ChangedById).Append((entry as CapabilityGap)?.ProposedById), cancellationToken),
+            UserNames = await UserNames.ForAsync(db, history.Select(c => c.ChangedById).Append((entry as CapabilityGap)?.ProposedById), cancellationToken),
             ActionErrors = TaxonomyFormModel.ToDictionary(actionErrors),
             Form = new TaxonomyFormModel
             {
@@ -171,17 +171,6 @@ public sealed class TaxonomyController(TaxonomyService taxonomy, VocDbContext db
                 IdPrefix = "edit",
             },
         });
-    }
-
-    /// <summary>People's names for the history, rather than Identity ids.</summary>
-    private async Task<Dictionary<string, string>> UserNamesAsync(IEnumerable<string?> ids, CancellationToken cancellationToken)
-    {
-        var wanted = ids.OfType<string>().Distinct().ToList();
-        if (wanted.Count == 0)
-            return [];
-        var found = await db.Users.AsNoTracking().Where(u => wanted.Contains(u.Id))
-            .Select(u => new { u.Id, u.DisplayName, u.Email }).ToListAsync(cancellationToken);
-        return found.ToDictionary(u => u.Id, u => u.DisplayName ?? u.Email ?? u.Id);
     }
 
     private Task<List<OwningDomain>> DomainsAsync(CancellationToken cancellationToken) =>
