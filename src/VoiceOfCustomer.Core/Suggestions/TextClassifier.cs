@@ -95,6 +95,13 @@ public sealed record TextClassifierOptions
     public float SoftmaxL2 { get; init; } = 5e-5f;
     /// <summary>Weight of the softmax vote when nothing is held out to choose it (tiny training sets).</summary>
     public double SoftmaxWeight { get; init; } = 0.1;
+    /// <summary>
+    /// Re-rank the leading labels with one-vs-one specialists (<see cref="PairwiseSpecialists"/>); how much they move
+    /// the scores is chosen on the held-out share, so tiny training sets (nothing held out) go without.
+    /// </summary>
+    public bool PairwiseSpecialists { get; init; } = true;
+    /// <summary>A fixed specialists' share (in units of the hinge member's weight) instead of the one chosen on the held-out share.</summary>
+    public double? PairwiseShare { get; init; }
 }
 
 /// <summary>
@@ -114,7 +121,7 @@ public sealed record ReliabilityBin(double From, double To, int Count, double Me
 /// </summary>
 public sealed class TextClassifier
 {
-    private const int FormatVersion = 2; // 2 adds the ensemble weights; 1 is still read
+    private const int FormatVersion = 3; // 3 adds the pairwise specialists' examples, 2 the ensemble weights; 1 and 2 are still read
 
     private readonly string[] _labels;
     private readonly Dictionary<ulong, int> _vocabulary;
@@ -122,10 +129,12 @@ public sealed class TextClassifier
     private readonly float[] _weights; // feature-major: [feature * classes + class]
     private readonly float[] _bias;
     private readonly HashSet<ulong> _knownWords;
+    private readonly PairwiseSpecialists? _pairwise;
 
     private TextClassifier(string[] labels, Dictionary<ulong, int> vocabulary, float[] idf, float[] weights, float[] bias,
-        HashSet<ulong> knownWords, double temperature, double abstainBelow, double minKnownWordShare)
+        HashSet<ulong> knownWords, double temperature, double abstainBelow, double minKnownWordShare, PairwiseSpecialists? pairwise)
     {
+        _pairwise = pairwise;
         _labels = labels;
         _vocabulary = vocabulary;
         _idf = idf;
@@ -153,6 +162,9 @@ public sealed class TextClassifier
     /// <summary>How the members were combined; null for a model saved before the format recorded it.</summary>
     public EnsembleWeights? Ensemble { get; private init; }
 
+    /// <summary>How much the pairwise specialists move the leading labels' scores; 0 when they are off.</summary>
+    public double PairwiseMix => _pairwise?.Mix ?? 0;
+
     public static TextClassifier Train(IReadOnlyList<LabeledText> data, TextClassifierOptions? options = null,
         IProgress<double>? progress = null, CancellationToken cancellationToken = default) =>
         Train(data, options, progress, FeatureCache.For(data.Select(d => d.Text)), cancellationToken);
@@ -173,6 +185,7 @@ public sealed class TextClassifier
         var calibrationCount = data.Count >= 40 ? (int)(data.Count * options.CalibrationShare) : 0;
 
         var temperature = 1.0;
+        var mix = 0f;
         IReadOnlyList<ReliabilityBin> reliability = [];
         double? top1 = null, top3 = null;
         var ensemble = new EnsembleWeights(
@@ -189,6 +202,15 @@ public sealed class TextClassifier
             var votes = heldOut.Select(d => probe.Votes(features.Get(d.Text).Counts)).ToList();
             ensemble = ChooseEnsemble(votes, truth);
             var logits = votes.Select(v => v.Combine(ensemble)).ToList();
+            if (options.PairwiseSpecialists)
+            {
+                var specialists = new PairwiseSpecialists(probe.Examples, probe.Idf.Length, 0f);
+                var vectors = heldOut.Select(d => probe.Vector(features.Get(d.Text).Counts)).ToList();
+                var unit = (float)(ensemble.SquaredHinge > 0 ? ensemble.SquaredHinge : ensemble.Softmax);
+                mix = options.PairwiseShare is { } share ? (float)share * unit : ChooseMix(specialists, vectors, logits, truth, unit);
+                for (var i = 0; i < logits.Count; i++)
+                    specialists.Adjust(vectors[i].Index, vectors[i].Value, logits[i], mix);
+            }
             temperature = FitTemperature(logits, truth);
             reliability = ReliabilityTable(logits, truth, temperature);
             top1 = TopK(logits, truth, 1);
@@ -196,8 +218,10 @@ public sealed class TextClassifier
         }
         var model = Fit(data, options, features, p => progress?.Report(calibrationCount > 0 ? 0.45 + p * 0.55 : p), cancellationToken);
         var (weights, bias) = model.Fold(ensemble);
+        var pairwise = mix > 0 ? new PairwiseSpecialists(model.Examples, model.Idf.Length, mix) : null;
+        pairwise?.WarmUp();
         return new TextClassifier(model.Labels, model.Vocabulary, model.Idf, weights, bias, model.KnownWords,
-            temperature, options.AbstainBelow, options.MinKnownWordShare)
+            temperature, options.AbstainBelow, options.MinKnownWordShare, pairwise)
         {
             Reliability = reliability,
             HeldOutTop1 = top1,
@@ -207,6 +231,40 @@ public sealed class TextClassifier
     }
 
     private static readonly double[] VoteShares = [0.0, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5];
+    private static readonly float[] MixShares = [0f, 0.5f, 1f, 2f, 3f, 5f];
+
+    /// <summary>
+    /// How far the pairwise specialists may move the folded scores: the share (in units of the hinge member's weight,
+    /// whose margins the specialists share) that ranks the held-out texts best, by the ensemble's own criterion.
+    /// </summary>
+    private static float ChooseMix(PairwiseSpecialists specialists, List<(int[] Index, float[] Value)> vectors,
+        List<float[]> logits, List<int> truth, float unit)
+    {
+        // Each held-out text trains the specialists it meets; both cores share the cache.
+        var margins = new (int[] Leaders, float[] Adjustment)[vectors.Count];
+        Parallel.For(0, vectors.Count, i => margins[i] = specialists.Margins(vectors[i].Index, vectors[i].Value, logits[i]));
+        var best = 0f;
+        var bestScore = double.NegativeInfinity;
+        foreach (var share in MixShares)
+        {
+            var mix = share * unit;
+            var adjusted = logits.Select((l, i) =>
+            {
+                var copy = (float[])l.Clone();
+                var (leaders, adjustment) = margins[i];
+                for (var p = 0; p < leaders.Length; p++)
+                    copy[leaders[p]] += mix * adjustment[p];
+                return copy;
+            }).ToList();
+            var score = TopK(adjusted, truth, 1) + 0.1 * TopK(adjusted, truth, 3);
+            if (score > bestScore + 1e-9)
+            {
+                bestScore = score;
+                best = mix;
+            }
+        }
+        return best;
+    }
 
     /// <summary>
     /// Multinomial naive Bayes and the softmax member are linear in the same features and err differently from the
@@ -267,8 +325,11 @@ public sealed class TextClassifier
     /// ([feature * width + member * classes + class], hinge first) and the naive Bayes vote.
     /// </summary>
     private sealed record Fitted(string[] Labels, Dictionary<ulong, int> Vocabulary, float[] Idf, HashSet<ulong> KnownWords,
-        bool HasSquaredHinge, bool HasSoftmax, float[] Members, float[] MemberBias, float[] NaiveBayes, float[] NaiveBayesBias)
+        bool HasSquaredHinge, bool HasSoftmax, float[] Members, float[] MemberBias, float[] NaiveBayes, float[] NaiveBayesBias,
+        (int[] Index, float[] Value)[][] Examples)
     {
+        public (int[] Index, float[] Value) Vector(Dictionary<ulong, float> counts) => Vectorize(counts, Vocabulary, Idf);
+
         private int Width => MemberBias.Length;
         private int SoftmaxOffset => HasSquaredHinge ? Labels.Length : 0;
 
@@ -444,7 +505,8 @@ public sealed class TextClassifier
             progress((epoch + 1.0) / options.Epochs);
         }
         var (naiveBayes, naiveBayesBias) = NaiveBayes(rows, targets, vocabulary.Count, classes, options.NaiveBayesAlpha);
-        return new Fitted(labels, vocabulary, idf, knownWords, hinge, softmax, weights, bias, naiveBayes, naiveBayesBias);
+        var examples = options.PairwiseSpecialists ? PairwiseSpecialists.Sample(rows, targets, classes, options.Seed) : [];
+        return new Fitted(labels, vocabulary, idf, knownWords, hinge, softmax, weights, bias, naiveBayes, naiveBayesBias, examples);
     }
 
     /// <summary>One AdaGrad step on a feature's row; learning rate and L2 are per column because the members differ.</summary>
@@ -551,6 +613,7 @@ public sealed class TextClassifier
         var (index, value) = Vectorize(counts, _vocabulary, _idf);
         var scores = new float[_labels.Length];
         Scores(_weights, _bias, _labels.Length, index, value, scores);
+        _pairwise?.Adjust(index, value, scores);
         return scores;
     }
 
@@ -706,6 +769,19 @@ public sealed class TextClassifier
         }
         var ensemble = Ensemble ?? new EnsembleWeights(double.NaN, double.NaN, double.NaN);
         writer.Write(ensemble.SquaredHinge); writer.Write(ensemble.Softmax); writer.Write(ensemble.NaiveBayes);
+        writer.Write(_pairwise?.Mix ?? 0f);
+        if (_pairwise is null)
+            return;
+        foreach (var examples in _pairwise.ExamplesByLabel)
+        {
+            writer.Write(examples.Length);
+            foreach (var (index, value) in examples)
+            {
+                writer.Write(index.Length);
+                writer.Write(MemoryMarshal.AsBytes(index.AsSpan()));
+                writer.Write(MemoryMarshal.AsBytes(value.AsSpan()));
+            }
+        }
     }
 
     public static TextClassifier Read(BinaryReader reader)
@@ -749,7 +825,26 @@ public sealed class TextClassifier
             if (double.IsNaN(ensemble.SquaredHinge))
                 ensemble = null;
         }
-        return new TextClassifier(labels, vocabulary, idf, weights, bias, known, temperature, abstainBelow, minKnown)
+        PairwiseSpecialists? pairwise = null;
+        if (format >= 3 && reader.ReadSingle() is var mix and > 0)
+        {
+            var examples = new (int[] Index, float[] Value)[labels.Length][];
+            for (var c = 0; c < labels.Length; c++)
+            {
+                examples[c] = new (int[] Index, float[] Value)[reader.ReadInt32()];
+                for (var i = 0; i < examples[c].Length; i++)
+                {
+                    var index = new int[reader.ReadInt32()];
+                    var value = new float[index.Length];
+                    reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(index.AsSpan()));
+                    reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(value.AsSpan()));
+                    examples[c][i] = (index, value);
+                }
+            }
+            pairwise = new PairwiseSpecialists(examples, features, mix);
+            pairwise.WarmUp();
+        }
+        return new TextClassifier(labels, vocabulary, idf, weights, bias, known, temperature, abstainBelow, minKnown, pairwise)
         {
             Reliability = bins,
             HeldOutTop1 = heldOutTop1 < 0 ? null : heldOutTop1,

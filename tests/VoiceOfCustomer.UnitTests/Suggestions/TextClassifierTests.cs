@@ -122,22 +122,53 @@ public sealed class TextClassifierTests
             Assert.Equal(model.Predict(text), loaded.Predict(text), new PredictionComparer());
     }
 
-    [Fact]
-    public void A_model_saved_before_the_ensemble_weights_were_recorded_still_loads()
+    [Theory]
+    [InlineData(1, 3 * sizeof(double) + sizeof(float))] // format 1 has neither the ensemble weights nor the specialists
+    [InlineData(2, sizeof(float))] // format 2 has the ensemble weights but no specialists
+    public void A_model_saved_in_an_older_format_still_loads(int format, int bytesAddedSince)
     {
-        var model = Trained.Value;
+        var model = TextClassifier.Train(TrainingSet(), new TextClassifierOptions { PairwiseSpecialists = false });
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
             model.Write(writer);
-        // Format 1 is format 2 without the three ensemble weights at the end.
-        var bytes = buffer.ToArray()[..^(3 * sizeof(double))];
-        BitConverter.GetBytes(1).CopyTo(bytes, 0);
+        var bytes = buffer.ToArray()[..^bytesAddedSince];
+        BitConverter.GetBytes(format).CopyTo(bytes, 0);
         using var reader = new BinaryReader(new MemoryStream(bytes));
 
         var loaded = TextClassifier.Read(reader);
 
-        Assert.Null(loaded.Ensemble);
+        Assert.Equal(format == 1, loaded.Ensemble is null);
+        Assert.Equal(0, loaded.PairwiseMix);
         Assert.Equal(model.Predict("refund please"), loaded.Predict("refund please"), new PredictionComparer());
+    }
+
+    [Fact]
+    public void A_saved_model_with_pairwise_specialists_predicts_exactly_as_before()
+    {
+        var model = TextClassifier.Train(TrainingSet(), new TextClassifierOptions { PairwiseShare = 2 });
+        Assert.True(model.PairwiseMix > 0);
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+            model.Write(writer);
+        buffer.Position = 0;
+
+        var loaded = TextClassifier.Read(new BinaryReader(buffer));
+
+        Assert.Equal(model.PairwiseMix, loaded.PairwiseMix);
+        foreach (var text in new[] { "refund please", "登录不了", "slow export", "charged twice and cannot sign in" })
+            Assert.Equal(model.Predict(text), loaded.Predict(text), new PredictionComparer());
+    }
+
+    [Fact]
+    public void With_the_specialists_on_a_clear_text_keeps_its_label()
+    {
+        var plain = TextClassifier.Train(TrainingSet(), new TextClassifierOptions { PairwiseSpecialists = false, CalibrationShare = 0 });
+        var refined = TextClassifier.Train(TrainingSet(), new TextClassifierOptions { PairwiseShare = 2 });
+
+        // Same members and seed: with the specialists on, the ranking of a clear text stays the same.
+        Assert.Equal("billing", plain.Predict("we got charged twice for the invoice").Best?.Label);
+        Assert.Equal("billing", refined.Predict("we got charged twice for the invoice").Best?.Label);
+        Assert.Equal(0, plain.PairwiseMix);
     }
 
     [Fact]
