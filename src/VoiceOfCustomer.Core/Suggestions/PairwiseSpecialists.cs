@@ -37,7 +37,6 @@ internal sealed class PairwiseSpecialists
 
     /// <summary>What a mean pairwise margin is multiplied by before it is added to a leading label's score; 0 turns the specialists off.</summary>
     public float Mix { get; }
-    public int Labels => _examplesByLabel.Length;
     internal IReadOnlyList<(int[] Index, float[] Value)[]> ExamplesByLabel => _examplesByLabel;
 
     /// <summary>Keeps an evenly spread sample of at most <see cref="MaxExamplesPerLabel"/> examples per label.</summary>
@@ -65,25 +64,13 @@ internal sealed class PairwiseSpecialists
     }
 
     /// <summary>The adjustment each leading label's score gets for a text, per unit of <see cref="Mix"/>.</summary>
-    public (int[] Leaders, float[] Adjustment) Margins(ReadOnlySpan<int> index, ReadOnlySpan<float> value, float[] scores)
+    public PairwiseMargins Margins(ReadOnlySpan<int> index, ReadOnlySpan<float> value, float[] scores)
     {
-        var k = Math.Min(Leading, scores.Length);
-        var leaders = new int[k];
-        var taken = new bool[scores.Length];
-        for (var r = 0; r < k; r++)
-        {
-            var best = -1;
-            for (var c = 0; c < scores.Length; c++)
-            {
-                if (!taken[c] && (best < 0 || scores[c] > scores[best]))
-                    best = c;
-            }
-            taken[best] = true;
-            leaders[r] = best;
-        }
+        var leaders = TextClassifier.TopIndices(scores, Leading);
+        var k = leaders.Length;
         var adjustment = new float[k];
         if (k < 2)
-            return (leaders, adjustment);
+            return new(leaders, adjustment);
         for (var p = 0; p < k; p++)
         {
             for (var q = p + 1; q < k; q++)
@@ -95,19 +82,14 @@ internal sealed class PairwiseSpecialists
         }
         for (var p = 0; p < k; p++)
             adjustment[p] /= k - 1;
-        return (leaders, adjustment);
+        return new(leaders, adjustment);
     }
 
     /// <summary>Adds <see cref="Mix"/> times the specialists' mean margins to the leading labels' scores.</summary>
-    public void Adjust(ReadOnlySpan<int> index, ReadOnlySpan<float> value, float[] scores) => Adjust(index, value, scores, Mix);
-
-    public void Adjust(ReadOnlySpan<int> index, ReadOnlySpan<float> value, float[] scores, float mix)
+    public void Adjust(ReadOnlySpan<int> index, ReadOnlySpan<float> value, float[] scores)
     {
-        if (mix == 0)
-            return;
-        var (leaders, adjustment) = Margins(index, value, scores);
-        for (var p = 0; p < leaders.Length; p++)
-            scores[leaders[p]] += mix * adjustment[p];
+        if (Mix != 0)
+            Margins(index, value, scores).AddTo(scores, Mix);
     }
 
     /// <summary>
@@ -253,5 +235,15 @@ internal sealed class PairwiseSpecialists
                 weights[j] = w[features[j]];
             return new Specialist(positive, features, weights, bias);
         }
+    }
+}
+
+/// <summary>A text's leading labels (best first) and each one's mean margin against the others, per unit of mix.</summary>
+internal sealed record PairwiseMargins(int[] Leaders, float[] Adjustment)
+{
+    public void AddTo(float[] scores, float mix)
+    {
+        for (var p = 0; p < Leaders.Length; p++)
+            scores[Leaders[p]] += mix * Adjustment[p];
     }
 }

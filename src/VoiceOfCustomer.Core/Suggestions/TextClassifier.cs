@@ -206,10 +206,13 @@ public sealed class TextClassifier
             {
                 var specialists = new PairwiseSpecialists(probe.Examples, probe.Idf.Length, 0f);
                 var vectors = heldOut.Select(d => probe.Vector(features.Get(d.Text).Counts)).ToList();
+                // Each held-out text trains the specialists it meets; both cores share the cache.
+                var margins = new PairwiseMargins[vectors.Count];
+                Parallel.For(0, vectors.Count, i => margins[i] = specialists.Margins(vectors[i].Index, vectors[i].Value, logits[i]));
                 var unit = (float)(ensemble.SquaredHinge > 0 ? ensemble.SquaredHinge : ensemble.Softmax);
-                mix = options.PairwiseShare is { } share ? (float)share * unit : ChooseMix(specialists, vectors, logits, truth, unit);
+                mix = options.PairwiseShare is { } share ? (float)share * unit : ChooseMix(margins, logits, truth, unit);
                 for (var i = 0; i < logits.Count; i++)
-                    specialists.Adjust(vectors[i].Index, vectors[i].Value, logits[i], mix);
+                    margins[i].AddTo(logits[i], mix);
             }
             temperature = FitTemperature(logits, truth);
             reliability = ReliabilityTable(logits, truth, temperature);
@@ -237,12 +240,8 @@ public sealed class TextClassifier
     /// How far the pairwise specialists may move the folded scores: the share (in units of the hinge member's weight,
     /// whose margins the specialists share) that ranks the held-out texts best, by the ensemble's own criterion.
     /// </summary>
-    private static float ChooseMix(PairwiseSpecialists specialists, List<(int[] Index, float[] Value)> vectors,
-        List<float[]> logits, List<int> truth, float unit)
+    private static float ChooseMix(PairwiseMargins[] margins, List<float[]> logits, List<int> truth, float unit)
     {
-        // Each held-out text trains the specialists it meets; both cores share the cache.
-        var margins = new (int[] Leaders, float[] Adjustment)[vectors.Count];
-        Parallel.For(0, vectors.Count, i => margins[i] = specialists.Margins(vectors[i].Index, vectors[i].Value, logits[i]));
         var best = 0f;
         var bestScore = double.NegativeInfinity;
         foreach (var share in MixShares)
@@ -251,9 +250,7 @@ public sealed class TextClassifier
             var adjusted = logits.Select((l, i) =>
             {
                 var copy = (float[])l.Clone();
-                var (leaders, adjustment) = margins[i];
-                for (var p = 0; p < leaders.Length; p++)
-                    copy[leaders[p]] += mix * adjustment[p];
+                margins[i].AddTo(copy, mix);
                 return copy;
             }).ToList();
             var score = TopK(adjusted, truth, 1) + 0.1 * TopK(adjusted, truth, 3);
@@ -620,20 +617,26 @@ public sealed class TextClassifier
     private List<ScoredLabel> RankScores(float[] scores, int top)
     {
         var probabilities = Calibrated(scores, Temperature);
-        var ranked = new List<ScoredLabel>(Math.Min(top, probabilities.Length));
-        var taken = new bool[probabilities.Length];
-        for (var r = 0; r < top && r < probabilities.Length; r++)
+        return [.. TopIndices(scores, top).Select(c => new ScoredLabel(_labels[c], probabilities[c]))];
+    }
+
+    /// <summary>The indices of the <paramref name="top"/> highest scores, best first (the lower index wins a tie).</summary>
+    internal static int[] TopIndices(float[] scores, int top)
+    {
+        var indices = new int[Math.Min(top, scores.Length)];
+        var taken = new bool[scores.Length];
+        for (var r = 0; r < indices.Length; r++)
         {
             var best = -1;
-            for (var c = 0; c < probabilities.Length; c++)
+            for (var c = 0; c < scores.Length; c++)
             {
-                if (!taken[c] && (best < 0 || probabilities[c] > probabilities[best]))
+                if (!taken[c] && (best < 0 || scores[c] > scores[best]))
                     best = c;
             }
             taken[best] = true;
-            ranked.Add(new ScoredLabel(_labels[best], probabilities[best]));
+            indices[r] = best;
         }
-        return ranked;
+        return indices;
     }
 
     /// <summary>
