@@ -96,12 +96,17 @@ public sealed record TextClassifierOptions
     /// <summary>Weight of the softmax vote when nothing is held out to choose it (tiny training sets).</summary>
     public double SoftmaxWeight { get; init; } = 0.1;
     /// <summary>
-    /// Re-rank the leading labels with one-vs-one specialists (<see cref="PairwiseSpecialists"/>); how much they move
-    /// the scores is chosen on the held-out share, so tiny training sets (nothing held out) go without.
+    /// Re-rank the leading labels with one-vs-one specialists (<see cref="PairwiseSpecialists"/>). They need a
+    /// held-out share to check them against, so tiny training sets (nothing held out) go without.
     /// </summary>
     public bool PairwiseSpecialists { get; init; } = true;
-    /// <summary>A fixed specialists' share (in units of the hinge member's weight) instead of the one chosen on the held-out share.</summary>
-    public double? PairwiseShare { get; init; }
+    /// <summary>
+    /// How far the specialists move the scores, in units of the hinge member's weight. 2 ranked best on a development
+    /// split of CLINC150's training file over five seeds (1 and 3 within 0.1 point). A fixed share is steadier than one
+    /// chosen on the held-out share, whose 10 % is too few texts to tell the shares apart: the held-out share only
+    /// switches the specialists off when they clearly hurt (<see cref="TextClassifier"/>'s SpecialistsHurt).
+    /// </summary>
+    public double PairwiseShare { get; init; } = 2.0;
 }
 
 /// <summary>
@@ -210,7 +215,9 @@ public sealed class TextClassifier
                 var margins = new PairwiseMargins[vectors.Count];
                 Parallel.For(0, vectors.Count, i => margins[i] = specialists.Margins(vectors[i].Index, vectors[i].Value, logits[i]));
                 var unit = (float)(ensemble.SquaredHinge > 0 ? ensemble.SquaredHinge : ensemble.Softmax);
-                mix = options.PairwiseShare is { } share ? (float)share * unit : ChooseMix(margins, logits, truth, unit);
+                mix = (float)options.PairwiseShare * unit;
+                if (SpecialistsHurt(margins, logits, truth, mix))
+                    mix = 0f;
                 for (var i = 0; i < logits.Count; i++)
                     margins[i].AddTo(logits[i], mix);
             }
@@ -234,33 +241,30 @@ public sealed class TextClassifier
     }
 
     private static readonly double[] VoteShares = [0.0, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5];
-    private static readonly float[] MixShares = [0f, 0.5f, 1f, 2f, 3f, 5f];
-
     /// <summary>
-    /// How far the pairwise specialists may move the folded scores: the share (in units of the hinge member's weight,
-    /// whose margins the specialists share) that ranks the held-out texts best, by the ensemble's own criterion.
+    /// Whether the specialists, at <paramref name="mix"/>, get clearly more held-out texts wrong at the top than they
+    /// put right: McNemar's test at about 95 % on the texts where the two rankings disagree. Choosing the best of
+    /// several shares on the held-out share instead switched them off for two of five seeds on CLINC150's development
+    /// split and cost 0.3 to 0.7 points of top-1 each time; the held-out share is too small to rank shares, but large
+    /// enough to see real harm (a label set whose pairs the specialists cannot tell apart).
     /// </summary>
-    private static float ChooseMix(PairwiseMargins[] margins, List<float[]> logits, List<int> truth, float unit)
+    internal static bool SpecialistsHurt(PairwiseMargins[] margins, List<float[]> logits, List<int> truth, float mix)
     {
-        var best = 0f;
-        var bestScore = double.NegativeInfinity;
-        foreach (var share in MixShares)
+        int mended = 0, broken = 0;
+        for (var i = 0; i < logits.Count; i++)
         {
-            var mix = share * unit;
-            var adjusted = logits.Select((l, i) =>
-            {
-                var copy = (float[])l.Clone();
-                margins[i].AddTo(copy, mix);
-                return copy;
-            }).ToList();
-            var score = TopK(adjusted, truth, 1) + 0.1 * TopK(adjusted, truth, 3);
-            if (score > bestScore + 1e-9)
-            {
-                bestScore = score;
-                best = mix;
-            }
+            if (truth[i] < 0)
+                continue;
+            var adjusted = (float[])logits[i].Clone();
+            margins[i].AddTo(adjusted, mix);
+            var before = RanksWithin(logits[i], truth[i], 1);
+            var after = RanksWithin(adjusted, truth[i], 1);
+            if (after && !before)
+                mended++;
+            else if (before && !after)
+                broken++;
         }
-        return best;
+        return broken - mended > 2.0 * Math.Sqrt(broken + mended);
     }
 
     /// <summary>
@@ -395,16 +399,25 @@ public sealed class TextClassifier
         return (counts, bias);
     }
 
+    /// <summary>Whether fewer than <paramref name="k"/> labels score strictly higher than the true one (a tie counts as a hit).</summary>
+    private static bool RanksWithin(float[] scores, int truth, int k)
+    {
+        var target = scores[truth];
+        var higher = 0;
+        foreach (var s in scores)
+        {
+            if (s > target && ++higher >= k)
+                return false;
+        }
+        return true;
+    }
+
     private static double TopK(IReadOnlyList<float[]> logits, IReadOnlyList<int> truth, int k)
     {
         var hits = 0;
         for (var i = 0; i < logits.Count; i++)
         {
-            if (truth[i] < 0)
-                continue;
-            var target = logits[i][truth[i]];
-            var higher = logits[i].Count(s => s > target);
-            if (higher < k)
+            if (truth[i] >= 0 && RanksWithin(logits[i], truth[i], k))
                 hits++;
         }
         return logits.Count == 0 ? 0 : (double)hits / logits.Count;

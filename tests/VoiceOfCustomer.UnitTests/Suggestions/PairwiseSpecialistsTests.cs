@@ -63,4 +63,31 @@ public sealed class PairwiseSpecialistsTests
         Assert.All(sampled[0], row => Assert.True(row.Index[0] < 240));
         Assert.Equal(sampled[0].Length, sampled[0].Select(r => r.Index[0]).Distinct().Count());
     }
+
+    [Theory]
+    [InlineData(12, 0, true)]  // every text the specialists touch goes wrong: off
+    [InlineData(12, 8, false)] // more broken than mended, but within chance: they stay on
+    [InlineData(2, 0, false)]  // too few texts to tell
+    [InlineData(0, 12, false)] // they only help
+    public void The_held_out_share_switches_the_specialists_off_only_when_they_clearly_hurt(int broken, int mended, bool hurt)
+    {
+        var logits = new List<float[]>();
+        var truth = new List<int>();
+        var margins = new List<PairwiseMargins>();
+        // Label 0 leads label 1 by 0.1 before the specialists; a margin of +-1 towards label 1 flips the order.
+        void Add(int count, int label, float towardsLabel1)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                logits.Add([0.6f, 0.5f, -1f]);
+                truth.Add(label);
+                margins.Add(new PairwiseMargins([0, 1], [-towardsLabel1, towardsLabel1]));
+            }
+        }
+        Add(broken, label: 0, towardsLabel1: 1f);  // right before, wrong after
+        Add(mended, label: 1, towardsLabel1: 1f);  // wrong before, right after
+        Add(30, label: 0, towardsLabel1: -1f);     // right either way
+
+        Assert.Equal(hurt, TextClassifier.SpecialistsHurt([.. margins], logits, truth, mix: 1f));
+    }
 }
