@@ -15,6 +15,11 @@ internal sealed class PairwiseSpecialists
 {
     /// <summary>Four leading labels (six pairs) rank as well as five on CLINC150 at two-thirds of the first-use cost.</summary>
     public const int Leading = 4;
+    /// <summary>
+    /// Scoring a text costs its dot products with the leaders' kept examples, so the cap is the coding form's budget:
+    /// keeping 200 (all of CLINC150's 120 per intent) added 0.1 point of top-1 there (mean of five seeds) but took
+    /// the form's suggestion median from about 0.9 to 1.2 ms and its p99 from 2.9 to 4.25 ms.
+    /// </summary>
     public const int MaxExamplesPerLabel = 100;
     /// <summary>Every pair of up to 256 labels; a specialist holds one float per example, so at most about 26 MB.</summary>
     private const int MaxCachedPairs = 32768;
