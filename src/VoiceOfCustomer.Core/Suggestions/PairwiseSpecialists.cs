@@ -146,9 +146,9 @@ internal sealed class PairwiseSpecialists
                 For(a, b);
     }
 
-    private Specialist For(int a, int b)
+    /// <summary>The specialist of labels <paramref name="low"/> &lt; <paramref name="high"/>; its margins lean towards <paramref name="low"/>.</summary>
+    private Specialist For(int low, int high)
     {
-        var (low, high) = a < b ? (a, b) : (b, a);
         var key = (long)low * _examplesByLabel.Length + high;
         if (_cache.TryGetValue(key, out var found))
             return found;

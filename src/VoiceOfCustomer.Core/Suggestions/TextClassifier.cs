@@ -204,22 +204,26 @@ public sealed class TextClassifier
             var heldOut = order[..calibrationCount].Select(i => data[i]).ToList();
             var probe = Fit(fitPart, options, features, p => progress?.Report(p * 0.45), cancellationToken);
             var truth = heldOut.Select(d => Array.IndexOf(probe.Labels, d.Label)).ToList();
-            var votes = heldOut.Select(d => probe.Votes(features.Get(d.Text).Counts)).ToList();
+            var vectors = heldOut.Select(d => probe.Vector(features.Get(d.Text).Counts)).ToList();
+            var votes = vectors.Select(probe.Votes).ToList();
             ensemble = ChooseEnsemble(votes, truth);
             var logits = votes.Select(v => v.Combine(ensemble)).ToList();
             if (options.PairwiseSpecialists)
             {
                 var specialists = new PairwiseSpecialists(probe.Examples, probe.Idf.Length, 0f);
-                var vectors = heldOut.Select(d => probe.Vector(features.Get(d.Text).Counts)).ToList();
-                // Each held-out text trains the specialists it meets; both cores share the cache.
-                var margins = new PairwiseMargins[vectors.Count];
-                Parallel.For(0, vectors.Count, i => margins[i] = specialists.Margins(vectors[i].Index, vectors[i].Value, logits[i]));
                 var unit = (float)(ensemble.SquaredHinge > 0 ? ensemble.SquaredHinge : ensemble.Softmax);
                 mix = (float)options.PairwiseShare * unit;
-                if (SpecialistsHurt(margins, logits, truth, mix))
+                // Each held-out text trains the specialists it meets; both cores share the cache.
+                var adjusted = new float[vectors.Count][];
+                Parallel.For(0, vectors.Count, i =>
+                {
+                    adjusted[i] = (float[])logits[i].Clone();
+                    specialists.Margins(vectors[i].Index, vectors[i].Value, logits[i]).AddTo(adjusted[i], mix);
+                });
+                if (SpecialistsHurt(logits, adjusted, truth))
                     mix = 0f;
-                for (var i = 0; i < logits.Count; i++)
-                    margins[i].AddTo(logits[i], mix);
+                else
+                    logits = [.. adjusted];
             }
             temperature = FitTemperature(logits, truth);
             reliability = ReliabilityTable(logits, truth, temperature);
@@ -240,25 +244,22 @@ public sealed class TextClassifier
         };
     }
 
-    private static readonly double[] VoteShares = [0.0, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5];
     /// <summary>
-    /// Whether the specialists, at <paramref name="mix"/>, get clearly more held-out texts wrong at the top than they
-    /// put right: McNemar's test at about 95 % on the texts where the two rankings disagree. Choosing the best of
+    /// Whether the specialists (<paramref name="adjusted"/> against <paramref name="plain"/>) get clearly more held-out
+    /// texts wrong at the top than they put right: McNemar's test at about 95 % on the texts where the two rankings disagree. Choosing the best of
     /// several shares on the held-out share instead switched them off for two of five seeds on CLINC150's development
     /// split and cost 0.3 to 0.7 points of top-1 each time; the held-out share is too small to rank shares, but large
     /// enough to see real harm (a label set whose pairs the specialists cannot tell apart).
     /// </summary>
-    internal static bool SpecialistsHurt(PairwiseMargins[] margins, List<float[]> logits, List<int> truth, float mix)
+    internal static bool SpecialistsHurt(IReadOnlyList<float[]> plain, IReadOnlyList<float[]> adjusted, IReadOnlyList<int> truth)
     {
         int mended = 0, broken = 0;
-        for (var i = 0; i < logits.Count; i++)
+        for (var i = 0; i < plain.Count; i++)
         {
             if (truth[i] < 0)
                 continue;
-            var adjusted = (float[])logits[i].Clone();
-            margins[i].AddTo(adjusted, mix);
-            var before = RanksWithin(logits[i], truth[i], 1);
-            var after = RanksWithin(adjusted, truth[i], 1);
+            var before = RanksWithin(plain[i], truth[i], 1);
+            var after = RanksWithin(adjusted[i], truth[i], 1);
             if (after && !before)
                 mended++;
             else if (before && !after)
@@ -266,6 +267,8 @@ public sealed class TextClassifier
         }
         return broken - mended > 2.0 * Math.Sqrt(broken + mended);
     }
+
+    private static readonly double[] VoteShares = [0.0, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5];
 
     /// <summary>
     /// Multinomial naive Bayes and the softmax member are linear in the same features and err differently from the
@@ -334,9 +337,9 @@ public sealed class TextClassifier
         private int Width => MemberBias.Length;
         private int SoftmaxOffset => HasSquaredHinge ? Labels.Length : 0;
 
-        public MemberVotes Votes(Dictionary<ulong, float> counts)
+        public MemberVotes Votes((int[] Index, float[] Value) vector)
         {
-            var (index, value) = Vectorize(counts, Vocabulary, Idf);
+            var (index, value) = vector;
             var classes = Labels.Length;
             var members = new float[Width];
             Scores(Members, MemberBias, Width, index, value, members);

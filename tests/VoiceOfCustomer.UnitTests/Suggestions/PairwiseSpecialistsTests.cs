@@ -88,6 +88,13 @@ public sealed class PairwiseSpecialistsTests
         Add(mended, label: 1, towardsLabel1: 1f);  // wrong before, right after
         Add(30, label: 0, towardsLabel1: -1f);     // right either way
 
-        Assert.Equal(hurt, TextClassifier.SpecialistsHurt([.. margins], logits, truth, mix: 1f));
+        var adjusted = logits.Select((l, i) =>
+        {
+            var copy = (float[])l.Clone();
+            margins[i].AddTo(copy, mix: 1f);
+            return copy;
+        }).ToList();
+
+        Assert.Equal(hurt, TextClassifier.SpecialistsHurt(logits, adjusted, truth));
     }
 }

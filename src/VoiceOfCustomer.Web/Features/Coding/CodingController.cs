@@ -352,7 +352,6 @@ public sealed class CodingController(
         return new SuggestionPanel { Enabled = true, HasModel = shown.Count > 0, Fields = fields };
     }
 
-
     /// <summary>Parses a positive id; otherwise adds the localized message (<paramref name="message"/> has {0} for the text).</summary>
     private int? PositiveId(string? text, string message, List<string> errors)
     {

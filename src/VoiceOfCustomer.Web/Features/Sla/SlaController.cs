@@ -227,5 +227,4 @@ public sealed class SlaController(
         }
         return (from, to);
     }
-
 }
