@@ -55,6 +55,9 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time, Sugge
                 await SnapshotAsync(itemId, cancellationToken));
         if (item.Status == FeedbackStatus.Duplicate)
             return CodingResult.Invalid(FieldError.Format("status", "This item was merged into #{0} as a duplicate; re-open it before coding it.", item.DuplicateOfId));
+        // A submitted coding is what the SLA, the reports and the suggester learned from: changing it is a deliberate re-open, with its reason.
+        if (item.Status == FeedbackStatus.Attributed)
+            return CodingResult.Invalid(new FieldError("status", "This item is attributed and read-only; re-open it, with your reason, before changing its coding."));
 
         var (parsed, errors) = await ValidateAsync(input, cancellationToken);
         if (errors.Count > 0)
@@ -166,12 +169,23 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time, Sugge
         });
     }
 
-    /// <summary>Opens a submitted, merged or waiting item for coding again; a submitted attribution becomes a draft.</summary>
-    public Task<CodingResult> ReopenAsync(long itemId, string? actorId, CancellationToken cancellationToken = default) =>
-        ChangeStatusAsync(itemId, actorId, "reopen", DomainEventTypes.Reopened, cancellationToken, (item, _) =>
+    public const int ReopenReasonMaxLength = 1000;
+
+    /// <summary>
+    /// Opens a submitted, merged or waiting item for coding again; a submitted attribution becomes a draft. Re-opening a
+    /// submitted or merged item needs a reason, kept in the audit; resuming a waiting item does not.
+    /// </summary>
+    public Task<CodingResult> ReopenAsync(long itemId, string? reason, string? actorId, CancellationToken cancellationToken = default)
+    {
+        var why = Trimmed(reason);
+        if (why is { Length: > ReopenReasonMaxLength })
+            return Task.FromResult(CodingResult.Invalid(new FieldError("reason", "The reason must be at most 1,000 characters.")));
+        return ChangeStatusAsync(itemId, actorId, "reopen", DomainEventTypes.Reopened, cancellationToken, (item, _) =>
         {
             if (item.Status is FeedbackStatus.New or FeedbackStatus.InProgress)
                 return new FieldError("status", "The item is already open.");
+            if (why is null && item.Status is FeedbackStatus.Attributed or FeedbackStatus.Duplicate)
+                return new FieldError("reason", "Say why the item is re-opened; the reason is kept in its history.");
             if (item.Attribution is { } attribution)
             {
                 attribution.State = AttributionState.Draft;
@@ -182,7 +196,8 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time, Sugge
             item.AwaitingCustomerNote = null;
             item.AwaitingCustomerSince = null;
             return null;
-        });
+        }, auditReason: why);
+    }
 
     /// <summary>Marks the item a duplicate of another; the survivor carries the voice from now on.</summary>
     public async Task<CodingResult> MergeAsync(long itemId, long survivorId, string? actorId, CancellationToken cancellationToken = default)
@@ -202,6 +217,8 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time, Sugge
         {
             if (item.Status == FeedbackStatus.Duplicate)
                 return FieldError.Format("status", "The item is already a duplicate of #{0}.", item.DuplicateOfId);
+            if (item.Status == FeedbackStatus.Attributed)
+                return new FieldError("status", "This item is attributed and read-only; re-open it, with your reason, before merging it.");
             item.Status = FeedbackStatus.Duplicate;
             item.DuplicateOfId = root;
             item.AwaitingCustomerNote = null;
@@ -346,7 +363,7 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time, Sugge
     }
 
     private async Task<CodingResult> ChangeStatusAsync(long itemId, string? actorId, string action, string eventType, CancellationToken cancellationToken,
-        Func<FeedbackItem, DateTime, FieldError?> change, object? eventData = null)
+        Func<FeedbackItem, DateTime, FieldError?> change, object? eventData = null, string? auditReason = null)
     {
         var item = await db.FeedbackItems.Include(f => f.Attribution).FirstOrDefaultAsync(f => f.Id == itemId, cancellationToken);
         if (item is null)
@@ -362,9 +379,9 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time, Sugge
         {
             FeedbackItemId = item.Id, ChangedAt = now, ChangedById = actorId, Action = action,
             BeforeJson = JsonSerializer.Serialize(before, AuditJson),
-            AfterJson = JsonSerializer.Serialize(new { status = item.Status, duplicateOf = item.DuplicateOfId, note = item.AwaitingCustomerNote }, AuditJson),
+            AfterJson = JsonSerializer.Serialize(new { status = item.Status, duplicateOf = item.DuplicateOfId, note = item.AwaitingCustomerNote, reason = auditReason }, AuditJson),
         });
-        Raise(eventType, item.Id, actorId, now, eventData);
+        Raise(eventType, item.Id, actorId, now, eventData ?? (auditReason is null ? null : new { reason = auditReason }));
         try
         {
             await db.SaveChangesAsync(cancellationToken);

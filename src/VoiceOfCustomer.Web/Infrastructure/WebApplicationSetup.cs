@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Scalar.AspNetCore;
 using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Identity;
 using VoiceOfCustomer.Suggestions;
@@ -127,6 +128,14 @@ public static class WebApplicationSetup
 
         app.MapHealthChecks("/health");
         app.MapOpenApi("/openapi/{documentName}.json");
+        // A readable API reference over the same document. Its script is embedded in the Scalar.AspNetCore package and
+        // served from here, so nothing is fetched from a CDN; no web fonts, no telemetry.
+        app.MapScalarApiReference("/api-docs", options => options
+            .WithTitle("VoiceOfCustomer API")
+            .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            .DisableDefaultFonts()
+            .DisableTelemetry()
+            .AddPreferredSecuritySchemes([ApiKeyAuthenticationHandler.SchemeName]));
         app.MapControllers();
         app.MapDefaultControllerRoute();
         return app;

@@ -142,9 +142,15 @@ public sealed class AttributionApiTests : CodingApiTestBase
         await FieldErrorAsync(await Client.PostAsync($"/api/feedback/{id}/reopen", null), "status");
 
         await OkJsonAsync(await SaveAsync(id, Complete()));
-        var reopenedAgain = await OkJsonAsync(await Client.PostAsync($"/api/feedback/{id}/reopen", null));
+        // A submitted coding is read-only: changing it is refused until the item is re-opened, and that needs a reason.
+        await FieldErrorAsync(await SaveAsync(id, Complete(version: 1)), "status");
+        await FieldErrorAsync(await Client.PostAsync($"/api/feedback/{id}/reopen", null), "reason");
+        var reopenedAgain = await OkJsonAsync(await Client.PostAsJsonAsync($"/api/feedback/{id}/reopen", new { reason = "The customer sent the store list." }));
         Assert.Equal("InProgress", reopenedAgain.GetProperty("status").GetString());
         Assert.Equal("Draft", reopenedAgain.GetProperty("attribution").GetProperty("state").GetString());
+        var audit = await OkJsonAsync(await Client.GetAsync($"/api/feedback/{id}/audit"));
+        Assert.Contains(audit.EnumerateArray(), e => e.GetProperty("action").GetString() == "reopen"
+            && e.GetProperty("after").GetProperty("reason").GetString() == "The customer sent the store list.");
         Assert.Equal(2, await App.WithDbAsync(db => db.DomainEvents.CountAsync(e => e.FeedbackItemId == id && e.Type == DomainEventTypes.Reopened && e.ActorId!.StartsWith("apikey:"))));
     }
 

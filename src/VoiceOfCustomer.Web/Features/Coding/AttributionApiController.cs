@@ -14,6 +14,8 @@ namespace VoiceOfCustomer.Web.Features.Coding;
 
 public sealed record AwaitingCustomerRequest(string? Note);
 public sealed record MergeRequest(long? DuplicateOf);
+/// <summary>Why the item is re-opened; required for an attributed or merged item, kept in its audit.</summary>
+public sealed record ReopenRequest(string? Reason);
 
 /// <summary>Where an item stands after a status change (awaiting customer, re-open, merge).</summary>
 public sealed record CodingStatusResponse(long Id, FeedbackStatus Status, long? DuplicateOfId, string? AwaitingCustomerNote, AttributionSnapshot? Attribution);
@@ -64,13 +66,16 @@ public sealed class AttributionApiController(AttributionService coding, VocDbCon
         return await StatusResultAsync(id, await coding.MarkAwaitingCustomerAsync(id, request.Note, ActorId, cancellationToken), cancellationToken);
     }
 
-    /// <summary>Opens a submitted, merged or waiting item for coding again; a submitted attribution becomes a draft.</summary>
+    /// <summary>
+    /// Opens a submitted, merged or waiting item for coding again; a submitted attribution becomes a draft. An attributed or
+    /// merged item needs <c>{"reason": "…"}</c>; a waiting item may be resumed without a body.
+    /// </summary>
     [HttpPost("reopen")]
     [Authorize(Policy = AuthorizationPolicies.Coding)]
     [ProducesResponseType<CodingStatusResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public async Task<IActionResult> Reopen(long id, CancellationToken cancellationToken) =>
-        await StatusResultAsync(id, await coding.ReopenAsync(id, ActorId, cancellationToken), cancellationToken);
+    public async Task<IActionResult> Reopen(long id, [FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow), ValidateNever] ReopenRequest? request, CancellationToken cancellationToken) =>
+        await StatusResultAsync(id, await coding.ReopenAsync(id, request?.Reason, ActorId, cancellationToken), cancellationToken);
 
     /// <summary>Marks the item a duplicate of <c>duplicateOf</c> (or of the item that one was merged into).</summary>
     [HttpPost("merge")]

@@ -134,6 +134,14 @@ public static class SlaDisplay
 
     public static string Percent(double? value) => value is { } v ? v.ToString("0.0", CultureInfo.CurrentCulture) + " %" : "—";
 
+    /// <summary>Green at 90 % and above, amber from 75 %, red below: the bar colours of the weekly chart.</summary>
+    public static string ComplianceColour(double? percent) => percent switch
+    {
+        >= 90 => "#2e7d32",
+        >= 75 => "#b7791f",
+        _ => "#c62828",
+    };
+
     public static string Stamp(DateTime utc) => utc.ToString("g", CultureInfo.CurrentCulture);
 
     public const string Iso = "yyyy-MM-ddTHH:mm:ssZ";
