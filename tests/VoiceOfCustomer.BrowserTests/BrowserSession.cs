@@ -39,7 +39,8 @@ public static class BrowserSession
     public static async Task<IPage> SignInAsync(IBrowserContext context, string email)
     {
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
+        // Generous: on two cores a first request can wait for a build or a trainer; a real fault still fails.
+        page.SetDefaultTimeout(30_000);
         await page.GotoAsync("/account/login");
         await page.Locator("input[name=Email]").FillAsync(email);
         await page.Locator("input[name=Password]").FillAsync(Password);
