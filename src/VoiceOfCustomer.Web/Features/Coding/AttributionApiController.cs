@@ -46,7 +46,7 @@ public sealed class AttributionApiController(AttributionService coding, VocDbCon
     public async Task<IActionResult> Save(long id, [FromBody, ValidateNever] AttributionInput input, CancellationToken cancellationToken)
     {
         if (input is null)
-            return IntakeResponses.ValidationFailed([IntakeResponses.BodyRequired]);
+            return IntakeResponses.ValidationFailed([ProblemDetailsSetup.BodyRequired]);
         var result = await coding.SaveAsync(id, input, ActorId, cancellationToken);
         return result.Outcome == CodingOutcome.Saved ? Ok(result.Current) : Failure(id, result);
     }
@@ -60,7 +60,7 @@ public sealed class AttributionApiController(AttributionService coding, VocDbCon
     public async Task<IActionResult> AwaitingCustomer(long id, [FromBody, ValidateNever] AwaitingCustomerRequest request, CancellationToken cancellationToken)
     {
         if (request is null)
-            return IntakeResponses.ValidationFailed([IntakeResponses.BodyRequired]);
+            return IntakeResponses.ValidationFailed([ProblemDetailsSetup.BodyRequired]);
         return await StatusResultAsync(id, await coding.MarkAwaitingCustomerAsync(id, request.Note, ActorId, cancellationToken), cancellationToken);
     }
 

@@ -35,7 +35,7 @@ public sealed class FeedbackApiController(FeedbackIntakeService intake, Feedback
     {
         // [ValidateNever]: intake validates; MVC's implicit [Required] would name a "null" body a second time.
         if (submission is null)
-            return IntakeResponses.ValidationFailed([IntakeResponses.BodyRequired]);
+            return IntakeResponses.ValidationFailed([ProblemDetailsSetup.BodyRequired]);
         var result = await intake.SubmitAsync(submission, cancellationToken);
         return IntakeResponses.ToActionResult(this, result);
     }
@@ -51,7 +51,7 @@ public sealed class FeedbackApiController(FeedbackIntakeService intake, Feedback
     public async Task<IActionResult> CreateBatch([FromBody, ValidateNever] FeedbackBatchRequest request, CancellationToken cancellationToken)
     {
         if (request is null)
-            return IntakeResponses.ValidationFailed([IntakeResponses.BodyRequired]);
+            return IntakeResponses.ValidationFailed([ProblemDetailsSetup.BodyRequired]);
         if (request.Items is not { Count: > 0 } items)
             return IntakeResponses.ValidationFailed([new("items", "The batch needs an 'items' array with at least one item.")]);
         if (items.Count > FeedbackBatchRequest.MaxItems)

@@ -15,8 +15,6 @@ internal static class IntakeResponses
         _ => ValidationFailed(result.Errors),
     };
 
-    public static readonly FieldError BodyRequired = new("body", "The request body must be a JSON object.");
-
     public static BadRequestObjectResult ValidationFailed(IEnumerable<FieldError> errors) =>
         new(ProblemDetailsSetup.Validation(errors)) { ContentTypes = { "application/problem+json" } };
 

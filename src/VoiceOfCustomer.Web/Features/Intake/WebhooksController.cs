@@ -51,6 +51,8 @@ public sealed class WebhooksController(FeedbackIntakeService intake, IOptionsMon
             return Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Webhook signature missing or wrong.",
                 detail: $"Send {SignatureHeader}: sha256=<hex HMAC-SHA256 of the raw body, keyed with the source's secret>.");
 
+        if (body.Length == 0)
+            return IntakeResponses.ValidationFailed([ProblemDetailsSetup.BodyRequired]);
         JsonElement payload;
         try
         {
@@ -59,8 +61,10 @@ public sealed class WebhooksController(FeedbackIntakeService intake, IOptionsMon
         }
         catch (JsonException exception)
         {
-            return IntakeResponses.ValidationFailed([new("body", $"The body is not valid JSON: {exception.Message}")]);
+            return IntakeResponses.ValidationFailed([new(ProblemDetailsSetup.BodyField, $"The body is not valid JSON: {exception.Message}")]);
         }
+        if (payload.ValueKind != JsonValueKind.Object)
+            return IntakeResponses.ValidationFailed([ProblemDetailsSetup.BodyRequired]);
 
         var (submission, errors) = WebhookPayloadMapper.Map(payload, config);
         if (submission is null)
