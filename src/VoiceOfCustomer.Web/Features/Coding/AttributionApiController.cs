@@ -1,5 +1,6 @@
 using System.Security.Claims;
-using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding.Validation;
@@ -16,9 +17,13 @@ public sealed record AwaitingCustomerRequest(string? Note);
 public sealed record MergeRequest(long? DuplicateOf);
 
 /// <summary>Where an item stands after a status change (awaiting customer, re-open, merge).</summary>
-public sealed record CodingStatusResponse(long Id, FeedbackStatus Status, long? DuplicateOfId, string? AwaitingCustomerNote, AttributionSnapshot? Attribution);
+public sealed record CodingStatusResponse(long Id, FeedbackStatus Status, long? DuplicateOfId, string? AwaitingCustomerNote, AttributionSnapshot Attribution);
 
-public sealed record AuditEntryResponse(long Id, DateTime ChangedAt, string? ChangedById, string Action, JsonElement? Before, JsonElement? After);
+/// <summary>One change: <c>before</c> is null for the first coding (nothing was there), never left out.</summary>
+public sealed record AuditEntryResponse(
+    long Id, DateTime ChangedAt, string? ChangedById, string Action,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] JsonNode? Before,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] JsonNode? After);
 
 /// <summary>
 /// Coding voices from integrations and the web app's own scripts: the same <see cref="AttributionService"/> rules
@@ -97,8 +102,10 @@ public sealed class AttributionApiController(AttributionService coding, VocDbCon
             .Where(e => e.FeedbackItemId == id)
             .OrderBy(e => e.ChangedAt).ThenBy(e => e.Id)
             .ToListAsync(cancellationToken);
-        // The snapshots are stored as JSON text; hand them back as JSON, not as strings to parse twice.
-        return Ok(entries.Select(e => new AuditEntryResponse(e.Id, e.ChangedAt, e.ChangedById, e.Action, Parse(e.BeforeJson), Parse(e.AfterJson))).ToList());
+        // The snapshots are stored as JSON text; hand them back as JSON, not as strings to parse twice, in today's
+        // spelling even when the row is older.
+        return Ok(entries.Select(e => new AuditEntryResponse(e.Id, e.ChangedAt, e.ChangedById, e.Action,
+            AttributionAuditJson.Normalize(e.BeforeJson), AttributionAuditJson.Normalize(e.AfterJson))).ToList());
     }
 
     /// <summary>The user's id for signed-in users; <c>apikey:{id}</c> for integrations (set by the key handler).</summary>
@@ -111,7 +118,7 @@ public sealed class AttributionApiController(AttributionService coding, VocDbCon
         var item = await db.FeedbackItems.AsNoTracking().Where(f => f.Id == id)
             .Select(f => new { f.Status, f.DuplicateOfId, f.AwaitingCustomerNote })
             .FirstAsync(cancellationToken);
-        return Ok(new CodingStatusResponse(id, item.Status, item.DuplicateOfId, item.AwaitingCustomerNote, result.Current));
+        return Ok(new CodingStatusResponse(id, item.Status, item.DuplicateOfId, item.AwaitingCustomerNote, result.Current ?? AttributionSnapshot.Uncoded));
     }
 
     private IActionResult Failure(long id, CodingResult result)
@@ -127,7 +134,7 @@ public sealed class AttributionApiController(AttributionService coding, VocDbCon
                     Title = "The item was changed by someone else.",
                     Detail = string.Join(" ", result.Errors.Select(e => e.Message)),
                     // What the colleague saved, so the caller can merge by hand and retry with currentVersion.
-                    Extensions = { ["current"] = result.Current, ["currentVersion"] = result.Current?.Version ?? 0 },
+                    Extensions = { ["current"] = result.Current ?? AttributionSnapshot.Uncoded, ["currentVersion"] = result.Current?.Version ?? 0 },
                 };
                 return new ObjectResult(problem) { StatusCode = StatusCodes.Status409Conflict, ContentTypes = { "application/problem+json" } };
             default:
@@ -137,6 +144,4 @@ public sealed class AttributionApiController(AttributionService coding, VocDbCon
 
     private ObjectResult NotFoundProblem(long id) =>
         Problem(statusCode: StatusCodes.Status404NotFound, title: "Feedback not found.", detail: $"There is no feedback item with id {id}.");
-
-    private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
 }

@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using VoiceOfCustomer.Coding;
+using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Suggestions;
 using VoiceOfCustomer.Web.Infrastructure;
 
@@ -33,6 +35,10 @@ public sealed class SuggestionsApiController(SuggestionService suggestions) : Co
         if (shown is null)
             return Problem(statusCode: StatusCodes.Status404NotFound, title: "Feedback not found.", detail: $"There is no feedback item with id {id}.");
         return Ok(shown.Select(s => new FieldSuggestionResponse(s.Field, s.Source, s.ModelVersion,
-            s.Ranked.Select(v => new SuggestedValueResponse(v.Value, v.Confidence)).ToList(), s.Abstained)).ToList());
+            s.Ranked.Select(v => new SuggestedValueResponse(ApiValue(s.Field, v.Value), v.Confidence)).ToList(), s.Abstained)).ToList());
     }
+
+    // A value dimension is suggested by its C# name; the attribution's valueDimension takes (and the API writes) kebab.
+    private static string ApiValue(SuggestionField field, string value) =>
+        field == SuggestionField.ValueDimension && EnumNames.Parse<ValueDimension>(value) is { } dimension ? EnumNames.Of(dimension) : value;
 }

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding.Validation;
 using Microsoft.Extensions.Options;
+using VoiceOfCustomer.Coding;
+using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Intake;
 using VoiceOfCustomer.Web.Infrastructure;
 
@@ -97,7 +99,7 @@ public sealed class FeedbackApiController(FeedbackIntakeService intake, Feedback
         var detail = await queries.GetAsync(id, cancellationToken);
         return detail is null
             ? Problem(statusCode: StatusCodes.Status404NotFound, title: "Feedback not found.", detail: $"There is no feedback item with id {id}.")
-            : Ok(detail);
+            : Ok(detail with { Attribution = detail.Attribution ?? AttributionSnapshot.Uncoded });
     }
 
     /// <summary>Newest first, keyset paged: pass the previous page's <c>nextCursor</c> as <c>cursor</c> until it is null.</summary>
@@ -123,12 +125,9 @@ public sealed class FeedbackApiController(FeedbackIntakeService intake, Feedback
         FeedbackStatus? statusFilter = null;
         if (!string.IsNullOrWhiteSpace(status))
         {
-            // Enum.TryParse would also accept "3" or "New,Attributed"; only the names are part of the contract.
-            var name = Enum.GetNames<FeedbackStatus>().FirstOrDefault(n => string.Equals(n, status.Trim(), StringComparison.OrdinalIgnoreCase));
-            if (name is not null)
-                statusFilter = Enum.Parse<FeedbackStatus>(name);
-            else
-                errors.Add(new("status", $"Unknown status '{status}'. Use one of: {string.Join(", ", Enum.GetNames<FeedbackStatus>())}."));
+            statusFilter = EnumNames.Parse<FeedbackStatus>(status);
+            if (statusFilter is null)
+                errors.Add(new("status", $"Unknown status '{status}'. Use one of: {string.Join(", ", EnumNames.All<FeedbackStatus>())}."));
         }
         FeedbackCursor? after = null;
         if (!string.IsNullOrEmpty(cursor))
