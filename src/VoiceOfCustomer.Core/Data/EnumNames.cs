@@ -17,7 +17,9 @@ public static class EnumNames
 
     public static string Of<T>(T value) where T : struct, Enum => Policy.ConvertName(value.ToString());
 
-    public static IReadOnlyList<string> All<T>() where T : struct, Enum => [.. Enum.GetNames<T>().Select(Policy.ConvertName)];
+    public static IReadOnlyList<string> All<T>() where T : struct, Enum => All(typeof(T));
+
+    public static IReadOnlyList<string> All(Type enumType) => [.. Enum.GetNames(enumType).Select(Policy.ConvertName)];
 
     /// <summary>The value named by <paramref name="text"/> (kebab or C# name, any case), or null.</summary>
     public static T? Parse<T>(string? text) where T : struct, Enum

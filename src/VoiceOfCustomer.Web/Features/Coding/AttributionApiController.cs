@@ -31,6 +31,7 @@ public sealed record AuditEntryResponse(
 /// </summary>
 [ApiController]
 [Route("api/feedback/{id:long}")]
+[Tags("Coding")]
 [IgnoreAntiforgeryToken]
 [RequestBodyLimit]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
@@ -38,10 +39,22 @@ public sealed record AuditEntryResponse(
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
 public sealed class AttributionApiController(AttributionService coding, VocDbContext db) : ControllerBase
 {
-    /// <summary>
-    /// Saves a draft (<c>submit: false</c>) or submits the attribution (every layer required). Send the
-    /// <c>version</c> you read (0 for an uncoded item); a stale one answers 409 with the current coding.
-    /// </summary>
+    /// <summary>Code a voice: save a draft or submit</summary>
+    /// <remarks>
+    /// The same rules as the coding form: impact (a metric, its direction and magnitude, or no measurable impact and
+    /// why) → root cause (an existing capability gap or a proposed new one, and the hypothesis) → owning domain, plus
+    /// value dimension, voice role and tags. <c>submit: false</c> saves a draft (any subset, still validated);
+    /// <c>submit: true</c> needs every layer and sets the item's status to <c>attributed</c>. Send the <c>version</c>
+    /// you read (<c>attribution.version</c>, 0 for an uncoded item): a stale one answers 409 with the current coding,
+    /// never a silent overwrite. A merged item is not codable until re-opened. Scope <c>coding</c>.
+    /// </remarks>
+    /// <param name="id">The item's id.</param>
+    /// <param name="cancellationToken">Aborted with the request.</param>
+    /// <param name="input">The coding; taxonomy ids come from <c>GET /api/taxonomy</c>.</param>
+    /// <response code="200">Saved: the stored coding with its new version.</response>
+    /// <response code="400">A layer is missing or wrong, an id is unknown, archived or merged, or the item is merged (<c>status</c>); nothing is stored.</response>
+    /// <response code="404">There is no item with this id.</response>
+    /// <response code="409">Someone saved first: <c>current</c> is their coding and <c>currentVersion</c> the version to send after re-applying your change.</response>
     [HttpPost("attribution")]
     [Authorize(Policy = AuthorizationPolicies.Coding)]
     [Consumes("application/json")]
@@ -56,7 +69,17 @@ public sealed class AttributionApiController(AttributionService coding, VocDbCon
         return result.Outcome == CodingOutcome.Saved ? Ok(result.Current) : Failure(id, result);
     }
 
-    /// <summary>Parks an open item while the CSM waits for the customer's answer (the SLA clock pauses).</summary>
+    /// <summary>Wait for the customer</summary>
+    /// <remarks>
+    /// Parks a <c>new</c> or <c>in-progress</c> item while the CSM waits for the customer's answer; its attribution SLA
+    /// clock pauses until the item is re-opened or submitted. Scope <c>coding</c>.
+    /// </remarks>
+    /// <param name="id">The item's id.</param>
+    /// <param name="cancellationToken">Aborted with the request.</param>
+    /// <param name="request">What was asked of the customer (<c>note</c>, required, at most 1,000 characters).</param>
+    /// <response code="200">The item's new status and its coding.</response>
+    /// <response code="400">No note, or the item is not open (<c>status</c>).</response>
+    /// <response code="404">There is no item with this id.</response>
     [HttpPost("awaiting-customer")]
     [Authorize(Policy = AuthorizationPolicies.Coding)]
     [Consumes("application/json")]
@@ -69,7 +92,16 @@ public sealed class AttributionApiController(AttributionService coding, VocDbCon
         return await StatusResultAsync(id, await coding.MarkAwaitingCustomerAsync(id, request.Note, ActorId, cancellationToken), cancellationToken);
     }
 
-    /// <summary>Opens a submitted, merged or waiting item for coding again; a submitted attribution becomes a draft.</summary>
+    /// <summary>Re-open an item</summary>
+    /// <remarks>
+    /// Opens an <c>attributed</c>, <c>duplicate</c> or <c>awaiting-customer</c> item for coding again: a submitted
+    /// coding becomes a draft (its version moves on), a merge is undone. No body. Scope <c>coding</c>.
+    /// </remarks>
+    /// <param name="id">The item's id.</param>
+    /// <param name="cancellationToken">Aborted with the request.</param>
+    /// <response code="200">The item's new status and its coding.</response>
+    /// <response code="400">The item is already open (<c>status</c>).</response>
+    /// <response code="404">There is no item with this id.</response>
     [HttpPost("reopen")]
     [Authorize(Policy = AuthorizationPolicies.Coding)]
     [ProducesResponseType<CodingStatusResponse>(StatusCodes.Status200OK)]
@@ -77,7 +109,18 @@ public sealed class AttributionApiController(AttributionService coding, VocDbCon
     public async Task<IActionResult> Reopen(long id, CancellationToken cancellationToken) =>
         await StatusResultAsync(id, await coding.ReopenAsync(id, ActorId, cancellationToken), cancellationToken);
 
-    /// <summary>Marks the item a duplicate of <c>duplicateOf</c> (or of the item that one was merged into).</summary>
+    /// <summary>Merge an item as a duplicate</summary>
+    /// <remarks>
+    /// Marks the item a <c>duplicate</c> of <c>duplicateOf</c>; the survivor carries the voice from now on. Merging into
+    /// a duplicate points at its survivor, so chains never form; an item cannot be merged into itself or into its own
+    /// duplicate. Scope <c>coding</c>.
+    /// </remarks>
+    /// <param name="id">The item's id.</param>
+    /// <param name="cancellationToken">Aborted with the request.</param>
+    /// <param name="request">The id of the item this one duplicates (<c>duplicateOf</c>).</param>
+    /// <response code="200">The item's new status, the survivor's id and its coding.</response>
+    /// <response code="400">No or an unknown <c>duplicateOf</c>, a merge into itself, or the item is already a duplicate (<c>status</c>).</response>
+    /// <response code="404">There is no item with this id.</response>
     [HttpPost("merge")]
     [Authorize(Policy = AuthorizationPolicies.Coding)]
     [Consumes("application/json")]
@@ -90,7 +133,16 @@ public sealed class AttributionApiController(AttributionService coding, VocDbCon
         return await StatusResultAsync(id, await coding.MergeAsync(id, survivor, ActorId, cancellationToken), cancellationToken);
     }
 
-    /// <summary>Who changed the item's coding or status, when, and what it looked like before and after; oldest first.</summary>
+    /// <summary>Read an item's coding history</summary>
+    /// <remarks>
+    /// Every change to the item's coding or status, oldest first: who (a user id, or <c>apikey:{id}</c>), when, the
+    /// action (<c>draft</c>, <c>submit</c>, <c>awaiting-customer</c>, <c>reopen</c>, <c>merge</c>, <c>assign</c>) and
+    /// JSON snapshots before and after. <c>before</c> is null when nothing was there yet. Scope <c>read</c>.
+    /// </remarks>
+    /// <param name="id">The item's id.</param>
+    /// <param name="cancellationToken">Aborted with the request.</param>
+    /// <response code="200">The entries, oldest first (an empty list for an item nobody touched).</response>
+    /// <response code="404">There is no item with this id.</response>
     [HttpGet("audit")]
     [Authorize(Policy = AuthorizationPolicies.Read)]
     [ProducesResponseType<IReadOnlyList<AuditEntryResponse>>(StatusCodes.Status200OK)]
