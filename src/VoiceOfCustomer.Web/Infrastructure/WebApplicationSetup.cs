@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -40,12 +41,10 @@ public static class WebApplicationSetup
             context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier));
         services.AddExceptionHandler<BadRequestExceptionHandler>();
 
+        // The OpenAPI document describes types with the minimal-API JSON options, so they get the same settings.
+        services.ConfigureHttpJsonOptions(options => ConfigureApiJson(options.SerializerOptions));
         services.AddControllersWithViews(options => options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()))
-            .AddJsonOptions(options =>
-            {
-                options.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter());
-                options.JsonSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
-            })
+            .AddJsonOptions(options => ConfigureApiJson(options.JsonSerializerOptions))
             .ConfigureApiBehaviorOptions(options => options.InvalidModelStateResponseFactory = ProblemDetailsSetup.InvalidModelState)
             // Validation messages and display names come from the one shared string table (keys are the English text).
             .AddDataAnnotationsLocalization(options =>
@@ -82,6 +81,7 @@ public static class WebApplicationSetup
         services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddVocPolicies();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ApiAuthorizationResultHandler>();
 
         services.AddHealthChecks().AddDbContextCheck<VocDbContext>("database");
         services.AddOpenApi(options => options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
@@ -139,6 +139,13 @@ public static class WebApplicationSetup
         app.MapControllers();
         app.MapDefaultControllerRoute();
         return app;
+    }
+
+    /// <summary>The API's JSON: camelCase (the web defaults), enums as lower-case kebab both ways, nulls left out.</summary>
+    private static void ConfigureApiJson(JsonSerializerOptions options)
+    {
+        options.Converters.Add(EnumNames.Converter());
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
     }
 
     private static bool IsApiRequest(HttpContext context) => context.Request.Path.StartsWithSegments("/api");

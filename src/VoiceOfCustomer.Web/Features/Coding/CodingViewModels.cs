@@ -278,7 +278,8 @@ public sealed class CodingPageViewModel
                 return values;
             try
             {
-                using var document = JsonDocument.Parse(json);
+                // One spelling (camelCase keys, kebab enum values) for old and new rows alike.
+                using var document = JsonDocument.Parse(VoiceOfCustomer.Coding.AttributionAuditJson.Normalize(json)!.ToJsonString());
                 if (document.RootElement.ValueKind != JsonValueKind.Object)
                     return values;
                 foreach (var property in document.RootElement.EnumerateObject())
@@ -316,7 +317,7 @@ public sealed class CodingPageViewModel
 
     private static readonly HashSet<string> Skipped = new(StringComparer.Ordinal)
     {
-        "Version", "UpdatedAt", "UpdatedById", "MetricId", "CapabilityGapId", "OwningDomainId", "TagIds",
+        "version", "updatedAt", "updatedById", "metricId", "capabilityGapId", "owningDomainId", "tagIds",
     };
 
     private static string Shorten(string text) => text.Length > 80 ? text[..80] + "…" : text;
