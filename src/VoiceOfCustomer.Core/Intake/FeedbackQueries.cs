@@ -153,14 +153,8 @@ public sealed class FeedbackQueries(VocDbContext db, ChannelCatalog channels)
             query = query.Where(f => customerIds.Contains(f.CustomerId));
         if (filter.SegmentId is { } segmentId)
             query = query.Where(f => f.Customer!.SegmentId == segmentId);
-        if (filter.BusinessMetricId is { } metricId)
-            query = query.Where(f => f.Attribution!.BusinessMetricId == metricId);
-        if (filter.CapabilityGapId is { } gapId)
-            query = query.Where(f => f.Attribution!.CapabilityGapId == gapId);
-        if (filter.OwningDomainId is { } domainId)
-            query = query.Where(f => f.Attribution!.OwningDomainId == domainId);
-        if (filter.TagId is { } tagId)
-            query = query.Where(f => f.Attribution!.Tags.Any(t => t.TagId == tagId));
+        if (await CodingFilterAsync(filter, cancellationToken) is { } coded)
+            query = query.Where(coded);
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
             var pattern = ContainsPattern(filter.Search);
@@ -181,6 +175,51 @@ public sealed class FeedbackQueries(VocDbContext db, ChannelCatalog channels)
 
         var next = rows.Count > pageSize ? new FeedbackCursor(rows[pageSize - 1].ReceivedAt, rows[pageSize - 1].Id).Encode() : null;
         return new FeedbackPage(rows.Count > pageSize ? rows[..pageSize] : rows, next);
+    }
+
+    /// <summary>
+    /// At most this many codings matching the filter's metric, gap, domain and tag: the list starts from them (their
+    /// foreign-key indexes) and sorts them; more: it walks the newest-first index and checks each item's coding. Each way
+    /// is slow where the other is fast, and SQLite keeps no statistics to choose (docs/benchmarks.md, "Feedback list").
+    /// </summary>
+    public const int FewCodings = 2_500;
+
+    /// <summary>The items whose coding (draft or submitted) names every given entry; null when the filter names none.</summary>
+    private async Task<System.Linq.Expressions.Expression<Func<FeedbackItem, bool>>?> CodingFilterAsync(FeedbackFilter filter, CancellationToken cancellationToken)
+    {
+        IQueryable<Attribution> codings = db.Attributions.AsNoTracking();
+        if (filter.BusinessMetricId is { } metricId)
+            codings = codings.Where(a => a.BusinessMetricId == metricId);
+        if (filter.CapabilityGapId is { } gapId)
+            codings = codings.Where(a => a.CapabilityGapId == gapId);
+        if (filter.OwningDomainId is { } domainId)
+            codings = codings.Where(a => a.OwningDomainId == domainId);
+        var byColumn = filter.BusinessMetricId is not null || filter.CapabilityGapId is not null || filter.OwningDomainId is not null;
+        if (!byColumn && filter.TagId is null)
+            return null;
+
+        // A tag is checked per coding (its primary key) when a column narrows the codings; alone, its own index leads.
+        IQueryable<long> itemIds;
+        int count;
+        if (filter.TagId is { } tagId)
+        {
+            var tagged = db.AttributionTags.AsNoTracking().Where(t => t.TagId == tagId);
+            codings = codings.Where(a => a.Tags.Any(t => t.TagId == tagId));
+            itemIds = byColumn
+                ? codings.Select(a => a.FeedbackItemId)
+                : tagged.Join(db.Attributions, t => t.AttributionId, a => a.Id, (_, a) => a.FeedbackItemId);
+            count = byColumn
+                ? await codings.Take(FewCodings + 1).CountAsync(cancellationToken)
+                : await tagged.Take(FewCodings + 1).CountAsync(cancellationToken);
+        }
+        else
+        {
+            itemIds = codings.Select(a => a.FeedbackItemId);
+            count = await codings.Take(FewCodings + 1).CountAsync(cancellationToken);
+        }
+        return count <= FewCodings
+            ? f => itemIds.Contains(f.Id)
+            : f => codings.Any(a => a.FeedbackItemId == f.Id);
     }
 
     /// <summary>
