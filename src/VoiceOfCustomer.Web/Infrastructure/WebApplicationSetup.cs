@@ -12,6 +12,7 @@ using VoiceOfCustomer.Web.Features.Import;
 using VoiceOfCustomer.Web.Features.Intake;
 using VoiceOfCustomer.Web.Features.Shared;
 using VoiceOfCustomer.Web.Features.Suggestions;
+using VoiceOfCustomer.Web.Features.Users;
 using VoiceOfCustomer.Web.Infrastructure;
 using VoiceOfCustomer.Workflows.Email;
 using VoiceOfCustomer.Workflows.Definitions;
@@ -62,6 +63,7 @@ public static class WebApplicationSetup
             })
             .AddEntityFrameworkStores<VocDbContext>()
             .AddDefaultTokenProviders();
+        services.AddUsersFeature(configuration);
         services.ConfigureApplicationCookie(options =>
         {
             options.LoginPath = "/account/login";

@@ -9,6 +9,10 @@ public sealed class FeedbackListViewModel
     public required FeedbackListQuery Query { get; init; }
     public required IReadOnlyList<FeedbackListItem> Items { get; init; }
     public required IReadOnlyList<string> ChannelKeys { get; init; }
+    public required FeedbackFilterChoices Choices { get; init; }
+
+    /// <summary>The customers the customer filter stands for; null without one.</summary>
+    public CustomerFilter? Customers { get; init; }
 
     /// <summary>Channel key → name in the UI's language (the Chinese name when the UI is Chinese and one is stored).</summary>
     public IReadOnlyDictionary<string, string> ChannelNames { get; init; } = new Dictionary<string, string>();
