@@ -133,16 +133,4 @@ public static class SlaDisplay
     public static string Span(IStringLocalizer t, TimeSpan span) => Span(t, DeadlineState.Of(DateTime.UnixEpoch + span, DateTime.UnixEpoch));
 
     public static string Percent(double? value) => value is { } v ? v.ToString("0.0", CultureInfo.CurrentCulture) + " %" : "—";
-
-    public static string Stamp(DateTime utc) => utc.ToString("g", CultureInfo.CurrentCulture);
-
-    public const string Iso = "yyyy-MM-ddTHH:mm:ssZ";
-
-    /// <summary>English label of a level, looked up by the view.</summary>
-    public static string LevelLabel(SlaEscalationLevel level) => level switch
-    {
-        SlaEscalationLevel.Warning => "Warning",
-        SlaEscalationLevel.Breach => "Breach",
-        _ => "Leadership escalation",
-    };
 }
