@@ -11,7 +11,7 @@ namespace VoiceOfCustomer.Web.Infrastructure;
 /// so no database read is needed; UTC when unset or unknown) and in one format per UI culture. Stored instants are UTC;
 /// the <c>datetime</c> attribute of <c>&lt;time&gt;</c> stays UTC ISO 8601 for machines.
 /// </summary>
-public sealed class UserClock(IHttpContextAccessor http, HtmlEncoder html)
+public sealed class UserClock(IHttpContextAccessor http, HtmlEncoder html, TimeProvider time)
 {
     public const string Utc = "UTC";
 
@@ -20,11 +20,11 @@ public sealed class UserClock(IHttpContextAccessor http, HtmlEncoder html)
     /// <summary>The zone pages are shown in: the user's, else UTC.</summary>
     public TimeZoneInfo Zone => _zone ??= ZoneOf(http.HttpContext?.User);
 
-    /// <summary>The IANA id of <see cref="Zone"/>, e.g. <c>Asia/Shanghai</c> or <c>UTC</c>.</summary>
-    public string ZoneId => IsUtc(Zone) ? Utc : Zone.Id;
-
     /// <summary>"Asia/Shanghai (UTC+08:00)", or "UTC": what the footer says times are shown in.</summary>
-    public string ZoneLabel => TimeZones.Label(Zone, DateTime.UtcNow);
+    public string ZoneLabel => TimeZones.Label(Zone, UtcNow);
+
+    /// <summary>The app's clock, for labels that depend on the day (a zone's offset moves with daylight saving time).</summary>
+    public DateTime UtcNow => time.GetUtcNow().UtcDateTime;
 
     /// <summary>An instant as the user reads it: "4 Dec 2026 15:22" in English, "2026年12月4日 15:22" in Chinese.</summary>
     public string Stamp(DateTime utc) => Local(utc).ToString(DateTimeFormat, Format);
@@ -38,16 +38,13 @@ public sealed class UserClock(IHttpContextAccessor http, HtmlEncoder html)
     public string Week(Microsoft.Extensions.Localization.IStringLocalizer t, string isoWeek, DateOnly monday) =>
         t["{0} (week of {1})", isoWeek, Date(monday)];
 
-    /// <summary>The day an instant falls on in the user's zone.</summary>
-    public string Date(DateTime utc) => Date(DateOnly.FromDateTime(Local(utc)));
-
     /// <summary><c>&lt;time datetime="UTC ISO"&gt;local stamp&lt;/time&gt;</c>, the one way pages write an instant.</summary>
     public IHtmlContent Time(DateTime utc, string? cssClass = null) =>
         new HtmlString($"<time datetime=\"{Iso(utc)}\"{(cssClass is null ? "" : $" class=\"{html.Encode(cssClass)}\"")}>{html.Encode(Stamp(utc))}</time>");
 
     public static string Iso(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
-    public DateTime Local(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone);
+    private DateTime Local(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone);
 
     private static bool Chinese => VocCultures.UiIsChinese;
 
@@ -62,8 +59,6 @@ public sealed class UserClock(IHttpContextAccessor http, HtmlEncoder html)
 
     private static TimeZoneInfo ZoneOf(ClaimsPrincipal? user) =>
         TimeZones.Find(user?.FindFirstValue(AppUserClaimsPrincipalFactory.TimeZoneClaim)) ?? TimeZoneInfo.Utc;
-
-    private static bool IsUtc(TimeZoneInfo zone) => zone == TimeZoneInfo.Utc || zone.Id is "UTC" or "Etc/UTC";
 }
 
 /// <summary>The IANA time zones a user can choose, and their labels.</summary>
