@@ -1,5 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using VoiceOfCustomer.Web.Features.Account;
@@ -41,8 +43,15 @@ public static class VocCultures
     /// <summary>True when the current request's UI is in Chinese (for choosing <c>NameZh</c> over <c>Name</c>).</summary>
     public static bool UiIsChinese => IsChinese(CultureInfo.CurrentUICulture);
 
-    public static IServiceCollection AddVocLocalization(this IServiceCollection services) =>
-        services.Configure<RequestLocalizationOptions>(options =>
+    public static IServiceCollection AddVocLocalization(this IServiceCollection services)
+    {
+        services.AddSingleton<ResourceManagerStringLocalizerFactory>();
+        services.Replace(ServiceDescriptor.Singleton<IStringLocalizerFactory>(sp =>
+            new ContextualStringLocalizerFactory(sp.GetRequiredService<ResourceManagerStringLocalizerFactory>())));
+        services.AddSingleton<ReferenceNames>();
+        services.AddHttpContextAccessor();
+        services.AddScoped<UserClock>();
+        return services.Configure<RequestLocalizationOptions>(options =>
         {
             var cultures = Supported.Select(c => new CultureInfo(c)).ToList();
             options.DefaultRequestCulture = new RequestCulture(English);
@@ -55,9 +64,44 @@ public static class VocCultures
                 new NormalizingAcceptLanguageProvider(),
             ];
         });
+    }
 
     public static ProviderCultureResult? Result(string? tag) =>
         Normalize(tag) is { } culture ? new ProviderCultureResult(culture) : null;
+}
+
+/// <summary>
+/// Resource keys may carry a context before a <c>|</c>, for one English word with two meanings: <c>T["date range|To"]</c>
+/// (结束日期) and <c>T["e-mail|To"]</c> (收件人) are two entries of the string table. Where no entry is found (always in English)
+/// the text after the first <c>|</c> is shown, so the English UI never sees the context.
+/// </summary>
+public sealed class ContextualStringLocalizerFactory(IStringLocalizerFactory inner) : IStringLocalizerFactory
+{
+    public const char Separator = '|';
+
+    public IStringLocalizer Create(Type resourceSource) => new ContextualStringLocalizer(inner.Create(resourceSource));
+
+    public IStringLocalizer Create(string baseName, string location) => new ContextualStringLocalizer(inner.Create(baseName, location));
+
+    /// <summary>The text a key shows when the table has no entry for it: the key without its context.</summary>
+    public static string TextOf(string key) => key.IndexOf(Separator) is var at and >= 0 ? key[(at + 1)..] : key;
+
+    private sealed class ContextualStringLocalizer(IStringLocalizer inner) : IStringLocalizer
+    {
+        public LocalizedString this[string name] => WithoutContext(inner[name], name, null);
+
+        public LocalizedString this[string name, params object[] arguments] => WithoutContext(inner[name, arguments], name, arguments);
+
+        public IEnumerable<LocalizedString> GetAllStrings(bool includeParentCultures) => inner.GetAllStrings(includeParentCultures);
+
+        private static LocalizedString WithoutContext(LocalizedString found, string name, object[]? arguments)
+        {
+            if (!found.ResourceNotFound || name.IndexOf(Separator) < 0)
+                return found;
+            var text = TextOf(name);
+            return new LocalizedString(name, arguments is null ? text : string.Format(CultureInfo.CurrentCulture, text, arguments), true, found.SearchedLocation);
+        }
+    }
 }
 
 /// <summary>The signed-in user's saved <c>PreferredLanguage</c>, carried as a claim so no database read is needed.</summary>

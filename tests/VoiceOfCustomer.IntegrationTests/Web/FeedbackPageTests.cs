@@ -99,7 +99,8 @@ public sealed class FeedbackPageTests(WebAppFixture fixture) : IClassFixture<Web
         var html = await client.GetStringAsync("/feedback?channel=survey&q=%3Cb%3E");
         foreach (var (key, _) in TestData.Channels)
             Assert.Contains($"<option value=\"{key}\"", html);
-        Assert.Contains("<option value=\"survey\" selected=\"selected\">survey</option>", html);
+        // The options read as the channels' names, never their keys.
+        Assert.Contains("<option value=\"survey\" selected=\"selected\">Survey (NPS / CSAT)</option>", html);
         Assert.Contains("value=\"&lt;b&gt;\"", html);
         Assert.Contains("No feedback matches these filters", html);
         Assert.Contains("clear filters", html);
@@ -148,7 +149,8 @@ public sealed class FeedbackPageTests(WebAppFixture fixture) : IClassFixture<Web
         Assert.Contains("Not coded yet", html);
         Assert.Contains("Acme Logistics", html);
         Assert.Contains("CRM-1001", html);
-        Assert.Contains("SupportTicket", html);
+        Assert.Contains("<dd id=\"touchpoint\">Support ticket</dd>", html);
+        Assert.DoesNotContain("SupportTicket", html);
         Assert.Contains("ext-script", html);
     }
 

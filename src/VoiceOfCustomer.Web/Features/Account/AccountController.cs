@@ -81,16 +81,51 @@ public sealed class AccountController(
         var user = await users.GetUserAsync(User);
         if (user is null)
             return Challenge();
-        return View(new SettingsViewModel { Language = VocCultures.Normalize(user.PreferredLanguage), Saved = saved });
+        return View(new SettingsViewModel
+        {
+            Language = VocCultures.Normalize(user.PreferredLanguage),
+            TimeZone = TimeZones.Find(user.TimeZoneId) is null ? UserClock.Utc : user.TimeZoneId!,
+            Saved = saved,
+        });
     }
 
-    /// <summary>Saves the language: empty follows the browser, otherwise <c>en</c> or <c>zh-CN</c>.</summary>
+    /// <summary>
+    /// Saves the language (empty follows the browser, otherwise <c>en</c> or <c>zh-CN</c>) and the time zone (an IANA id,
+    /// <c>UTC</c> or empty for UTC; left as it is when the field is not sent).
+    /// </summary>
     [HttpPost("settings")]
-    public async Task<IActionResult> Settings([FromForm] string? language)
+    public async Task<IActionResult> Settings([FromForm] string? language, [FromForm] string? timeZone)
     {
         string? culture = null;
         if (!string.IsNullOrWhiteSpace(language) && (culture = VocCultures.Normalize(language)) is null)
             return BadRequest();
+        var user = await users.GetUserAsync(User);
+        if (user is null)
+            return Challenge();
+
+        if (timeZone is not null)
+        {
+            var zone = timeZone.Trim();
+            if (zone.Length > 0 && !TimeZones.IsOffered(zone))
+            {
+                Response.StatusCode = StatusCodes.Status400BadRequest;
+                return View(new SettingsViewModel
+                {
+                    Language = culture,
+                    TimeZone = zone,
+                    TimeZoneError = t["There is no time zone \"{0}\"; choose one from the list.", zone],
+                });
+            }
+            var stored = zone is "" or UserClock.Utc ? null : zone;
+            if (user.TimeZoneId != stored)
+            {
+                user.TimeZoneId = stored;
+                var result = await users.UpdateAsync(user);
+                if (!result.Succeeded)
+                    throw new InvalidOperationException("Saving the time zone failed: " + string.Join(" ", result.Errors.Select(e => e.Description)));
+            }
+        }
+        // Refreshes the sign-in too, so the time-zone claim changes with the language claim.
         await LanguagePreference.SaveAsync(HttpContext, signIn, users, culture);
         return Redirect("/account/settings?saved=true");
     }

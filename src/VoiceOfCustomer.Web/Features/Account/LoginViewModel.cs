@@ -27,5 +27,11 @@ public sealed class SettingsViewModel
     /// <summary><c>en</c>, <c>zh-CN</c>, or null to follow the browser.</summary>
     public string? Language { get; init; }
 
+    /// <summary>The IANA id chosen, or <c>UTC</c>.</summary>
+    public string TimeZone { get; init; } = Infrastructure.UserClock.Utc;
+
+    /// <summary>Why the chosen time zone was refused; null when it was not.</summary>
+    public string? TimeZoneError { get; init; }
+
     public bool Saved { get; init; }
 }

@@ -37,8 +37,8 @@ public sealed class CodingController(
     {
         var errors = new List<string>();
         var keys = await channels.KeysAsync(cancellationToken);
-        var segments = await db.Segments.AsNoTracking().Where(s => !s.IsArchived).OrderBy(s => s.Name)
-            .Select(s => new NamedOption(s.Id, s.Name, null)).ToListAsync(cancellationToken);
+        var segments = (await db.Segments.AsNoTracking().Where(s => !s.IsArchived).ToListAsync(cancellationToken))
+            .Select(s => new NamedOption(s.Id, s.DisplayName())).OrderByDisplay(s => s.Name).ToList();
         var csms = await UserOption.CsmsAsync(users);
         var me = users.GetUserId(User) ?? "";
 
@@ -263,10 +263,10 @@ public sealed class CodingController(
             .Select(d => new OptionRow(d.Id, d.Key, d.Name, d.NameZh, null)).ToListAsync(cancellationToken);
         var tagRows = await db.Tags.AsNoTracking().Where(t => !t.IsArchived && t.MergedIntoId == null).OrderBy(t => t.Name)
             .Select(t => new OptionRow(t.Id, t.Key, t.Name, t.NameZh, null)).ToListAsync(cancellationToken);
-        var metrics = metricRows.Select(r => r.Option).ToList();
-        var gaps = gapRows.Select(r => r.Option).ToList();
-        var domains = domainRows.Select(r => r.Option).ToList();
-        var tags = tagRows.Select(r => r.Option).ToList();
+        var metrics = Options(metricRows);
+        var gaps = Options(gapRows);
+        var domains = Options(domainRows);
+        var tags = Options(tagRows);
         // A read-only item gets no suggestions: there is nothing to fill, and showing them would count as a suggestion shown.
         var readOnly = item.Status is FeedbackStatus.Attributed or FeedbackStatus.Duplicate;
         var panel = readOnly ? SuggestionPanel.Off : await SuggestionPanelAsync(item, metricRows, gapRows, domainRows, tagRows, cancellationToken);
@@ -281,10 +281,12 @@ public sealed class CodingController(
 
         var entries = await db.AttributionAuditEntries.AsNoTracking().Where(e => e.FeedbackItemId == item.Id)
             .OrderByDescending(e => e.ChangedAt).ThenByDescending(e => e.Id).Take(50).ToListAsync(cancellationToken);
-        var names = await UserNames.ForAsync(db, entries.Select(e => e.ChangedById).Append(item.OwnerCsmId), cancellationToken);
+        var ids = CodingAudit.IdsIn(entries.SelectMany(e => new[] { e.BeforeJson, e.AfterJson }));
+        var names = await UserNames.ForAsync(db, entries.Select(e => e.ChangedById).Append(item.OwnerCsmId).Concat(ids.Users), cancellationToken);
+        var history = new CodingAudit(t, await TaxonomyNames.ForAsync(db, ids.Metrics, ids.Gaps, ids.Domains, ids.Tags, cancellationToken), names);
         var audit = entries.Select(e => new AuditRow(e.ChangedAt,
-            e.ChangedById is null ? "system" : names.GetValueOrDefault(e.ChangedById, e.ChangedById),
-            e.Action, CodingPageViewModel.Summarise(e.BeforeJson, e.AfterJson))).ToList();
+            e.ChangedById is null ? t["system"] : names.GetValueOrDefault(e.ChangedById, e.ChangedById),
+            e.Action, history.Summarise(e.BeforeJson, e.AfterJson))).ToList();
 
         return new CodingPageViewModel
         {
@@ -306,8 +308,12 @@ public sealed class CodingController(
 
     private sealed record OptionRow(int Id, string Key, string Name, string? NameZh, string? Hint)
     {
-        public NamedOption Option => new(Id, Name, Hint);
+        public string DisplayName => DisplayNames.Of(Name, NameZh);
     }
+
+    /// <summary>The form's choices in the UI's language, in the order that language sorts them.</summary>
+    private static List<NamedOption> Options(List<OptionRow> rows) =>
+        rows.Select(r => new NamedOption(r.Id, r.DisplayName, r.Hint)).OrderByDisplay(o => o.Name).ToList();
 
     /// <summary>
     /// The model's suggestions mapped onto the form's own inputs. A value the form does not offer (an archived or
@@ -320,7 +326,6 @@ public sealed class CodingController(
             return SuggestionPanel.Off;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var shown = await suggestions.SuggestAsync(item.Id, item.Verbatim, SuggestionService.IsOpen(item.Status), users.GetUserId(User), cancellationToken);
-        var chinese = CultureInfo.CurrentUICulture.Name.StartsWith("zh", StringComparison.OrdinalIgnoreCase);
         var byKey = new Dictionary<SuggestionField, Dictionary<string, OptionRow>>
         {
             [SuggestionField.BusinessMetric] = metrics.ToDictionary(r => r.Key, StringComparer.Ordinal),
@@ -332,12 +337,12 @@ public sealed class CodingController(
         {
             if (field == SuggestionField.ValueDimension)
             {
-                var dimension = CodingPageViewModel.ValueDimensions.FirstOrDefault(d => string.Equals(d.Label, value.Value, StringComparison.OrdinalIgnoreCase));
-                return dimension.Value is null ? null : new(value.Value, t[dimension.Label], "c-dim-" + dimension.Value, dimension.Value, value.Confidence);
+                var dimension = CodingPageViewModel.ValueDimensions.FirstOrDefault(d => string.Equals(d.Dimension.ToString(), value.Value, StringComparison.OrdinalIgnoreCase));
+                return dimension.Value is null ? null : new(value.Value, t.Label(dimension.Dimension), "c-dim-" + dimension.Value, dimension.Value, value.Confidence);
             }
             if (!byKey[field].TryGetValue(value.Value, out var row))
                 return null;
-            var label = chinese && !string.IsNullOrWhiteSpace(row.NameZh) ? row.NameZh : row.Name;
+            var label = row.DisplayName;
             var target = field switch
             {
                 SuggestionField.BusinessMetric => "c-metric",

@@ -1,9 +1,9 @@
 using System.Globalization;
-using System.Text.Json;
 using VoiceOfCustomer.Coding;
 using VoiceOfCustomer.Customers;
 using VoiceOfCustomer.Identity;
 using VoiceOfCustomer.Intake;
+using VoiceOfCustomer.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 
 namespace VoiceOfCustomer.Web.Features.Coding;
@@ -204,7 +204,7 @@ public sealed class CodingForm
 
 public sealed record RecentItem(long Id, string VerbatimPreview, string Language, FeedbackStatus Status, DateTime ReceivedAt);
 
-public sealed record AuditRow(DateTime ChangedAt, string Who, string Action, IReadOnlyList<string> Changes);
+public sealed record AuditRow(DateTime ChangedAt, string Who, string Action, IReadOnlyList<AuditChange> Changes);
 
 public sealed class CodingPageViewModel
 {
@@ -240,6 +240,13 @@ public sealed class CodingPageViewModel
 
     public bool HasError(string field) => ErrorsFor(field).Any();
 
+    /// <summary>The displayed name of the option with this id (form values are ids as text); else the stored name.</summary>
+    public static string? NameOf(IReadOnlyList<NamedOption> options, int? id, string? stored = null) =>
+        options.FirstOrDefault(o => o.Id == id)?.Name ?? stored;
+
+    public static string? NameOf(IReadOnlyList<NamedOption> options, string? id) =>
+        int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? NameOf(options, value) : null;
+
     /// <summary>A value tier for the CSM's eye; the thresholds are rough and stated on the page.</summary>
     public static string ValueTier(decimal? lifetimeValue) => lifetimeValue switch
     {
@@ -264,63 +271,9 @@ public sealed class CodingPageViewModel
         _ => action,
     };
 
-    /// <summary>Value-map dimensions: the posted value and the English label (the enum name, already in the string table).</summary>
-    public static IReadOnlyList<(string Value, string Label)> ValueDimensions { get; } =
-        [("pain", "Pain"), ("need", "Need"), ("expectation", "Expectation"), ("dream", "Dream")];
-
-    /// <summary>Before → after for the fields that changed, from the audit JSON (ids, stamps and versions left out).</summary>
-    public static IReadOnlyList<string> Summarise(string? beforeJson, string? afterJson)
-    {
-        static Dictionary<string, string> Read(string? json)
-        {
-            var values = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (string.IsNullOrWhiteSpace(json))
-                return values;
-            try
-            {
-                // One spelling (camelCase keys, kebab enum values) for old and new rows alike.
-                using var document = JsonDocument.Parse(VoiceOfCustomer.Coding.AttributionAuditJson.Normalize(json)!.ToJsonString());
-                if (document.RootElement.ValueKind != JsonValueKind.Object)
-                    return values;
-                foreach (var property in document.RootElement.EnumerateObject())
-                {
-                    if (Skipped.Contains(property.Name))
-                        continue;
-                    values[property.Name] = property.Value.ValueKind switch
-                    {
-                        JsonValueKind.Null => "—",
-                        JsonValueKind.String => property.Value.GetString() ?? "—",
-                        JsonValueKind.Array => property.Value.GetArrayLength() == 0 ? "—" : string.Join(", ", property.Value.EnumerateArray().Select(v => v.ToString())),
-                        _ => property.Value.ToString(),
-                    };
-                }
-            }
-            catch (JsonException)
-            {
-                values["raw"] = json;
-            }
-            return values;
-        }
-
-        var before = Read(beforeJson);
-        var after = Read(afterJson);
-        var changes = new List<string>();
-        foreach (var key in before.Keys.Union(after.Keys))
-        {
-            var was = before.GetValueOrDefault(key, "—");
-            var now = after.GetValueOrDefault(key, "—");
-            if (was != now)
-                changes.Add($"{key}: {Shorten(was)} → {Shorten(now)}");
-        }
-        return changes;
-    }
-
-    private static readonly HashSet<string> Skipped = new(StringComparer.Ordinal)
-    {
-        "version", "updatedAt", "updatedById", "metricId", "capabilityGapId", "owningDomainId", "tagIds",
-    };
-
-    private static string Shorten(string text) => text.Length > 80 ? text[..80] + "…" : text;
+    /// <summary>Value-map dimensions: the posted value and the dimension (the view shows its label).</summary>
+    public static IReadOnlyList<(string Value, ValueDimension Dimension)> ValueDimensions { get; } =
+        Enum.GetValues<ValueDimension>().Select(d => (d.ToString().ToLowerInvariant(), d)).ToList();
 }
 
 /// <summary>One value the suggester proposes, as the form can take it: the input it fills and the value it sets there.</summary>

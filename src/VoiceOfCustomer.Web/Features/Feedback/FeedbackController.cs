@@ -50,7 +50,6 @@ public sealed class FeedbackController(FeedbackQueries queries, ChannelCatalog c
             ChannelKeys = keys,
             Choices = choices,
             Customers = customers,
-            ChannelNames = await ChannelNamesAsync(page.Items.Select(i => i.Channel).Distinct(), cancellationToken),
             Errors = errors,
             NextCursor = page.NextCursor,
             IsLaterPage = cursor is not null,
@@ -67,7 +66,6 @@ public sealed class FeedbackController(FeedbackQueries queries, ChannelCatalog c
             Response.StatusCode = StatusCodes.Status404NotFound;
             return View("NotFound", id);
         }
-        var channel = await channels.FindAsync(item.Channel, cancellationToken);
         var breachedAt = await db.FeedbackItems.AsNoTracking().Where(f => f.Id == id).Select(f => f.SlaBreachedAt).FirstOrDefaultAsync(cancellationToken);
         var escalations = await sla.EscalationsAsync(new VoiceOfCustomer.Sla.EscalationFilter { FeedbackItemId = id }, null, VoiceOfCustomer.Sla.SlaReports.MaxPageSize, cancellationToken);
         return View(new FeedbackDetailViewModel
@@ -82,24 +80,9 @@ public sealed class FeedbackController(FeedbackQueries queries, ChannelCatalog c
                 Now = sla.Now,
                 Escalations = escalations.Items,
             },
-            ChannelName = channel is null ? item.ChannelName : ChannelDisplayName(channel),
+            CodedNames = await TaxonomyNames.ForAsync(db, item.Attribution, cancellationToken),
             MetadataPretty = Pretty(item.MetadataJson),
         });
-    }
-
-    private static string ChannelDisplayName(Channel channel) =>
-        VocCultures.UiIsChinese && !string.IsNullOrWhiteSpace(channel.NameZh) ? channel.NameZh : channel.Name;
-
-    /// <summary>From the cached channel catalog, so no extra query per page.</summary>
-    private async Task<Dictionary<string, string>> ChannelNamesAsync(IEnumerable<string> keys, CancellationToken cancellationToken)
-    {
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var key in keys)
-        {
-            if (await channels.FindAsync(key, cancellationToken) is { } channel)
-                names[key] = ChannelDisplayName(channel);
-        }
-        return names;
     }
 
     private static string? Pretty(string? json)

@@ -1,4 +1,5 @@
 using VoiceOfCustomer.Intake;
+using VoiceOfCustomer.Web.Infrastructure;
 
 namespace VoiceOfCustomer.Web.Features.Feedback;
 
@@ -14,8 +15,6 @@ public sealed class FeedbackListViewModel
     /// <summary>The customers the customer filter stands for; null without one.</summary>
     public CustomerFilter? Customers { get; init; }
 
-    /// <summary>Channel key → name in the UI's language (the Chinese name when the UI is Chinese and one is stored).</summary>
-    public IReadOnlyDictionary<string, string> ChannelNames { get; init; } = new Dictionary<string, string>();
     public required IReadOnlyList<string> Errors { get; init; }
     public string? NextCursor { get; init; }
 
@@ -33,8 +32,8 @@ public sealed class FeedbackDetailViewModel
     /// <summary>Deadline, time left and escalations of the attribution SLA.</summary>
     public required VoiceOfCustomer.Web.Features.Sla.SlaPanelModel Sla { get; init; }
 
-    /// <summary>The channel's name in the UI's language.</summary>
-    public required string ChannelName { get; init; }
+    /// <summary>The coded metric, gap, domain and tags in the UI's language.</summary>
+    public TaxonomyNames CodedNames { get; init; } = TaxonomyNames.AsStored;
 
     /// <summary>The metadata JSON indented for reading; the raw text when it does not parse.</summary>
     public string? MetadataPretty { get; init; }

@@ -54,13 +54,5 @@ public sealed record OutboxPageViewModel(OutboxPage Page, OutboxEmailState? Stat
 {
     public static readonly IReadOnlyList<string> StateNames = Enum.GetNames<OutboxEmailState>();
 
-    public static string StateLabel(OutboxEmailState state) => state switch
-    {
-        OutboxEmailState.Pending => "Waiting",
-        OutboxEmailState.Sent => "Sent",
-        OutboxEmailState.DeadLetter => "Dead letter",
-        _ => state.ToString(),
-    };
-
     public int Total => Page.Counts.Values.Sum();
 }

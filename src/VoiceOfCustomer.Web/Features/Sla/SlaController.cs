@@ -9,6 +9,7 @@ using VoiceOfCustomer.Identity;
 using VoiceOfCustomer.Intake;
 using VoiceOfCustomer.Sla;
 using VoiceOfCustomer.Web.Features.Coding;
+using VoiceOfCustomer.Web.Infrastructure;
 
 namespace VoiceOfCustomer.Web.Features.Sla;
 
@@ -120,7 +121,7 @@ public sealed class SlaController(
         {
             Query = query,
             Items = page.Items,
-            Segments = await db.Segments.AsNoTracking().OrderBy(s => s.Name).Select(s => new NamedOption(s.Id, s.Name, null)).ToListAsync(cancellationToken),
+            Segments = (await db.Segments.AsNoTracking().ToListAsync(cancellationToken)).Select(s => new NamedOption(s.Id, s.DisplayName())).OrderByDisplay(s => s.Name).ToList(),
             Csms = await UserOption.CsmsAsync(users),
             ChannelKeys = keys,
             UserNames = await UserNames.ForAsync(db, page.Items.Select(i => i.OwnerCsmId), cancellationToken),
@@ -143,8 +144,8 @@ public sealed class SlaController(
             else
                 errors.Add(t["'{0}' is not a level; the level filter was ignored.", query.Level.Trim()]);
         }
-        var from = SlaRangeQuery.ParseDate(query.From, "From", errors, t);
-        var to = SlaRangeQuery.ParseDate(query.To, "To", errors, t);
+        var from = SlaRangeQuery.ParseDate(query.From, "date range|From", errors, t);
+        var to = SlaRangeQuery.ParseDate(query.To, "date range|To", errors, t);
         var cursor = PageCursor(query.Cursor, errors);
         var page = await reports.EscalationsAsync(new EscalationFilter { Level = level, From = from, To = to }, cursor, EscalationsViewModel.PageSize, cancellationToken);
         return View(new EscalationsViewModel { Query = query, Items = page.Items, Errors = errors, NextCursor = page.NextCursor, IsLaterPage = cursor is not null });
@@ -213,8 +214,8 @@ public sealed class SlaController(
     private (DateOnly From, DateOnly To) Range(SlaRangeQuery query, List<string> errors)
     {
         var (defaultFrom, defaultTo) = SlaReports.DefaultRange(reports.Now);
-        var from = SlaRangeQuery.ParseDate(query.From, "From", errors, t) ?? defaultFrom;
-        var to = SlaRangeQuery.ParseDate(query.To, "To", errors, t) ?? defaultTo;
+        var from = SlaRangeQuery.ParseDate(query.From, "date range|From", errors, t) ?? defaultFrom;
+        var to = SlaRangeQuery.ParseDate(query.To, "date range|To", errors, t) ?? defaultTo;
         if (to < from)
         {
             errors.Add(t["The range ends before it starts; the dates were swapped."]);

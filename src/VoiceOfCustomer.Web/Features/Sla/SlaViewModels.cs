@@ -141,16 +141,4 @@ public static class SlaDisplay
         >= 75 => "#b7791f",
         _ => "#c62828",
     };
-
-    public static string Stamp(DateTime utc) => utc.ToString("g", CultureInfo.CurrentCulture);
-
-    public const string Iso = "yyyy-MM-ddTHH:mm:ssZ";
-
-    /// <summary>English label of a level, looked up by the view.</summary>
-    public static string LevelLabel(SlaEscalationLevel level) => level switch
-    {
-        SlaEscalationLevel.Warning => "Warning",
-        SlaEscalationLevel.Breach => "Breach",
-        _ => "Leadership escalation",
-    };
 }

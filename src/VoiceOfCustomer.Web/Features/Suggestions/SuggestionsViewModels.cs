@@ -107,22 +107,10 @@ public sealed class SuggestionsPageViewModel
 
 public static class SuggestionDisplay
 {
-    /// <summary>English label of a field, looked up by the view.</summary>
-    public static string FieldLabel(SuggestionField field) => field switch
-    {
-        SuggestionField.BusinessMetric => "Business metric",
-        SuggestionField.CapabilityGap => "Capability gap",
-        SuggestionField.OwningDomain => "Owning domain",
-        SuggestionField.ValueDimension => "Value dimension",
-        _ => "Tags",
-    };
+    /// <summary>English label of a field, looked up by the view (the one label table: <see cref="Infrastructure.Labels"/>).</summary>
+    public static string FieldLabel(SuggestionField field) => Infrastructure.Labels.Of(field);
 
-    public static string SourceLabel(SuggestionSource source) => source switch
-    {
-        SuggestionSource.Local => "Local model",
-        SuggestionSource.ColdStart => "Cold start (taxonomy)",
-        _ => "LLM",
-    };
+    public static string SourceLabel(SuggestionSource source) => Infrastructure.Labels.Of(source);
 
     /// <summary>A line colour and dash per field, so lines differ without relying on colour alone.</summary>
     public static (string Colour, string? Dash) FieldStroke(SuggestionField field) => field switch
@@ -139,8 +127,6 @@ public static class SuggestionDisplay
 
     /// <summary>A 0–1 fraction as a percentage.</summary>
     public static string Fraction(double? value) => Percent(value * 100);
-
-    public static string Stamp(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
     public static string Number(double value, string format) => value.ToString(format, CultureInfo.CurrentCulture);
 }

@@ -6,6 +6,7 @@ using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Identity;
 using VoiceOfCustomer.Intake;
 using VoiceOfCustomer.Taxonomy;
+using VoiceOfCustomer.Web.Infrastructure;
 
 namespace VoiceOfCustomer.Web.Features.Taxonomy;
 
@@ -126,7 +127,7 @@ public sealed class TaxonomyController(TaxonomyService taxonomy, VocDbContext db
             Kind = kind,
             Entries = await taxonomy.ListAsync(kind, cancellationToken),
             DomainNames = kind == TaxonomyKind.CapabilityGap
-                ? await db.OwningDomains.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, cancellationToken)
+                ? await db.OwningDomains.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.DisplayName(), cancellationToken)
                 : [],
             IsAdmin = User.IsInRole(Roles.Admin),
             VoiceCounts = await VoiceCountsAsync(kind, cancellationToken),

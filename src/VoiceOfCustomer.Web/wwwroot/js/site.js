@@ -2,14 +2,6 @@
 (function () {
     "use strict";
 
-    // Times are rendered in UTC; a tooltip gives the reader's local time too.
-    document.querySelectorAll("time[datetime]").forEach(function (el) {
-        var when = new Date(el.getAttribute("datetime"));
-        if (!isNaN(when.getTime()) && !el.title) {
-            el.title = "Your local time: " + when.toLocaleString();
-        }
-    });
-
     // "/" jumps to the search box on the list page, unless the user is already typing somewhere.
     var search = document.getElementById("f-q");
     if (search) {
