@@ -276,9 +276,9 @@ public sealed class CodingPageViewModel
             try
             {
                 // One spelling (camelCase keys, kebab enum values) for old and new rows alike.
-                using var document = JsonDocument.Parse(VoiceOfCustomer.Coding.AttributionAuditJson.Normalize(json)!.ToJsonString());
-                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                if (VoiceOfCustomer.Coding.AttributionAuditJson.Normalize(json) is not System.Text.Json.Nodes.JsonObject normalized)
                     return values;
+                using var document = JsonDocument.Parse(normalized.ToJsonString());
                 foreach (var property in document.RootElement.EnumerateObject())
                 {
                     if (Skipped.Contains(property.Name))
