@@ -45,14 +45,14 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time, Sugge
         // is the answer (400 naming status), not a conflict that invites a retry with the current version.
         if (item.Status == FeedbackStatus.Duplicate)
             return CodingResult.Invalid(FieldError.Format("status", "This item was merged into #{0} as a duplicate; re-open it before coding it.", item.DuplicateOfId));
-        // A submitted coding is what the SLA, the reports and the suggester learned from: changing it is a deliberate
-        // re-open, with its reason, whatever version the caller read.
-        if (item.Status == FeedbackStatus.Attributed)
-            return CodingResult.Invalid(new FieldError("status", "This item is attributed and read-only; re-open it, with your reason, before changing its coding."));
         var attribution = item.Attribution;
         if (input.Version != (attribution?.Version ?? 0))
             return new(CodingOutcome.Conflict, [new("version", $"This item was changed by someone else (now version {attribution?.Version ?? 0}, you read version {input.Version}).")],
                 await SnapshotAsync(itemId, cancellationToken));
+        // A submitted coding is what the SLA, the reports and the suggester learned from: changing it is a deliberate
+        // re-open, with its reason. (A caller with an older version hears of the colleague's submit first: the 409 shows it.)
+        if (item.Status == FeedbackStatus.Attributed)
+            return CodingResult.Invalid(new FieldError("status", "This item is attributed and read-only; re-open it, with your reason, before changing its coding."));
 
         var (parsed, errors) = await ValidateAsync(input, cancellationToken);
         if (errors.Count > 0)

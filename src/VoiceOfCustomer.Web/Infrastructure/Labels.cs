@@ -52,6 +52,7 @@ public static class Labels
         [ValueDimension.Dream] = "Dream",
         [AttributionState.Draft] = "Draft",
         [AttributionState.Submitted] = "Submitted",
+        [AttributionState.None] = "Not coded",
 
         [MetricPolarity.HigherIsBetter] = "Higher is better",
         [MetricPolarity.LowerIsBetter] = "Lower is better",

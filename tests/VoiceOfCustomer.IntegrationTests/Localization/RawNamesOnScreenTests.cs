@@ -65,11 +65,15 @@ public sealed partial class RawNamesOnScreenTests(ScreensFixture fixture) : ICla
         Assert.Contains("<dd>大型企业客户</dd>", item);
         Assert.Contains("<dd>有流失风险</dd>", item);
 
+        // The coded item is read-only: its coding page shows the chosen codes by their Chinese names.
         var form = await client.GetStringAsync($"/coding/{fixture.CodedId}");
-        Assert.Contains($">{fixture.MetricZh}</option>", form);
-        Assert.Contains($">{fixture.GapZh}</option>", form);
-        Assert.Contains($">{fixture.DomainZh}</option>", form);
-        Assert.Contains($">{fixture.TagZh}</label>", form);
+        var coded = form[form.IndexOf("id=\"readonly-coding\"", StringComparison.Ordinal)..];
+        coded = coded[..coded.IndexOf("</dl>", StringComparison.Ordinal)];
+        Assert.Contains(fixture.MetricZh, coded);
+        Assert.Contains(fixture.GapZh, coded);
+        Assert.Contains(fixture.DomainZh, coded);
+        Assert.Contains(fixture.TagZh, coded);
+        Assert.Contains("痛点", coded);
         Assert.Contains($"<span class=\"change-field\">能力缺口:</span> — → {fixture.GapZh}", form);
         Assert.Contains("<span class=\"change-field\">价值维度:</span> — → 痛点", form);
         Assert.Contains("<span class=\"change-field\">负责人:</span> — → 王芳", form);

@@ -73,7 +73,7 @@ public sealed class AccountPageTests(WebAppFixture fixture) : IClassFixture<WebA
         Assert.Contains("Chen Jing 陈静", html);
         Assert.Contains("<span class=\"role-badge\" title=\"Your role\">CSM</span>", html);
         Assert.Contains("href=\"/import\"", html);
-        Assert.Contains("href=\"/openapi/v1.json\"", html);
+        Assert.Contains("href=\"/api-docs\"", html);
         Assert.Contains("Acme Logistics", html);
     }
 
