@@ -196,7 +196,7 @@ public static class FeedbackListBenchmark
     /// <summary>SQLite's plan for the list query under each kind of filter, as FeedbackQueries builds it, with the time it takes in process.</summary>
     private static async Task PrintPlansAsync(IServiceProvider services, (string Gap, string Metric, string Domain, string Tag) keys)
     {
-        int gap, rareGap, tag, rareTag, segment;
+        int gap, rareGap, tag, rareTag, segment, small;
         await using (var scope = services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<VocDbContext>();
@@ -205,6 +205,7 @@ public static class FeedbackListBenchmark
             tag = await db.Tags.Where(t => t.Key == keys.Tag).Select(t => t.Id).SingleAsync();
             rareTag = await db.Tags.Where(t => t.Key == RareTag).Select(t => t.Id).SingleAsync();
             segment = await db.Segments.Where(g => g.Key == "enterprise").Select(g => g.Id).SingleAsync();
+            small = await db.Segments.Where(g => g.Key == SmallSegment).Select(g => g.Id).SingleAsync();
         }
         foreach (var (label, filter) in new (string, FeedbackFilter)[]
                  {
@@ -213,7 +214,8 @@ public static class FeedbackListBenchmark
                      ("common tag", new FeedbackFilter { TagId = tag }),
                      ("rare tag", new FeedbackFilter { TagId = rareTag }),
                      ("common gap and rare tag", new FeedbackFilter { CapabilityGapId = gap, TagId = rareTag }),
-                     ("segment", new FeedbackFilter { SegmentId = segment }),
+                     ("large segment", new FeedbackFilter { SegmentId = segment }),
+                     ("small segment", new FeedbackFilter { SegmentId = small }),
                  })
         {
             var stopwatch = new Stopwatch();

@@ -33,13 +33,13 @@ public sealed class AdminJourneyTests
     private static readonly Ui English = new(
         "en-GB", "Sign in", "Email", "Password", "Users", "Segments", "Full name", "Role",
         "Send invitation", "Save role", "Send the invitation again", "Send a password reset link", "Deactivate", "Reactivate",
-        "New password", "New password again", "Save password and sign in", "Feedback", "Capability gap", "Customer (name or reference)", "Apply filters",
+        "New password", "New password again", "Save password and sign in", "Feedback", "Capability gap", "Customer", "Apply filters",
         "Taxonomy", "Capability gaps", "PM", "CSM", "Deactivated", "36 hours");
 
     private static readonly Ui Chinese = new(
         "zh-CN", "登录", "邮箱", "密码", "用户", "客户分层", "姓名", "角色",
         "发送邀请", "保存角色", "重新发送邀请", "发送密码重置链接", "停用", "重新启用",
-        "新密码", "再次输入新密码", "保存密码并登录", "反馈", "能力缺口", "客户（名称或编号）", "应用筛选",
+        "新密码", "再次输入新密码", "保存密码并登录", "反馈", "能力缺口", "客户", "应用筛选",
         "分类体系", "能力缺口", "产品经理", "客户成功经理", "已停用", "36 小时");
 
     public static TheoryData<string> Languages => ["en", "zh-CN"];

@@ -152,7 +152,12 @@ public sealed class FeedbackQueries(VocDbContext db, ChannelCatalog channels)
         if (filter.CustomerIds is { } customerIds)
             query = query.Where(f => customerIds.Contains(f.CustomerId));
         if (filter.SegmentId is { } segmentId)
-            query = query.Where(f => f.Customer!.SegmentId == segmentId);
+        {
+            var inSegment = db.FeedbackItems.Where(f => f.Customer!.SegmentId == segmentId);
+            query = await inSegment.Take(FewMatches + 1).CountAsync(cancellationToken) <= FewMatches
+                ? query.Where(f => f.Customer!.SegmentId == segmentId)
+                : query.Where(f => db.Customers.Any(c => c.Id == f.CustomerId && c.SegmentId == segmentId));
+        }
         if (await CodingFilterAsync(filter, cancellationToken) is { } coded)
             query = query.Where(coded);
         if (!string.IsNullOrWhiteSpace(filter.Search))
@@ -178,11 +183,12 @@ public sealed class FeedbackQueries(VocDbContext db, ChannelCatalog channels)
     }
 
     /// <summary>
-    /// At most this many codings matching the filter's metric, gap, domain and tag: the list starts from them (their
-    /// foreign-key indexes) and sorts them; more: it walks the newest-first index and checks each item's coding. Each way
-    /// is slow where the other is fast, and SQLite keeps no statistics to choose (docs/benchmarks.md, "Feedback list").
+    /// For the filters without an index that serves the list's order (the coding's metric, gap, domain and tag; the segment):
+    /// at most this many matches (counted up to it on their own indexes), and the list starts from the matches and sorts
+    /// them; more, and it walks the newest-first index and checks each item (<c>EXISTS</c>). Each way is slow where the
+    /// other is fast, and SQLite keeps no statistics to choose (docs/benchmarks.md, "Feedback list").
     /// </summary>
-    public const int FewCodings = 2_500;
+    public const int FewMatches = 2_500;
 
     /// <summary>The items whose coding (draft or submitted) names every given entry; null when the filter names none.</summary>
     private async Task<System.Linq.Expressions.Expression<Func<FeedbackItem, bool>>?> CodingFilterAsync(FeedbackFilter filter, CancellationToken cancellationToken)
@@ -209,15 +215,15 @@ public sealed class FeedbackQueries(VocDbContext db, ChannelCatalog channels)
                 ? codings.Select(a => a.FeedbackItemId)
                 : tagged.Join(db.Attributions, t => t.AttributionId, a => a.Id, (_, a) => a.FeedbackItemId);
             count = byColumn
-                ? await codings.Take(FewCodings + 1).CountAsync(cancellationToken)
-                : await tagged.Take(FewCodings + 1).CountAsync(cancellationToken);
+                ? await codings.Take(FewMatches + 1).CountAsync(cancellationToken)
+                : await tagged.Take(FewMatches + 1).CountAsync(cancellationToken);
         }
         else
         {
             itemIds = codings.Select(a => a.FeedbackItemId);
-            count = await codings.Take(FewCodings + 1).CountAsync(cancellationToken);
+            count = await codings.Take(FewMatches + 1).CountAsync(cancellationToken);
         }
-        return count <= FewCodings
+        return count <= FewMatches
             ? f => itemIds.Contains(f.Id)
             : f => codings.Any(a => a.FeedbackItemId == f.Id);
     }
