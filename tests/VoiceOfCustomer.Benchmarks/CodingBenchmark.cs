@@ -146,31 +146,10 @@ public static class CodingBenchmark
                      ("channel=support, owner=csm-7", new CodingQueueFilter { Channel = "support", OwnerCsmId = "csm-7" }),
                  })
         {
-            await using var scope = services.CreateAsyncScope();
-            // The app's own options plus an interceptor that keeps the query's SQL and parameters.
-            var capture = new QueueCommandCapture();
-            var options = new DbContextOptionsBuilder<VocDbContext>(scope.ServiceProvider.GetRequiredService<DbContextOptions<VocDbContext>>())
-                .AddInterceptors(capture).Options;
-            await using (var captured = new VocDbContext(options))
-                await new CodingQueueQueries(captured, scope.ServiceProvider.GetRequiredService<ChannelCatalog>()).ListAsync(filter, null, 50);
-            if (capture.Sql is null)
-                throw new InvalidOperationException("The queue query was not captured.");
-
-            var connection = (SqliteConnection)scope.ServiceProvider.GetRequiredService<VocDbContext>().Database.GetDbConnection();
-            await connection.OpenAsync();
-            await using var explain = connection.CreateCommand();
-            explain.CommandText = "EXPLAIN QUERY PLAN " + capture.Sql;
-            foreach (var (name, value) in capture.Parameters)
-                explain.Parameters.AddWithValue(name, value ?? DBNull.Value);
-            Console.WriteLine($"EXPLAIN QUERY PLAN, coding queue ({label}):");
-            await using var reader = await explain.ExecuteReaderAsync();
-            var usesIndex = false;
-            while (await reader.ReadAsync())
-            {
-                var detail = reader.GetString(3);
-                usesIndex |= detail.Contains("IX_FeedbackItems_OpenQueue", StringComparison.Ordinal);
-                Console.WriteLine($"  {detail}");
-            }
+            var plan = await QueryPlans.PrintAsync(services, $"coding queue ({label})",
+                sql => sql.Contains("ORDER BY", StringComparison.Ordinal) && sql.Contains("\"AttributionDueAt\"", StringComparison.Ordinal),
+                (db, provider) => new CodingQueueQueries(db, provider.GetRequiredService<ChannelCatalog>()).ListAsync(filter, null, 50));
+            var usesIndex = plan.Any(line => line.Contains("IX_FeedbackItems_OpenQueue", StringComparison.Ordinal));
             Console.WriteLine(usesIndex ? "  -> uses a partial open-queue index" : "  -> WARNING: no partial open-queue index used");
         }
     }
@@ -192,26 +171,6 @@ public static class CodingBenchmark
             if (result.Outcome != CodingOutcome.Saved)
                 throw new InvalidOperationException($"in-process submit: {result.Outcome} {string.Join("; ", result.Errors.Select(e => e.Message))}");
             Console.WriteLine($"in-process submit #{i + 1} (AttributionService, no HTTP): {stopwatch.Elapsed.TotalMilliseconds:0.0} ms");
-        }
-    }
-
-    /// <summary>Keeps the queue's command (the one ordered by the deadline) as EF sends it.</summary>
-    private sealed class QueueCommandCapture : DbCommandInterceptor
-    {
-        public string? Sql { get; private set; }
-        public List<(string Name, object? Value)> Parameters { get; } = [];
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            if (command.CommandText.Contains("ORDER BY", StringComparison.Ordinal) && command.CommandText.Contains("\"AttributionDueAt\"", StringComparison.Ordinal))
-            {
-                Sql = command.CommandText;
-                Parameters.Clear();
-                foreach (DbParameter parameter in command.Parameters)
-                    Parameters.Add((parameter.ParameterName, parameter.Value));
-            }
-            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
         }
     }
 }

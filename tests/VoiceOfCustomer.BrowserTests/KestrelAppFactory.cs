@@ -17,7 +17,8 @@ public sealed class KestrelAppFactory : WebApplicationFactory<Program>
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("voc-browser-");
     private readonly Dictionary<string, string?> _settings;
 
-    public KestrelAppFactory()
+    /// <param name="settings">Settings that replace or add to the defaults below (e.g. the background trainer on).</param>
+    public KestrelAppFactory(IReadOnlyDictionary<string, string?>? settings = null)
     {
         _settings = new()
         {
@@ -28,6 +29,8 @@ public sealed class KestrelAppFactory : WebApplicationFactory<Program>
             ["Email:Outbox:Enabled"] = "false",
             ["Suggestions:BackgroundTraining"] = "false",
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            _settings[key] = value;
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
     }
 
@@ -37,6 +40,13 @@ public sealed class KestrelAppFactory : WebApplicationFactory<Program>
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         return addresses.First();
+    }
+
+    /// <summary>Runs <paramref name="work"/> against the app's database in a scope of its own.</summary>
+    public async Task<T> WithDbAsync<T>(Func<VoiceOfCustomer.Data.VocDbContext, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<VoiceOfCustomer.Data.VocDbContext>());
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

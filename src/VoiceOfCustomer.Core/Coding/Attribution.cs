@@ -74,6 +74,8 @@ public enum AttributionState
 {
     Draft,
     Submitted,
+    /// <summary>Nothing coded yet. Never stored: it is what the API says of an uncoded item (<see cref="AttributionSnapshot.Uncoded"/>).</summary>
+    None,
 }
 
 public sealed class AttributionTag

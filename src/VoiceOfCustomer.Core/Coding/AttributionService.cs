@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Events;
@@ -34,12 +32,6 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time, Sugge
     public const int MaxTags = 20;
     public const decimal MaxMagnitude = 1_000_000_000m;
 
-    private static readonly JsonSerializerOptions AuditJson = new()
-    {
-        Converters = { new JsonStringEnumConverter() },
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     /// <summary>Saves a draft or submits the attribution of one item.</summary>
     public async Task<CodingResult> SaveAsync(long itemId, AttributionInput input, string? actorId, CancellationToken cancellationToken = default)
     {
@@ -49,12 +41,18 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time, Sugge
         if (item is null)
             return CodingResult.NotFound;
 
+        // A merged item is not codable whatever version the caller read: re-opening it is the only way on, so that
+        // is the answer (400 naming status), not a conflict that invites a retry with the current version.
+        if (item.Status == FeedbackStatus.Duplicate)
+            return CodingResult.Invalid(FieldError.Format("status", "This item was merged into #{0} as a duplicate; re-open it before coding it.", item.DuplicateOfId));
+        // A submitted coding is what the SLA, the reports and the suggester learned from: changing it is a deliberate
+        // re-open, with its reason, whatever version the caller read.
+        if (item.Status == FeedbackStatus.Attributed)
+            return CodingResult.Invalid(new FieldError("status", "This item is attributed and read-only; re-open it, with your reason, before changing its coding."));
         var attribution = item.Attribution;
         if (input.Version != (attribution?.Version ?? 0))
             return new(CodingOutcome.Conflict, [new("version", $"This item was changed by someone else (now version {attribution?.Version ?? 0}, you read version {input.Version}).")],
                 await SnapshotAsync(itemId, cancellationToken));
-        if (item.Status == FeedbackStatus.Duplicate)
-            return CodingResult.Invalid(FieldError.Format("status", "This item was merged into #{0} as a duplicate; re-open it before coding it.", item.DuplicateOfId));
 
         var (parsed, errors) = await ValidateAsync(input, cancellationToken);
         if (errors.Count > 0)
@@ -166,12 +164,23 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time, Sugge
         });
     }
 
-    /// <summary>Opens a submitted, merged or waiting item for coding again; a submitted attribution becomes a draft.</summary>
-    public Task<CodingResult> ReopenAsync(long itemId, string? actorId, CancellationToken cancellationToken = default) =>
-        ChangeStatusAsync(itemId, actorId, "reopen", DomainEventTypes.Reopened, cancellationToken, (item, _) =>
+    public const int ReopenReasonMaxLength = 1000;
+
+    /// <summary>
+    /// Opens a submitted, merged or waiting item for coding again; a submitted attribution becomes a draft. Re-opening a
+    /// submitted or merged item needs a reason, kept in the audit; resuming a waiting item does not.
+    /// </summary>
+    public Task<CodingResult> ReopenAsync(long itemId, string? reason, string? actorId, CancellationToken cancellationToken = default)
+    {
+        var why = Trimmed(reason);
+        if (why is { Length: > ReopenReasonMaxLength })
+            return Task.FromResult(CodingResult.Invalid(new FieldError("reason", "The reason must be at most 1,000 characters.")));
+        return ChangeStatusAsync(itemId, actorId, "reopen", DomainEventTypes.Reopened, cancellationToken, (item, _) =>
         {
             if (item.Status is FeedbackStatus.New or FeedbackStatus.InProgress)
                 return new FieldError("status", "The item is already open.");
+            if (why is null && item.Status is FeedbackStatus.Attributed or FeedbackStatus.Duplicate)
+                return new FieldError("reason", "Say why the item is re-opened; the reason is kept in its history.");
             if (item.Attribution is { } attribution)
             {
                 attribution.State = AttributionState.Draft;
@@ -182,7 +191,8 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time, Sugge
             item.AwaitingCustomerNote = null;
             item.AwaitingCustomerSince = null;
             return null;
-        });
+        }, auditReason: why);
+    }
 
     /// <summary>Marks the item a duplicate of another; the survivor carries the voice from now on.</summary>
     public async Task<CodingResult> MergeAsync(long itemId, long survivorId, string? actorId, CancellationToken cancellationToken = default)
@@ -202,6 +212,8 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time, Sugge
         {
             if (item.Status == FeedbackStatus.Duplicate)
                 return FieldError.Format("status", "The item is already a duplicate of #{0}.", item.DuplicateOfId);
+            if (item.Status == FeedbackStatus.Attributed)
+                return new FieldError("status", "This item is attributed and read-only; re-open it, with your reason, before merging it.");
             item.Status = FeedbackStatus.Duplicate;
             item.DuplicateOfId = root;
             item.AwaitingCustomerNote = null;
@@ -220,8 +232,8 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time, Sugge
             db.AttributionAuditEntries.Add(new AttributionAuditEntry
             {
                 FeedbackItemId = item.Id, ChangedAt = now, ChangedById = actorId, Action = "assign",
-                BeforeJson = JsonSerializer.Serialize(new { owner = item.OwnerCsmId }, AuditJson),
-                AfterJson = JsonSerializer.Serialize(new { owner = csmUserId }, AuditJson),
+                BeforeJson = AttributionAuditJson.Serialize(new { owner = item.OwnerCsmId }),
+                AfterJson = AttributionAuditJson.Serialize(new { owner = csmUserId }),
             });
             item.OwnerCsmId = csmUserId;
         }
@@ -264,7 +276,7 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time, Sugge
 
             if (impact?.Direction is { Length: > 0 } directionText)
             {
-                direction = ParseEnum<ImpactDirection>(directionText);
+                direction = EnumNames.Parse<ImpactDirection>(directionText);
                 if (direction is null)
                     errors.Add(new("impact.direction", "The direction must be 'up' or 'down'."));
             }
@@ -314,7 +326,7 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time, Sugge
         ValueDimension? valueDimension = null;
         if (input.ValueDimension is { Length: > 0 } dimensionText)
         {
-            valueDimension = ParseEnum<ValueDimension>(dimensionText);
+            valueDimension = EnumNames.Parse<ValueDimension>(dimensionText);
             if (valueDimension is null)
                 errors.Add(new("valueDimension", "The value dimension must be pain, need, expectation or dream."));
         }
@@ -324,7 +336,7 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time, Sugge
         VoiceRole? voiceRole = null;
         if (input.VoiceRole is { Length: > 0 } roleText)
         {
-            voiceRole = ParseEnum<VoiceRole>(roleText);
+            voiceRole = EnumNames.Parse<VoiceRole>(roleText);
             if (voiceRole is null)
                 errors.Add(new("voiceRole", "The voice role must be 'buyer' or 'user'."));
         }
@@ -346,7 +358,7 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time, Sugge
     }
 
     private async Task<CodingResult> ChangeStatusAsync(long itemId, string? actorId, string action, string eventType, CancellationToken cancellationToken,
-        Func<FeedbackItem, DateTime, FieldError?> change, object? eventData = null)
+        Func<FeedbackItem, DateTime, FieldError?> change, object? eventData = null, string? auditReason = null)
     {
         var item = await db.FeedbackItems.Include(f => f.Attribution).FirstOrDefaultAsync(f => f.Id == itemId, cancellationToken);
         if (item is null)
@@ -361,10 +373,10 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time, Sugge
         db.AttributionAuditEntries.Add(new AttributionAuditEntry
         {
             FeedbackItemId = item.Id, ChangedAt = now, ChangedById = actorId, Action = action,
-            BeforeJson = JsonSerializer.Serialize(before, AuditJson),
-            AfterJson = JsonSerializer.Serialize(new { status = item.Status, duplicateOf = item.DuplicateOfId, note = item.AwaitingCustomerNote }, AuditJson),
+            BeforeJson = AttributionAuditJson.Serialize(before),
+            AfterJson = AttributionAuditJson.Serialize(new { status = item.Status, duplicateOf = item.DuplicateOfId, note = item.AwaitingCustomerNote, reason = auditReason }),
         });
-        Raise(eventType, item.Id, actorId, now, eventData);
+        Raise(eventType, item.Id, actorId, now, eventData ?? (auditReason is null ? null : new { reason = auditReason }));
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -382,22 +394,19 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time, Sugge
         db.AttributionAuditEntries.Add(new AttributionAuditEntry
         {
             FeedbackItemId = itemId, ChangedAt = now, ChangedById = actorId, Action = action,
-            BeforeJson = before is null ? null : JsonSerializer.Serialize(before, AuditJson),
-            AfterJson = after is null ? null : JsonSerializer.Serialize(after, AuditJson),
+            BeforeJson = before is null ? null : AttributionAuditJson.Serialize(before),
+            AfterJson = after is null ? null : AttributionAuditJson.Serialize(after),
         });
 
     private void Raise(string type, long itemId, string? actorId, DateTime now, object? data) =>
         db.DomainEvents.Add(new DomainEvent
         {
             Type = type, FeedbackItemId = itemId, OccurredAt = now, ActorId = actorId,
-            DataJson = data is null ? null : JsonSerializer.Serialize(data, AuditJson),
+            DataJson = data is null ? null : AttributionAuditJson.Serialize(data),
         });
 
     private Task<string> UniqueGapKeyAsync(string title, CancellationToken cancellationToken) =>
         TaxonomyKeys.UniqueSlugAsync(title, "proposed-gap", 48, key => db.CapabilityGaps.AnyAsync(g => g.Key == key, cancellationToken));
 
     private static string? Trimmed(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
-
-    private static T? ParseEnum<T>(string text) where T : struct, Enum =>
-        Enum.TryParse<T>(text.Trim(), ignoreCase: true, out var value) && Enum.IsDefined(value) && !int.TryParse(text, out _) ? value : null;
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using VoiceOfCustomer.Data;
 
@@ -25,9 +26,17 @@ public sealed record AttributionSnapshot(
     VoiceRole? VoiceRole,
     IReadOnlyList<int> TagIds,
     IReadOnlyList<string> Tags,
-    DateTime UpdatedAt,
+    // Unset only on Uncoded, which has never been updated.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] DateTime UpdatedAt,
     string? UpdatedById)
 {
+    /// <summary>
+    /// An item nobody has coded yet: version 0, state <see cref="AttributionState.None"/>. The API answers with it
+    /// rather than leaving <c>attribution</c> out, so a client can always read <c>attribution.version</c>.
+    /// </summary>
+    public static readonly AttributionSnapshot Uncoded = new(
+        AttributionState.None, 0, null, null, null, null, null, null, null, null, null, null, null, null, null, [], [], default, null);
+
     /// <summary>The item's coding, or null when nothing was coded yet. Used by the coding rules and by the item's detail.</summary>
     public static async Task<AttributionSnapshot?> ReadAsync(VocDbContext db, long itemId, CancellationToken cancellationToken = default)
     {

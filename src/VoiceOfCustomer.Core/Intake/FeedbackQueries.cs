@@ -23,6 +23,16 @@ public sealed record FeedbackFilter
 
     /// <summary>Text the verbatim must contain (case-insensitive for Latin letters; Chinese matches as typed).</summary>
     public string? Search { get; init; }
+
+    /// <summary>Any of these customers (the web list's customer by name or reference); empty matches nothing.</summary>
+    public IReadOnlyList<int>? CustomerIds { get; init; }
+    public int? SegmentId { get; init; }
+
+    // The coding's layers: items whose attribution (draft or submitted) names the entry.
+    public int? BusinessMetricId { get; init; }
+    public int? CapabilityGapId { get; init; }
+    public int? OwningDomainId { get; init; }
+    public int? TagId { get; init; }
 }
 
 /// <summary>Position after the last row of a page: newest first, ties broken by id.</summary>
@@ -106,6 +116,8 @@ public sealed record FeedbackCustomer(int Id, string Reference, string Name, Lif
 
 public sealed record FeedbackContact(int Id, string Name, string? Email, ContactRole Role);
 
+public sealed record CustomerMatch(int Id, string Reference, string Name);
+
 
 /// <summary>Reads of stored feedback: keyset-paged lists (no OFFSET, so page 1,000 costs what page 1 costs) and one item's detail.</summary>
 public sealed class FeedbackQueries(VocDbContext db, ChannelCatalog channels)
@@ -137,9 +149,15 @@ public sealed class FeedbackQueries(VocDbContext db, ChannelCatalog channels)
             query = query.Where(f => f.ReceivedAt < to);
         if (!string.IsNullOrWhiteSpace(filter.OwnerCsmId))
             query = query.Where(f => f.OwnerCsmId == filter.OwnerCsmId);
+        if (filter.CustomerIds is { } customerIds)
+            query = query.Where(f => customerIds.Contains(f.CustomerId));
+        if (filter.SegmentId is { } segmentId)
+            query = query.Where(f => f.Customer!.SegmentId == segmentId);
+        if (await CodingFilterAsync(filter, cancellationToken) is { } coded)
+            query = query.Where(coded);
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
-            var pattern = "%" + filter.Search.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            var pattern = ContainsPattern(filter.Search);
             query = db.Database.IsNpgsql()
                 ? query.Where(f => EF.Functions.ILike(f.Verbatim, pattern, "\\"))
                 : query.Where(f => EF.Functions.Like(f.Verbatim, pattern, "\\"));
@@ -158,6 +176,82 @@ public sealed class FeedbackQueries(VocDbContext db, ChannelCatalog channels)
         var next = rows.Count > pageSize ? new FeedbackCursor(rows[pageSize - 1].ReceivedAt, rows[pageSize - 1].Id).Encode() : null;
         return new FeedbackPage(rows.Count > pageSize ? rows[..pageSize] : rows, next);
     }
+
+    /// <summary>
+    /// At most this many codings matching the filter's metric, gap, domain and tag: the list starts from them (their
+    /// foreign-key indexes) and sorts them; more: it walks the newest-first index and checks each item's coding. Each way
+    /// is slow where the other is fast, and SQLite keeps no statistics to choose (docs/benchmarks.md, "Feedback list").
+    /// </summary>
+    public const int FewCodings = 2_500;
+
+    /// <summary>The items whose coding (draft or submitted) names every given entry; null when the filter names none.</summary>
+    private async Task<System.Linq.Expressions.Expression<Func<FeedbackItem, bool>>?> CodingFilterAsync(FeedbackFilter filter, CancellationToken cancellationToken)
+    {
+        IQueryable<Attribution> codings = db.Attributions.AsNoTracking();
+        if (filter.BusinessMetricId is { } metricId)
+            codings = codings.Where(a => a.BusinessMetricId == metricId);
+        if (filter.CapabilityGapId is { } gapId)
+            codings = codings.Where(a => a.CapabilityGapId == gapId);
+        if (filter.OwningDomainId is { } domainId)
+            codings = codings.Where(a => a.OwningDomainId == domainId);
+        var byColumn = filter.BusinessMetricId is not null || filter.CapabilityGapId is not null || filter.OwningDomainId is not null;
+        if (!byColumn && filter.TagId is null)
+            return null;
+
+        // A tag is checked per coding (its primary key) when a column narrows the codings; alone, its own index leads.
+        IQueryable<long> itemIds;
+        int count;
+        if (filter.TagId is { } tagId)
+        {
+            var tagged = db.AttributionTags.AsNoTracking().Where(t => t.TagId == tagId);
+            codings = codings.Where(a => a.Tags.Any(t => t.TagId == tagId));
+            itemIds = byColumn
+                ? codings.Select(a => a.FeedbackItemId)
+                : tagged.Join(db.Attributions, t => t.AttributionId, a => a.Id, (_, a) => a.FeedbackItemId);
+            count = byColumn
+                ? await codings.Take(FewCodings + 1).CountAsync(cancellationToken)
+                : await tagged.Take(FewCodings + 1).CountAsync(cancellationToken);
+        }
+        else
+        {
+            itemIds = codings.Select(a => a.FeedbackItemId);
+            count = await codings.Take(FewCodings + 1).CountAsync(cancellationToken);
+        }
+        return count <= FewCodings
+            ? f => itemIds.Contains(f.Id)
+            : f => codings.Any(a => a.FeedbackItemId == f.Id);
+    }
+
+    /// <summary>
+    /// Customers for the list's customer filter, by what a person types: the one whose reference it is (any case); else, for
+    /// a whole number, the one with that id (the links the list used to write); else those whose name or reference
+    /// contains it, by name. At most <paramref name="max"/> + 1, so a caller can tell "too many".
+    /// </summary>
+    public async Task<IReadOnlyList<CustomerMatch>> FindCustomersAsync(string text, int max, CancellationToken cancellationToken = default)
+    {
+        text = text.Trim();
+        var customers = db.Customers.AsNoTracking();
+        var normalized = Customer.Normalize(text);
+        var exact = await customers.Where(c => c.ReferenceNormalized == normalized)
+            .Select(c => new CustomerMatch(c.Id, c.Reference, c.Name)).ToListAsync(cancellationToken);
+        if (exact.Count > 0)
+            return exact;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && await CustomerAsync(id, cancellationToken) is { } byId)
+            return [byId];
+        var pattern = ContainsPattern(text);
+        customers = db.Database.IsNpgsql()
+            ? customers.Where(c => EF.Functions.ILike(c.Name, pattern, "\\") || EF.Functions.ILike(c.Reference, pattern, "\\"))
+            : customers.Where(c => EF.Functions.Like(c.Name, pattern, "\\") || EF.Functions.Like(c.Reference, pattern, "\\"));
+        return await customers.OrderBy(c => c.Name).ThenBy(c => c.Id).Take(max + 1)
+            .Select(c => new CustomerMatch(c.Id, c.Reference, c.Name)).ToListAsync(cancellationToken);
+    }
+
+    public Task<CustomerMatch?> CustomerAsync(int id, CancellationToken cancellationToken = default) =>
+        db.Customers.AsNoTracking().Where(c => c.Id == id).Select(c => new CustomerMatch(c.Id, c.Reference, c.Name)).FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>A LIKE pattern matching text that contains <paramref name="text"/> literally (escape character <c>\</c>).</summary>
+    private static string ContainsPattern(string text) =>
+        "%" + text.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
 
     public async Task<FeedbackDetail?> GetAsync(long id, CancellationToken cancellationToken = default)
     {

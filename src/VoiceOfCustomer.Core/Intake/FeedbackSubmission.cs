@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace VoiceOfCustomer.Intake;
 
@@ -65,7 +64,7 @@ public sealed record FeedbackItemSummary(
     long Id,
     string Channel,
     string ExternalId,
-    [property: JsonConverter(typeof(JsonStringEnumConverter<FeedbackStatus>))] FeedbackStatus Status,
+    FeedbackStatus Status,
     DateTime ReceivedAt,
     DateTime IngestedAt,
     int CustomerId,

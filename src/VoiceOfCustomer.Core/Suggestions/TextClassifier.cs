@@ -633,7 +633,25 @@ public sealed class TextClassifier
     private List<ScoredLabel> RankScores(float[] scores, int top)
     {
         var probabilities = Calibrated(scores, Temperature);
-        return [.. TopIndices(scores, top).Select(c => new ScoredLabel(_labels[c], probabilities[c]))];
+        var ceiling = ConfidenceCeiling;
+        return [.. TopIndices(scores, top).Select(c => new ScoredLabel(_labels[c], Math.Min(probabilities[c], ceiling)))];
+    }
+
+    private double? _confidenceCeiling;
+
+    /// <summary>
+    /// The highest confidence the model may claim. On near-separable training data the fitted temperature is tiny and
+    /// the softmax says 100 %, yet a held-out share of a few dozen texts cannot prove a model is never wrong: the ceiling
+    /// is Laplace's rule of succession over the held-out texts of the most confident reliability bin, (right + 1) / (n + 2),
+    /// so 60 of 60 right allows 98 % and measured errors lower it further. Without held-out data (tiny training sets) there
+    /// is no measurement to bound, and such scores are shown as a ranking, not as percentages.
+    /// </summary>
+    public double ConfidenceCeiling => _confidenceCeiling ??= Reliability.Count == 0 ? 1.0 : CeilingOf(Reliability[^1]);
+
+    internal static double CeilingOf(ReliabilityBin top)
+    {
+        var right = Math.Round(top.Accuracy * top.Count);
+        return (right + 1) / (top.Count + 2);
     }
 
     /// <summary>The indices of the <paramref name="top"/> highest scores, best first (the lower index wins a tie).</summary>

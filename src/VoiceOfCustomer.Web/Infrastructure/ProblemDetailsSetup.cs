@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using VoiceOfCustomer.Intake;
 
 namespace VoiceOfCustomer.Web.Infrastructure;
@@ -20,29 +21,49 @@ public static class ProblemDetailsSetup
         };
     }
 
+    /// <summary>What every JSON endpoint answers for an empty body, <c>null</c>, or a body that is not an object.</summary>
+    public static readonly FieldError BodyRequired = new(BodyField, "The request body must be a JSON object.");
+
+    public const string BodyField = "body";
+
     /// <summary>MVC's model-state errors, with the "$." prefix of JSON paths removed and names camel-cased.</summary>
     public static IActionResult InvalidModelState(ActionContext context)
     {
+        // The body parameter's C# name ("submission", "input") means nothing to a caller: errors on it are the body's.
+        var bodyParameters = context.ActionDescriptor.Parameters
+            .Where(p => p.BindingInfo?.BindingSource == BindingSource.Body)
+            .Select(p => p.BindingInfo?.BinderModelName ?? p.Name)
+            .ToHashSet(StringComparer.Ordinal);
         // Malformed JSON also leaves MVC's "the parameter is required" on the parameter itself; the JSON error
         // (keyed by its "$" path) already names the field and the reason, so the second message is only noise.
         var hasJsonError = context.ModelState.Any(entry => entry.Key.StartsWith('$') && entry.Value is { Errors.Count: > 0 });
         var errors = context.ModelState
             .Where(entry => entry.Value is { Errors.Count: > 0 })
             .Where(entry => !hasJsonError || entry.Key.StartsWith('$'))
-            .SelectMany(entry => entry.Value!.Errors.Select(error => new FieldError(
-                FieldName(entry.Key),
-                string.IsNullOrEmpty(error.ErrorMessage) ? "The value is not valid." : Clean(error.ErrorMessage))))
+            .SelectMany(entry => entry.Value!.Errors.Select(error => FieldError(entry.Key, error.ErrorMessage, bodyParameters)))
+            .Distinct()
             .ToList();
         return new BadRequestObjectResult(Validation(errors)) { ContentTypes = { "application/problem+json" } };
     }
 
-    private static string FieldName(string key)
+    private static FieldError FieldError(string key, string message, HashSet<string> bodyParameters)
     {
         var name = key.StartsWith("$.", StringComparison.Ordinal) ? key[2..] : key;
-        if (name is "$" or "" or "request" or "submission" or "submissions")
-            return "body";
-        return string.Join('.', name.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
+        if (name is "$" or "" || bodyParameters.Contains(name))
+        {
+            // An empty or null body gets MVC's "A non-empty request body is required." and the implicit [Required]'s
+            // "The submission field is required."; both mean the same, said once in the caller's terms.
+            var wrongType = message.StartsWith(WrongJsonType, StringComparison.Ordinal);
+            return wrongType || message.Contains(" field is required", StringComparison.Ordinal) || message.Contains("request body is required", StringComparison.Ordinal)
+                ? BodyRequired
+                : new(BodyField, Clean(message));
+        }
+        return new(
+            string.Join('.', name.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName)),
+            string.IsNullOrEmpty(message) ? "The value is not valid." : Clean(message));
     }
+
+    private const string WrongJsonType = "The JSON value could not be converted to ";
 
     // System.Text.Json messages end with "Path: $.x | LineNumber: 0 | ..." (the field is already named) and speak
     // of .NET types, which mean nothing to an integrator: say what JSON was expected instead.
@@ -50,10 +71,9 @@ public static class ProblemDetailsSetup
     {
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         var text = cut > 0 ? message[..cut] : message;
-        const string conversion = "The JSON value could not be converted to ";
-        if (!text.StartsWith(conversion, StringComparison.Ordinal))
+        if (!text.StartsWith(WrongJsonType, StringComparison.Ordinal))
             return text;
-        var type = text[conversion.Length..].TrimEnd('.');
+        var type = text[WrongJsonType.Length..].TrimEnd('.');
         var expected = type switch
         {
             _ when type.Contains("System.String", StringComparison.Ordinal) => "a JSON string",

@@ -1,6 +1,8 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Scalar.AspNetCore;
 using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Identity;
 using VoiceOfCustomer.Suggestions;
@@ -10,6 +12,7 @@ using VoiceOfCustomer.Web.Features.Import;
 using VoiceOfCustomer.Web.Features.Intake;
 using VoiceOfCustomer.Web.Features.Shared;
 using VoiceOfCustomer.Web.Features.Suggestions;
+using VoiceOfCustomer.Web.Features.Users;
 using VoiceOfCustomer.Web.Infrastructure;
 using VoiceOfCustomer.Workflows.Email;
 using VoiceOfCustomer.Workflows.Definitions;
@@ -39,12 +42,10 @@ public static class WebApplicationSetup
             context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier));
         services.AddExceptionHandler<BadRequestExceptionHandler>();
 
+        // The OpenAPI document describes types with the minimal-API JSON options, so they get the same settings.
+        services.ConfigureHttpJsonOptions(options => ConfigureApiJson(options.SerializerOptions));
         services.AddControllersWithViews(options => options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()))
-            .AddJsonOptions(options =>
-            {
-                options.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter());
-                options.JsonSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
-            })
+            .AddJsonOptions(options => ConfigureApiJson(options.JsonSerializerOptions))
             .ConfigureApiBehaviorOptions(options => options.InvalidModelStateResponseFactory = ProblemDetailsSetup.InvalidModelState)
             // Validation messages and display names come from the one shared string table (keys are the English text).
             .AddDataAnnotationsLocalization(options =>
@@ -62,6 +63,7 @@ public static class WebApplicationSetup
             })
             .AddEntityFrameworkStores<VocDbContext>()
             .AddDefaultTokenProviders();
+        services.AddUsersFeature(configuration);
         services.ConfigureApplicationCookie(options =>
         {
             options.LoginPath = "/account/login";
@@ -81,6 +83,7 @@ public static class WebApplicationSetup
         services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddVocPolicies();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ApiAuthorizationResultHandler>();
 
         services.AddHealthChecks().AddDbContextCheck<VocDbContext>("database");
         services.AddOpenApi(options => options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
@@ -127,9 +130,24 @@ public static class WebApplicationSetup
 
         app.MapHealthChecks("/health");
         app.MapOpenApi("/openapi/{documentName}.json");
+        // A readable API reference over the same document. Its script is embedded in the Scalar.AspNetCore package and
+        // served from here, so nothing is fetched from a CDN; no web fonts, no telemetry.
+        app.MapScalarApiReference("/api-docs", options => options
+            .WithTitle("VoiceOfCustomer API")
+            .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            .DisableDefaultFonts()
+            .DisableTelemetry()
+            .AddPreferredSecuritySchemes([ApiKeyAuthenticationHandler.SchemeName]));
         app.MapControllers();
         app.MapDefaultControllerRoute();
         return app;
+    }
+
+    /// <summary>The API's JSON: camelCase (the web defaults), enums as lower-case kebab both ways, nulls left out.</summary>
+    private static void ConfigureApiJson(JsonSerializerOptions options)
+    {
+        options.Converters.Add(EnumNames.Converter());
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
     }
 
     private static bool IsApiRequest(HttpContext context) => context.Request.Path.StartsWithSegments("/api");

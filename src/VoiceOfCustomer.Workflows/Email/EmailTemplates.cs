@@ -37,6 +37,8 @@ public sealed partial class EmailTemplates(string directory, string defaultLangu
     public static readonly IReadOnlySet<string> KnownPlaceholders = new HashSet<string>(StringComparer.Ordinal)
     {
         "recipientName", "itemId", "customer", "segment", "owner", "deadline", "overdueBy", "timeLeft", "level", "link", "verbatim",
+        // The invitation and password-reset mails (Web/Features/Users).
+        "inviter", "role", "expires",
     };
 
     public static readonly IReadOnlyList<string> SupportedLanguages = ["en", "zh-CN"];

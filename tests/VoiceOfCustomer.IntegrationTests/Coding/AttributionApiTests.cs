@@ -132,19 +132,25 @@ public sealed class AttributionApiTests : CodingApiTestBase
         await FieldErrorAsync(await Client.PostAsJsonAsync($"/api/feedback/{id}/awaiting-customer", new { note = " " }), "note");
 
         var waiting = await OkJsonAsync(await Client.PostAsJsonAsync($"/api/feedback/{id}/awaiting-customer", new { note = "Asked which stores are affected." }));
-        Assert.Equal("AwaitingCustomer", waiting.GetProperty("status").GetString());
+        Assert.Equal("awaiting-customer", waiting.GetProperty("status").GetString());
         Assert.Equal("Asked which stores are affected.", waiting.GetProperty("awaitingCustomerNote").GetString());
         // Waiting twice is refused: only open items can wait.
         await FieldErrorAsync(await Client.PostAsJsonAsync($"/api/feedback/{id}/awaiting-customer", new { note = "Again" }), "status");
 
         var reopened = await OkJsonAsync(await Client.PostAsync($"/api/feedback/{id}/reopen", null));
-        Assert.Equal("New", reopened.GetProperty("status").GetString());
+        Assert.Equal("new", reopened.GetProperty("status").GetString());
         await FieldErrorAsync(await Client.PostAsync($"/api/feedback/{id}/reopen", null), "status");
 
         await OkJsonAsync(await SaveAsync(id, Complete()));
-        var reopenedAgain = await OkJsonAsync(await Client.PostAsync($"/api/feedback/{id}/reopen", null));
-        Assert.Equal("InProgress", reopenedAgain.GetProperty("status").GetString());
-        Assert.Equal("Draft", reopenedAgain.GetProperty("attribution").GetProperty("state").GetString());
+        // A submitted coding is read-only: changing it is refused until the item is re-opened, and that needs a reason.
+        await FieldErrorAsync(await SaveAsync(id, Complete(version: 1)), "status");
+        await FieldErrorAsync(await Client.PostAsync($"/api/feedback/{id}/reopen", null), "reason");
+        var reopenedAgain = await OkJsonAsync(await Client.PostAsJsonAsync($"/api/feedback/{id}/reopen", new { reason = "The customer sent the store list." }));
+        Assert.Equal("in-progress", reopenedAgain.GetProperty("status").GetString());
+        Assert.Equal("draft", reopenedAgain.GetProperty("attribution").GetProperty("state").GetString());
+        var audit = await OkJsonAsync(await Client.GetAsync($"/api/feedback/{id}/audit"));
+        Assert.Contains(audit.EnumerateArray(), e => e.GetProperty("action").GetString() == "reopen"
+            && e.GetProperty("after").GetProperty("reason").GetString() == "The customer sent the store list.");
         Assert.Equal(2, await App.WithDbAsync(db => db.DomainEvents.CountAsync(e => e.FeedbackItemId == id && e.Type == DomainEventTypes.Reopened && e.ActorId!.StartsWith("apikey:"))));
     }
 
@@ -157,7 +163,7 @@ public sealed class AttributionApiTests : CodingApiTestBase
         await FieldErrorAsync(await Client.PostAsJsonAsync($"/api/feedback/{a}/merge", new { duplicateOf = 999999 }), "duplicateOf");
 
         var merged = await OkJsonAsync(await Client.PostAsJsonAsync($"/api/feedback/{b}/merge", new { duplicateOf = a }));
-        Assert.Equal("Duplicate", merged.GetProperty("status").GetString());
+        Assert.Equal("duplicate", merged.GetProperty("status").GetString());
         Assert.Equal(a, merged.GetProperty("duplicateOfId").GetInt64());
 
         // C duplicates B, which is a duplicate of A: C points at A, so no chain forms.

@@ -203,7 +203,8 @@ public sealed class CodingPageTests(CodingPageFixture fixture) : IClassFixture<C
         var firstToken = await TokenAsync(first, url);
         var secondToken = await TokenAsync(second, url);
 
-        var theirs = Full(codes, 0, "submit", firstToken);
+        // The colleague saves a draft: a submitted coding would make the item read-only (its own test below).
+        var theirs = Full(codes, 0, "draft", firstToken);
         theirs["Hypothesis"] = "Colleague's reasoning";
         Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(first, url, theirs)).StatusCode);
 
@@ -221,6 +222,47 @@ public sealed class CodingPageTests(CodingPageFixture fixture) : IClassFixture<C
         mine["Version"] = "1";
         Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(second, url, mine)).StatusCode);
         Assert.Equal("My reasoning", await App.WithDbAsync(db => db.Attributions.Where(a => a.FeedbackItemId == ids[0]).Select(a => a.RootCauseHypothesis).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task An_attributed_item_is_read_only_until_it_is_reopened_with_a_reason()
+    {
+        var (_, ids) = await ArrangeAsync(("support", 1, "en"));
+        var codes = await CodesAsync();
+        var url = $"/coding/{ids[0]}";
+        var client = await WebTestSupport.SignedInClientAsync(App, Roles.Csm);
+        var submitted = Full(codes, 0, "submit", await TokenAsync(client, url));
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(client, url, submitted)).StatusCode);
+
+        // The page shows the coding, not the form: no Submit, no Claim, no suggestions, no merge; re-opening asks why.
+        var html = await client.GetStringAsync(url);
+        Assert.Contains("id=\"coding-readonly\"", html);
+        Assert.Contains("id=\"readonly-coding\"", html);
+        Assert.DoesNotContain("id=\"coding-form\"", html);
+        Assert.DoesNotContain("id=\"submit-coding\"", html);
+        Assert.DoesNotContain("id=\"claim\"", html);
+        Assert.DoesNotContain("id=\"suggested-codes\"", html);
+        Assert.DoesNotContain("id=\"merge\"", html);
+        Assert.Contains("id=\"r-reason\"", html);
+
+        // A crafted post is refused too, and changes nothing.
+        var edit = Full(codes, 1, "submit", WebTestSupport.AntiforgeryToken(html));
+        edit["Hypothesis"] = "Changed behind the read-only page";
+        var refused = await PostAsync(client, url, edit);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("read-only", await refused.Content.ReadAsStringAsync());
+        Assert.NotEqual("Changed behind the read-only page", await App.WithDbAsync(db => db.Attributions.Where(a => a.FeedbackItemId == ids[0]).Select(a => a.RootCauseHypothesis).SingleAsync()));
+
+        // Without a reason the item stays attributed; with one it opens and the reason is in the history.
+        var token = WebTestSupport.AntiforgeryToken(html);
+        await PostAsync(client, url + "/reopen", new() { ["__RequestVerificationToken"] = token, ["reason"] = " " });
+        Assert.Equal(FeedbackStatus.Attributed, await App.WithDbAsync(db => db.FeedbackItems.Where(f => f.Id == ids[0]).Select(f => f.Status).SingleAsync()));
+        Assert.Contains("Say why the item is re-opened", System.Net.WebUtility.HtmlDecode(await client.GetStringAsync(url)));
+        await PostAsync(client, url + "/reopen", new() { ["__RequestVerificationToken"] = token, ["reason"] = "Customer sent new figures" });
+        Assert.Equal(FeedbackStatus.InProgress, await App.WithDbAsync(db => db.FeedbackItems.Where(f => f.Id == ids[0]).Select(f => f.Status).SingleAsync()));
+        var reopened = await client.GetStringAsync(url);
+        Assert.Contains("id=\"coding-form\"", reopened);
+        Assert.Contains("Customer sent new figures", reopened);
     }
 
     [Fact]

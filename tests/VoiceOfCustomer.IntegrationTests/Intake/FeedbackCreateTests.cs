@@ -17,11 +17,12 @@ public sealed class FeedbackCreateTests : IntakeApiTestBase
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await ReadJsonAsync(response);
         var id = body.GetProperty("id").GetInt64();
-        Assert.Equal("New", body.GetProperty("status").GetString());
+        Assert.Equal("new", body.GetProperty("status").GetString());
         Assert.Equal("support", body.GetProperty("channel").GetString());
         Assert.Equal("T-100", body.GetProperty("externalId").GetString());
         Assert.True(body.TryGetProperty("receivedAt", out _));
-        Assert.Equal($"/api/feedback/{id}", response.Headers.Location?.AbsolutePath);
+        // A path, as docs/api.md shows it.
+        Assert.Equal($"/api/feedback/{id}", response.Headers.Location?.OriginalString);
 
         var detail = await Client.GetAsync(response.Headers.Location);
         Assert.Equal(HttpStatusCode.OK, detail.StatusCode);

@@ -33,8 +33,14 @@ public sealed class SlaPageTests(SlaPageFixture fixture) : IClassFixture<SlaPage
     {
         var client = await WebTestSupport.SignedInClientAsync(fixture.App, Roles.Leadership);
         var html = await client.GetStringAsync("/sla?" + Range);
-        Assert.Contains("<svg id=\"compliance-chart\" role=\"img\"", html);
-        Assert.Equal(3, System.Text.RegularExpressions.Regex.Matches(html, "<rect ").Count); // a bar for each week with concluded items
+        Assert.Contains("<canvas id=\"compliance-chart\" role=\"img\" aria-label=\"Weekly SLA compliance\"", html);
+        var chart = WebTestSupport.ChartData(html, "compliance-chart");
+        Assert.Equal("bar", chart.GetProperty("kind").GetString());
+        var weeks = chart.GetProperty("labels").EnumerateArray().Select(l => l.GetString()).ToList();
+        Assert.Contains("2026-W10", weeks);
+        var values = chart.GetProperty("series")[0].GetProperty("values").EnumerateArray().ToList();
+        Assert.Equal(weeks.Count, values.Count);
+        Assert.Equal(3, values.Count(v => v.ValueKind == System.Text.Json.JsonValueKind.Number)); // a bar for each week with concluded items
         Assert.Contains("2026-W10", html);
         Assert.Contains("id=\"csm-table\"", html);
         Assert.Contains("id=\"segment-table\"", html);

@@ -89,9 +89,13 @@ public sealed partial class SuggestionPageTests(SuggestionPageFixture fixture) :
         var api = await client.GetAsync($"/api/feedback/{itemId}/suggestions");
         Assert.Equal(HttpStatusCode.OK, api.StatusCode);
         var json = JsonDocument.Parse(await api.Content.ReadAsStringAsync()).RootElement;
-        var apiGap = json.EnumerateArray().Single(f => f.GetProperty("field").GetString() == "CapabilityGap");
+        var apiGap = json.EnumerateArray().Single(f => f.GetProperty("field").GetString() == "capability-gap");
         Assert.Equal("invoice-per-legal-entity", apiGap.GetProperty("values")[0].GetProperty("value").GetString());
-        Assert.Equal("Local", apiGap.GetProperty("source").GetString());
+        Assert.Equal("local", apiGap.GetProperty("source").GetString());
+        // A suggested value dimension is spelled as the attribution's valueDimension takes it.
+        var apiDimension = json.EnumerateArray().Single(f => f.GetProperty("field").GetString() == "value-dimension");
+        Assert.All(apiDimension.GetProperty("values").EnumerateArray(), v => Assert.Contains(v.GetProperty("value").GetString(), new[] { "pain", "need", "expectation", "dream" }));
+        Assert.NotEmpty(apiDimension.GetProperty("values").EnumerateArray());
         Assert.Equal(first.Count, (await RecordsAsync(itemId)).Count);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/feedback/987654321/suggestions")).StatusCode);
     }
@@ -191,20 +195,20 @@ public sealed partial class SuggestionPageTests(SuggestionPageFixture fixture) :
 
         var json = JsonDocument.Parse(await client.GetStringAsync($"/api/feedback/{itemId}/suggestions")).RootElement;
         JsonElement Field(string name) => json.EnumerateArray().Single(f => f.GetProperty("field").GetString() == name);
-        var gap = Field("CapabilityGap");
-        Assert.Equal("Llm", gap.GetProperty("source").GetString());
+        var gap = Field("capability-gap");
+        Assert.Equal("llm", gap.GetProperty("source").GetString());
         var values = gap.GetProperty("values").EnumerateArray().ToList();
         Assert.Equal("dashboard-store-drilldown", values[0].GetProperty("value").GetString());
         Assert.False(values[0].TryGetProperty("confidence", out _)); // the local model never ranked it: no invented confidence
         Assert.Equal("invoice-per-legal-entity", values[1].GetProperty("value").GetString());
         Assert.Equal(3, values.Count);
-        var domain = Field("OwningDomain");
-        Assert.Equal("Llm", domain.GetProperty("source").GetString());
+        var domain = Field("owning-domain");
+        Assert.Equal("llm", domain.GetProperty("source").GetString());
         var domainValues = domain.GetProperty("values").EnumerateArray().ToList();
         Assert.Equal("billing", domainValues[0].GetProperty("value").GetString());
         Assert.True(domainValues[0].GetProperty("confidence").GetDouble() > 0); // the local model's own confidence for it
         Assert.Single(domainValues, v => v.GetProperty("value").GetString() == "billing");
-        Assert.Equal("Local", Field("BusinessMetric").GetProperty("source").GetString());
+        Assert.Equal("local", Field("business-metric").GetProperty("source").GetString());
 
         var html = await client.GetStringAsync($"/coding/{itemId}");
         Assert.Contains("data-source=\"llm\"", FieldBlock(html, SuggestionField.CapabilityGap));

@@ -59,6 +59,18 @@ public sealed partial class SuggestionsPageTests(SuggestionsPageFixture fixture)
     private static List<string> Cells(string row) => CellText().Matches(row).Select(m => WebUtility.HtmlDecode(m.Groups[1].Value).Trim()).ToList();
 
     [Fact]
+    public async Task The_llm_status_says_off_when_the_refiner_is_not_enabled()
+    {
+        // The fixture's app has Suggestions:Llm:Enabled false (the default): its refinement loop is not even registered.
+        var client = await WebTestSupport.SignedInClientAsync(fixture.App, Roles.Admin);
+        var html = await client.GetStringAsync("/admin/suggestions");
+        var status = html[html.IndexOf("id=\"llm-status\"", StringComparison.Ordinal)..];
+        status = status[..status.IndexOf("</p>", StringComparison.Ordinal)];
+        Assert.Contains("off: Suggestions:Llm:Enabled is false", WebUtility.HtmlDecode(status));
+        Assert.DoesNotContain("calls today", status);
+    }
+
+    [Fact]
     public async Task Admin_sees_the_model_the_weekly_chart_and_the_tables_with_the_computed_rates()
     {
         var client = await WebTestSupport.SignedInClientAsync(fixture.App, Roles.Admin);
@@ -72,11 +84,15 @@ public sealed partial class SuggestionsPageTests(SuggestionsPageFixture fixture)
         Assert.Contains("<dd id=\"model-items\">40</dd>", html);
         Assert.Contains("Trained on coded items", html);
         Assert.Contains(">3.5 s</dd>", html);
-        Assert.Contains("<svg id=\"acceptance-chart\" role=\"img\" aria-labelledby=\"chart-title chart-desc\"", html);
-        Assert.Contains("<title id=\"chart-title\">Weekly suggestion acceptance</title>", html);
-        // A line per field with two or more consecutive decided weeks: business metric (A, B, C); capability gap and tags have one point each.
-        Assert.Single(Regex.Matches(html, "<polyline "));
-        Assert.Contains("Business metric, " + a + ": 75.0 % (3 accepted, 1 corrected)", html);
+        Assert.Contains("<canvas id=\"acceptance-chart\" role=\"img\" aria-label=\"Weekly suggestion acceptance\"", html);
+        // Only the weeks with resolved suggestions (A, B, C), a series per field; a week without decided suggestions is a gap, not 0 %.
+        var chart = WebTestSupport.ChartData(html, "acceptance-chart");
+        Assert.Equal([a, b, c], chart.GetProperty("labels").EnumerateArray().Select(l => l.GetString()!).ToList());
+        var metric = chart.GetProperty("series").EnumerateArray().Single(series => series.GetProperty("name").GetString() == "Business metric");
+        Assert.Equal(75.0, metric.GetProperty("values")[0].GetDouble(), 6);
+        Assert.Equal("3 accepted, 1 corrected", metric.GetProperty("notes")[0].GetString());
+        var domain = chart.GetProperty("series").EnumerateArray().Single(series => series.GetProperty("name").GetString() == "Owning domain");
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, domain.GetProperty("values")[2].ValueKind); // week C: abstained only
 
         Assert.Equal(["Business metric", "3", "1", "0", "75.0 %", "0.0 %"], Cells(RowOf(html, $"data-week=\"{a}\" data-field=\"BusinessMetric\"")).Skip(1));
         Assert.Equal(["Tags", "0", "1", "1", "0.0 %", "50.0 %"], Cells(RowOf(html, $"data-week=\"{a}\" data-field=\"Tags\"")).Skip(1));
@@ -92,9 +108,11 @@ public sealed partial class SuggestionsPageTests(SuggestionsPageFixture fixture)
         // Held-out quality from the stored evaluation.
         Assert.Equal(["Business metric", "Local model", "40", "6", "80.0 %", "95.0 %", "1.30"], Cells(RowOf(html, "data-field=\"BusinessMetric\"")));
         Assert.Equal(["Tags", "Cold start (taxonomy)", "0", "12", "—", "—", "1.00"], Cells(RowOf(html, "data-field=\"Tags\"")));
-        Assert.Contains("<svg id=\"reliability-businessmetric-chart\" role=\"img\"", html);
-        Assert.Contains("class=\"diagonal\"", html);
-        Assert.Equal(2, Regex.Matches(html, "<rect ").Count); // two reliability bars; tags has no table (cold start)
+        Assert.Contains("<canvas id=\"reliability-businessmetric-chart\" role=\"img\"", html);
+        var reliability = WebTestSupport.ChartData(html, "reliability-businessmetric-chart");
+        Assert.Equal(2, reliability.GetProperty("labels").GetArrayLength()); // two bins with items; tags has no table (cold start)
+        Assert.Equal("line", reliability.GetProperty("series")[1].GetProperty("type").GetString()); // the calibration line over the bars
+        Assert.DoesNotContain("reliability-tags-chart", html);
         Assert.Contains("id=\"reliability-businessmetric-table\"", html);
         Assert.DoesNotContain("id=\"reliability-tags-table\"", html);
         var bins = html[html.IndexOf("id=\"reliability-businessmetric-table\"", StringComparison.Ordinal)..];
@@ -221,7 +239,7 @@ public sealed class SuggestionsEmptyPageTests
         Assert.Contains("id=\"no-resolved\"", html);
         Assert.Contains("id=\"no-shown\"", html);
         Assert.Contains("id=\"retrain-unavailable\"", html);
-        Assert.DoesNotContain("<svg id=\"acceptance-chart\"", html);
+        Assert.DoesNotContain("id=\"acceptance-chart\"", html);
 
         var csv = Encoding.UTF8.GetString((await client.GetByteArrayAsync("/admin/suggestions/acceptance.csv?weeks=2"))[3..]);
         Assert.Equal("iso_week,week_start,field,accepted,corrected,abstained,resolved,acceptance_percent,abstained_percent\r\n", csv);

@@ -121,7 +121,7 @@ public sealed class FeedbackPageTests(WebAppFixture fixture) : IClassFixture<Web
         Assert.Equal(HttpStatusCode.OK, bad.StatusCode);
         html = await bad.Content.ReadAsStringAsync();
         Assert.Contains("&quot;Bogus&quot; is not a status", html);
-        Assert.Contains("&quot;abc&quot; is not a customer id", html);
+        Assert.Contains("No customer&#x27;s name or reference contains &quot;abc&quot;", html);
         Assert.Contains("&quot;yesterday&quot; is not a date", html);
         Assert.Contains("&quot;&lt;x&gt;&quot; is not a language tag", html);
         Assert.Contains("There is no channel &quot;nope&quot;", html);

@@ -31,6 +31,17 @@ public static partial class WebTestSupport
         return email;
     }
 
+    /// <summary>The data of chart <paramref name="id"/> (the JSON its page hands to Chart.js).</summary>
+    public static System.Text.Json.JsonElement ChartData(string html, string id)
+    {
+        var marker = $"<script type=\"application/json\" data-chart-for=\"{id}\">";
+        var start = html.IndexOf(marker, StringComparison.Ordinal);
+        Assert.True(start >= 0, $"The page has no chart \"{id}\".");
+        start += marker.Length;
+        var end = html.IndexOf("</script>", start, StringComparison.Ordinal);
+        return System.Text.Json.JsonDocument.Parse(html[start..end]).RootElement.Clone();
+    }
+
     public static HttpClient Client(VocAppFactory app) =>
         app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 

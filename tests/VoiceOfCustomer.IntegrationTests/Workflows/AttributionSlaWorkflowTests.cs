@@ -138,7 +138,7 @@ public class AttributionSlaWorkflowTests : IAsyncLifetime
         Assert.Equal(0, (await PassAsync()).Fired);
         Assert.Empty(await EscalationsAsync(id));
 
-        await WithCodingAsync(s => s.ReopenAsync(id, null));
+        await WithCodingAsync(s => s.ReopenAsync(id, "The customer wrote again.", null));
         await PassAsync();
         var resumed = _clock.GetUtcNow().UtcDateTime;
         instance = await InstanceAsync(id);

@@ -49,6 +49,29 @@ public sealed class TextClassifierTests
     }
 
     [Fact]
+    public void A_model_never_claims_more_confidence_than_its_held_out_texts_can_show()
+    {
+        // 192 near-separable texts: the fitted temperature is small and the raw softmax says 1.0 for a clear text.
+        var model = Trained.Value;
+        var top = Assert.Single(model.Reliability, b => b.To == model.Reliability.Max(r => r.To));
+        var right = Math.Round(top.Accuracy * top.Count);
+        Assert.Equal((right + 1) / (top.Count + 2), model.ConfidenceCeiling, 9);
+        Assert.True(model.ConfidenceCeiling < 1.0);
+
+        var prediction = model.Predict("we were charged twice this month please help");
+        Assert.Equal("billing", prediction.Best!.Label);
+        Assert.Equal(model.ConfidenceCeiling, prediction.Best.Confidence, 9);
+        Assert.All(prediction.Ranked, r => Assert.True(r.Confidence <= model.ConfidenceCeiling));
+    }
+
+    [Theory]
+    [InlineData(60, 1.0, 61.0 / 62)]
+    [InlineData(50, 0.9, 46.0 / 52)]
+    [InlineData(0, 0.0, 0.5)]
+    public void The_ceiling_is_the_rule_of_succession_over_the_top_bin(int count, double accuracy, double expected) =>
+        Assert.Equal(expected, TextClassifier.CeilingOf(new ReliabilityBin(0.9, 1.0, count, 0.99, accuracy)), 9);
+
+    [Fact]
     public void Chinese_needs_no_spaces_between_words()
     {
         // Every Han character is a token, so "重复扣费" is found inside an unbroken sentence it was never trained on.

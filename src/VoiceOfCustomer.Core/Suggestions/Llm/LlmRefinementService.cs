@@ -60,19 +60,34 @@ public sealed class LlmRefinementService(
         }
     }
 
+    /// <summary>
+    /// The status as an admin page should show it. When the refiner is off by configuration its loop is not even
+    /// registered, so no pass ever records why: the reason comes from the settings, not from the last pass.
+    /// </summary>
+    public LlmStatus.Snapshot CurrentStatus()
+    {
+        var current = status.Current;
+        return OffReason(options.CurrentValue) is { } off ? current with { Disabled = off } : current;
+    }
+
+    /// <summary>Why the settings (or a missing chat client) allow no call; null when calls may be made.</summary>
+    private LlmOffReason? OffReason(LlmSuggestionOptions settings)
+    {
+        const string Section = LlmSuggestionOptions.SectionName;
+        return !settings.Enabled ? new LlmOffReason("off: {0}:Enabled is false", Section)
+            : !settings.IsConfigured ? new LlmOffReason("off: {0}:Endpoint and :Model must both be set", Section)
+            : !settings.SendVerbatim ? new LlmOffReason("no call is made: {0}:SendVerbatim is false, so no verbatim may leave the app", Section)
+            : services.GetService<LlmSuggester>() is null ? new LlmOffReason("off: no chat client is registered")
+            : null;
+    }
+
     /// <summary>One pass; returns how many items got a stored answer or discard reason.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         var settings = options.CurrentValue;
         var now = time.GetUtcNow();
-        const string Section = LlmSuggestionOptions.SectionName;
-        var disabled = !settings.Enabled ? new LlmOffReason("off: {0}:Enabled is false", Section)
-            : !settings.IsConfigured ? new LlmOffReason("off: {0}:Endpoint and :Model must both be set", Section)
-            : !settings.SendVerbatim ? new LlmOffReason("no call is made: {0}:SendVerbatim is false, so no verbatim may leave the app", Section)
-            : null;
+        var disabled = OffReason(settings);
         var suggester = disabled is null ? services.GetService<LlmSuggester>() : null;
-        if (disabled is null && suggester is null)
-            disabled = new LlmOffReason("off: no chat client is registered");
         if (disabled is not null || suggester is null)
         {
             status.Update(s => s with { Disabled = disabled, LastPassAt = now });

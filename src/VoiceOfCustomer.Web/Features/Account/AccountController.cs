@@ -2,19 +2,23 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
+using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Identity;
+using VoiceOfCustomer.Web.Features.Users;
 using VoiceOfCustomer.Web.Infrastructure;
 
 namespace VoiceOfCustomer.Web.Features.Account;
 
 [Route("account")]
 public sealed class AccountController(
-    SignInManager<AppUser> signIn, UserManager<AppUser> users, IStringLocalizer<SharedResource> t, ILogger<AccountController> logger) : Controller
+    SignInManager<AppUser> signIn, UserManager<AppUser> users, VocDbContext db, TimeProvider time,
+    IStringLocalizer<SharedResource> t, ILogger<AccountController> logger) : Controller
 {
     // One message for unknown email and wrong password, so the form does not reveal which accounts exist.
     internal const string InvalidCredentials = "The email or password is incorrect.";
     internal const string LockedOut = "Too many failed sign-in attempts. This account is locked for a while; try again later or ask an administrator.";
     internal const string NotAllowed = "This account cannot sign in here yet. Ask an administrator.";
+    internal const string Deactivated = "This account has been deactivated. Ask an administrator if you need it again.";
 
     [HttpGet("login")]
     [AllowAnonymous]
@@ -43,9 +47,16 @@ public sealed class AccountController(
         if (result.Succeeded)
         {
             logger.LogInformation("User {UserId} signed in.", user.Id);
+            await UserStates.RecordSignInAsync(db, user.Id, time.GetUtcNow().UtcDateTime, logger, HttpContext.RequestAborted);
             return LocalRedirect(SafeReturnUrl(model.ReturnUrl));
         }
-        if (result.IsLockedOut)
+        if (result.IsLockedOut && UserStates.IsDeactivated(user))
+        {
+            // Said only to someone who knows the password, so the message does not tell strangers the account exists.
+            logger.LogWarning("Deactivated user {UserId} tried to sign in.", user.Id);
+            ModelState.AddModelError(string.Empty, t[await users.CheckPasswordAsync(user, model.Password!) ? Deactivated : InvalidCredentials]);
+        }
+        else if (result.IsLockedOut)
         {
             logger.LogWarning("User {UserId} is locked out.", user.Id);
             ModelState.AddModelError(string.Empty, t[LockedOut]);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
-using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding.Validation;
@@ -14,11 +15,17 @@ namespace VoiceOfCustomer.Web.Features.Coding;
 
 public sealed record AwaitingCustomerRequest(string? Note);
 public sealed record MergeRequest(long? DuplicateOf);
+/// <summary>Why the item is re-opened; required for an attributed or merged item, kept in its audit.</summary>
+public sealed record ReopenRequest(string? Reason);
 
 /// <summary>Where an item stands after a status change (awaiting customer, re-open, merge).</summary>
-public sealed record CodingStatusResponse(long Id, FeedbackStatus Status, long? DuplicateOfId, string? AwaitingCustomerNote, AttributionSnapshot? Attribution);
+public sealed record CodingStatusResponse(long Id, FeedbackStatus Status, long? DuplicateOfId, string? AwaitingCustomerNote, AttributionSnapshot Attribution);
 
-public sealed record AuditEntryResponse(long Id, DateTime ChangedAt, string? ChangedById, string Action, JsonElement? Before, JsonElement? After);
+/// <summary>One change: <c>before</c> is null for the first coding (nothing was there), never left out.</summary>
+public sealed record AuditEntryResponse(
+    long Id, DateTime ChangedAt, string? ChangedById, string Action,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] JsonNode? Before,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] JsonNode? After);
 
 /// <summary>
 /// Coding voices from integrations and the web app's own scripts: the same <see cref="AttributionService"/> rules
@@ -26,6 +33,7 @@ public sealed record AuditEntryResponse(long Id, DateTime ChangedAt, string? Cha
 /// </summary>
 [ApiController]
 [Route("api/feedback/{id:long}")]
+[Tags("Coding")]
 [IgnoreAntiforgeryToken]
 [RequestBodyLimit]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
@@ -33,10 +41,22 @@ public sealed record AuditEntryResponse(long Id, DateTime ChangedAt, string? Cha
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
 public sealed class AttributionApiController(AttributionService coding, VocDbContext db) : ControllerBase
 {
-    /// <summary>
-    /// Saves a draft (<c>submit: false</c>) or submits the attribution (every layer required). Send the
-    /// <c>version</c> you read (0 for an uncoded item); a stale one answers 409 with the current coding.
-    /// </summary>
+    /// <summary>Code a voice: save a draft or submit</summary>
+    /// <remarks>
+    /// The same rules as the coding form: impact (a metric, its direction and magnitude, or no measurable impact and
+    /// why) → root cause (an existing capability gap or a proposed new one, and the hypothesis) → owning domain, plus
+    /// value dimension, voice role and tags. <c>submit: false</c> saves a draft (any subset, still validated);
+    /// <c>submit: true</c> needs every layer and sets the item's status to <c>attributed</c>. Send the <c>version</c>
+    /// you read (<c>attribution.version</c>, 0 for an uncoded item): a stale one answers 409 with the current coding,
+    /// never a silent overwrite. A merged item is not codable until re-opened. Scope <c>coding</c>.
+    /// </remarks>
+    /// <param name="id">The item's id.</param>
+    /// <param name="cancellationToken">Aborted with the request.</param>
+    /// <param name="input">The coding; taxonomy ids come from <c>GET /api/taxonomy</c>.</param>
+    /// <response code="200">Saved: the stored coding with its new version.</response>
+    /// <response code="400">A layer is missing or wrong, an id is unknown, archived or merged, or the item is merged (<c>status</c>); nothing is stored.</response>
+    /// <response code="404">There is no item with this id.</response>
+    /// <response code="409">Someone saved first: <c>current</c> is their coding and <c>currentVersion</c> the version to send after re-applying your change.</response>
     [HttpPost("attribution")]
     [Authorize(Policy = AuthorizationPolicies.Coding)]
     [Consumes("application/json")]
@@ -46,12 +66,22 @@ public sealed class AttributionApiController(AttributionService coding, VocDbCon
     public async Task<IActionResult> Save(long id, [FromBody, ValidateNever] AttributionInput input, CancellationToken cancellationToken)
     {
         if (input is null)
-            return IntakeResponses.ValidationFailed([IntakeResponses.BodyRequired]);
+            return IntakeResponses.ValidationFailed([ProblemDetailsSetup.BodyRequired]);
         var result = await coding.SaveAsync(id, input, ActorId, cancellationToken);
         return result.Outcome == CodingOutcome.Saved ? Ok(result.Current) : Failure(id, result);
     }
 
-    /// <summary>Parks an open item while the CSM waits for the customer's answer (the SLA clock pauses).</summary>
+    /// <summary>Wait for the customer</summary>
+    /// <remarks>
+    /// Parks a <c>new</c> or <c>in-progress</c> item while the CSM waits for the customer's answer; its attribution SLA
+    /// clock pauses until the item is re-opened or submitted. Scope <c>coding</c>.
+    /// </remarks>
+    /// <param name="id">The item's id.</param>
+    /// <param name="cancellationToken">Aborted with the request.</param>
+    /// <param name="request">What was asked of the customer (<c>note</c>, required, at most 1,000 characters).</param>
+    /// <response code="200">The item's new status and its coding.</response>
+    /// <response code="400">No note, or the item is not open (<c>status</c>).</response>
+    /// <response code="404">There is no item with this id.</response>
     [HttpPost("awaiting-customer")]
     [Authorize(Policy = AuthorizationPolicies.Coding)]
     [Consumes("application/json")]
@@ -60,19 +90,41 @@ public sealed class AttributionApiController(AttributionService coding, VocDbCon
     public async Task<IActionResult> AwaitingCustomer(long id, [FromBody, ValidateNever] AwaitingCustomerRequest request, CancellationToken cancellationToken)
     {
         if (request is null)
-            return IntakeResponses.ValidationFailed([IntakeResponses.BodyRequired]);
+            return IntakeResponses.ValidationFailed([ProblemDetailsSetup.BodyRequired]);
         return await StatusResultAsync(id, await coding.MarkAwaitingCustomerAsync(id, request.Note, ActorId, cancellationToken), cancellationToken);
     }
 
-    /// <summary>Opens a submitted, merged or waiting item for coding again; a submitted attribution becomes a draft.</summary>
+    /// <summary>Re-open an item</summary>
+    /// <remarks>
+    /// Opens an <c>attributed</c>, <c>duplicate</c> or <c>awaiting-customer</c> item for coding again: a submitted
+    /// coding becomes a draft (its version moves on), a merge is undone. An attributed or duplicate item needs <c>{"reason": "…"}</c>, kept in its audit;
+    /// a waiting item may be resumed without a body. Scope <c>coding</c>.
+    /// </remarks>
+    /// <param name="id">The item's id.</param>
+    /// <param name="request">Why the item is re-opened (<c>reason</c>, at most 1,000 characters).</param>
+    /// <param name="cancellationToken">Aborted with the request.</param>
+    /// <response code="200">The item's new status and its coding.</response>
+    /// <response code="400">The item is already open (<c>status</c>), or an attributed or duplicate item has no <c>reason</c>.</response>
+    /// <response code="404">There is no item with this id.</response>
     [HttpPost("reopen")]
     [Authorize(Policy = AuthorizationPolicies.Coding)]
     [ProducesResponseType<CodingStatusResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public async Task<IActionResult> Reopen(long id, CancellationToken cancellationToken) =>
-        await StatusResultAsync(id, await coding.ReopenAsync(id, ActorId, cancellationToken), cancellationToken);
+    public async Task<IActionResult> Reopen(long id, [FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow), ValidateNever] ReopenRequest? request, CancellationToken cancellationToken) =>
+        await StatusResultAsync(id, await coding.ReopenAsync(id, request?.Reason, ActorId, cancellationToken), cancellationToken);
 
-    /// <summary>Marks the item a duplicate of <c>duplicateOf</c> (or of the item that one was merged into).</summary>
+    /// <summary>Merge an item as a duplicate</summary>
+    /// <remarks>
+    /// Marks the item a <c>duplicate</c> of <c>duplicateOf</c>; the survivor carries the voice from now on. Merging into
+    /// a duplicate points at its survivor, so chains never form; an item cannot be merged into itself or into its own
+    /// duplicate. Scope <c>coding</c>.
+    /// </remarks>
+    /// <param name="id">The item's id.</param>
+    /// <param name="cancellationToken">Aborted with the request.</param>
+    /// <param name="request">The id of the item this one duplicates (<c>duplicateOf</c>).</param>
+    /// <response code="200">The item's new status, the survivor's id and its coding.</response>
+    /// <response code="400">No or an unknown <c>duplicateOf</c>, a merge into itself, or the item is already a duplicate (<c>status</c>).</response>
+    /// <response code="404">There is no item with this id.</response>
     [HttpPost("merge")]
     [Authorize(Policy = AuthorizationPolicies.Coding)]
     [Consumes("application/json")]
@@ -85,7 +137,16 @@ public sealed class AttributionApiController(AttributionService coding, VocDbCon
         return await StatusResultAsync(id, await coding.MergeAsync(id, survivor, ActorId, cancellationToken), cancellationToken);
     }
 
-    /// <summary>Who changed the item's coding or status, when, and what it looked like before and after; oldest first.</summary>
+    /// <summary>Read an item's coding history</summary>
+    /// <remarks>
+    /// Every change to the item's coding or status, oldest first: who (a user id, or <c>apikey:{id}</c>), when, the
+    /// action (<c>draft</c>, <c>submit</c>, <c>awaiting-customer</c>, <c>reopen</c>, <c>merge</c>, <c>assign</c>) and
+    /// JSON snapshots before and after. <c>before</c> is null when nothing was there yet. Scope <c>read</c>.
+    /// </remarks>
+    /// <param name="id">The item's id.</param>
+    /// <param name="cancellationToken">Aborted with the request.</param>
+    /// <response code="200">The entries, oldest first (an empty list for an item nobody touched).</response>
+    /// <response code="404">There is no item with this id.</response>
     [HttpGet("audit")]
     [Authorize(Policy = AuthorizationPolicies.Read)]
     [ProducesResponseType<IReadOnlyList<AuditEntryResponse>>(StatusCodes.Status200OK)]
@@ -97,8 +158,10 @@ public sealed class AttributionApiController(AttributionService coding, VocDbCon
             .Where(e => e.FeedbackItemId == id)
             .OrderBy(e => e.ChangedAt).ThenBy(e => e.Id)
             .ToListAsync(cancellationToken);
-        // The snapshots are stored as JSON text; hand them back as JSON, not as strings to parse twice.
-        return Ok(entries.Select(e => new AuditEntryResponse(e.Id, e.ChangedAt, e.ChangedById, e.Action, Parse(e.BeforeJson), Parse(e.AfterJson))).ToList());
+        // The snapshots are stored as JSON text; hand them back as JSON, not as strings to parse twice, in today's
+        // spelling even when the row is older.
+        return Ok(entries.Select(e => new AuditEntryResponse(e.Id, e.ChangedAt, e.ChangedById, e.Action,
+            AttributionAuditJson.Normalize(e.BeforeJson), AttributionAuditJson.Normalize(e.AfterJson))).ToList());
     }
 
     /// <summary>The user's id for signed-in users; <c>apikey:{id}</c> for integrations (set by the key handler).</summary>
@@ -111,7 +174,7 @@ public sealed class AttributionApiController(AttributionService coding, VocDbCon
         var item = await db.FeedbackItems.AsNoTracking().Where(f => f.Id == id)
             .Select(f => new { f.Status, f.DuplicateOfId, f.AwaitingCustomerNote })
             .FirstAsync(cancellationToken);
-        return Ok(new CodingStatusResponse(id, item.Status, item.DuplicateOfId, item.AwaitingCustomerNote, result.Current));
+        return Ok(new CodingStatusResponse(id, item.Status, item.DuplicateOfId, item.AwaitingCustomerNote, result.Current ?? AttributionSnapshot.Uncoded));
     }
 
     private IActionResult Failure(long id, CodingResult result)
@@ -127,7 +190,7 @@ public sealed class AttributionApiController(AttributionService coding, VocDbCon
                     Title = "The item was changed by someone else.",
                     Detail = string.Join(" ", result.Errors.Select(e => e.Message)),
                     // What the colleague saved, so the caller can merge by hand and retry with currentVersion.
-                    Extensions = { ["current"] = result.Current, ["currentVersion"] = result.Current?.Version ?? 0 },
+                    Extensions = { ["current"] = result.Current ?? AttributionSnapshot.Uncoded, ["currentVersion"] = result.Current?.Version ?? 0 },
                 };
                 return new ObjectResult(problem) { StatusCode = StatusCodes.Status409Conflict, ContentTypes = { "application/problem+json" } };
             default:
@@ -137,6 +200,4 @@ public sealed class AttributionApiController(AttributionService coding, VocDbCon
 
     private ObjectResult NotFoundProblem(long id) =>
         Problem(statusCode: StatusCodes.Status404NotFound, title: "Feedback not found.", detail: $"There is no feedback item with id {id}.");
-
-    private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
 }

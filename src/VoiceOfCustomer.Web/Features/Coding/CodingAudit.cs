@@ -31,6 +31,7 @@ public sealed class CodingAudit(IStringLocalizer t, TaxonomyNames taxonomy, IRea
         ["status"] = Enum<FeedbackStatus>("Status", t),
         ["duplicateOf"] = new("Duplicate of", (v, _) => "#" + Text(v)),
         ["note"] = new("Question to the customer"),
+        ["reason"] = new("Reason"),
     };
 
     /// <summary>The English labels of the history's fields (string-table keys).</summary>

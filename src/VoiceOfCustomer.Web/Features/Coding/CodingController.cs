@@ -163,8 +163,8 @@ public sealed class CodingController(
             "Marked as waiting for the customer; the deadline is paused.");
 
     [HttpPost("{id:long}/reopen")]
-    public async Task<IActionResult> Reopen(long id, CancellationToken cancellationToken) =>
-        AfterChange(id, await attributions.ReopenAsync(id, users.GetUserId(User), cancellationToken), "Re-opened for coding.");
+    public async Task<IActionResult> Reopen(long id, [FromForm] string? reason, CancellationToken cancellationToken) =>
+        AfterChange(id, await attributions.ReopenAsync(id, reason, users.GetUserId(User), cancellationToken), "Re-opened for coding.");
 
     [HttpPost("{id:long}/merge")]
     public async Task<IActionResult> Merge(long id, [FromForm] string? duplicateOf, CancellationToken cancellationToken)
@@ -267,7 +267,9 @@ public sealed class CodingController(
         var gaps = Options(gapRows);
         var domains = Options(domainRows);
         var tags = Options(tagRows);
-        var panel = await SuggestionPanelAsync(item, metricRows, gapRows, domainRows, tagRows, cancellationToken);
+        // A read-only item gets no suggestions: there is nothing to fill, and showing them would count as a suggestion shown.
+        var readOnly = item.Status is FeedbackStatus.Attributed or FeedbackStatus.Duplicate;
+        var panel = readOnly ? SuggestionPanel.Off : await SuggestionPanelAsync(item, metricRows, gapRows, domainRows, tagRows, cancellationToken);
 
         var recent = await db.FeedbackItems.AsNoTracking()
             .Where(f => f.CustomerId == item.Customer.Id && f.Id != item.Id)

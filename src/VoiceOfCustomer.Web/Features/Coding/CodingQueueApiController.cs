@@ -12,13 +12,19 @@ namespace VoiceOfCustomer.Web.Features.Coding;
 /// <summary>The coding queue for integrations (and the benchmark): open items, soonest attribution deadline first.</summary>
 [ApiController]
 [Route("api/coding")]
+[Tags("Coding")]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
 public sealed class CodingQueueApiController(CodingQueueQueries queue) : ControllerBase
 {
     public const int DefaultPageSize = 50;
 
-    /// <summary>Keyset paged: pass the previous page's <c>nextCursor</c> as <c>cursor</c> until it is null.</summary>
+    /// <summary>List the coding queue, soonest deadline first</summary>
+    /// <remarks>
+    /// Open items (<c>new</c>, <c>in-progress</c>, <c>awaiting-customer</c>) ordered by their attribution deadline, keyset
+    /// paged like <c>GET /api/feedback</c>: pass the previous page's <c>nextCursor</c> as <c>cursor</c> until it is null.
+    /// Filters combine. Scope <c>read</c>.
+    /// </remarks>
     /// <param name="channel">Channel key.</param>
     /// <param name="owner">Owner CSM's user id; <c>mine</c> for the signed-in user, <c>unassigned</c> for items nobody owns.</param>
     /// <param name="segmentId">Customer segment id.</param>
@@ -27,6 +33,8 @@ public sealed class CodingQueueApiController(CodingQueueQueries queue) : Control
     /// <param name="cursor">The previous page's <c>nextCursor</c>.</param>
     /// <param name="limit">Page size, 1 to 200 (default 50).</param>
     /// <param name="cancellationToken">Aborted with the request.</param>
+    /// <response code="200">A page of open items and the cursor of the next one (null on the last page).</response>
+    /// <response code="400">An invalid <c>cursor</c> or <c>limit</c>, or <c>owner=mine</c> from an API key.</response>
     [HttpGet("queue")]
     [Authorize(Policy = AuthorizationPolicies.Read)]
     [ProducesResponseType<CodingQueuePage>(StatusCodes.Status200OK)]

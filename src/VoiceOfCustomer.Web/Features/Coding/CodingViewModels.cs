@@ -232,6 +232,9 @@ public sealed class CodingPageViewModel
     /// <summary>The version the poster had read, when this post was a conflict.</summary>
     public int? ConflictReadVersion { get; init; }
 
+    /// <summary>Submitted or merged: the page shows the coding and the re-open form, not the editable form.</summary>
+    public bool IsReadOnly => Item.Status is VoiceOfCustomer.Intake.FeedbackStatus.Attributed or VoiceOfCustomer.Intake.FeedbackStatus.Duplicate;
+
     public IEnumerable<FieldError> ErrorsFor(string field) =>
         Errors.Where(e => string.Equals(e.Field, field, StringComparison.OrdinalIgnoreCase));
 
@@ -276,7 +279,16 @@ public sealed class CodingPageViewModel
 /// <summary>One value the suggester proposes, as the form can take it: the input it fills and the value it sets there.</summary>
 public sealed record SuggestionValueView(string Key, string Label, string TargetId, string FormValue, double? Confidence)
 {
-    public string? Percent => Confidence is { } c ? Math.Round(c * 100).ToString("0", CultureInfo.InvariantCulture) + "%" : null;
+    /// <summary>
+    /// Rounded down, so a model that is almost never wrong shows 99 %, not a promise of 100 %; below 1 % shows as "&lt;1%"
+    /// rather than a 0 % that reads as "impossible".
+    /// </summary>
+    public string? Percent => Confidence is { } c ? FormatPercent(c) : null;
+
+    internal static string FormatPercent(double confidence) =>
+        confidence >= 1.0 ? "100%"
+        : confidence < 0.01 ? "<1%"
+        : Math.Floor(confidence * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
 }
 
 /// <summary>What the suggester proposes for one field: the best value and two alternatives, or why it abstained.</summary>

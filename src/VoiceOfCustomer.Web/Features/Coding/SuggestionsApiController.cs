@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using VoiceOfCustomer.Coding;
+using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Suggestions;
 using VoiceOfCustomer.Web.Infrastructure;
 
@@ -18,12 +20,23 @@ public sealed record FieldSuggestionResponse(SuggestionField Field, SuggestionSo
 /// </summary>
 [ApiController]
 [Route("api/feedback/{id:long}")]
+[Tags("Coding")]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
 public sealed class SuggestionsApiController(SuggestionService suggestions) : ControllerBase
 {
-    /// <summary>Suggested codes for the item; an empty list while no model exists or suggestions are switched off.</summary>
+    /// <summary>Suggest codes for an item</summary>
+    /// <remarks>
+    /// The local suggester's ranked values for each field (business metric, capability gap and owning domain by
+    /// taxonomy key, value dimension as <c>valueDimension</c> takes it, tags), each with its calibrated confidence when
+    /// known, or why it abstained. Reading them records them as shown, so the later submission scores them: hence
+    /// scope <c>coding</c>. An empty list while no model exists or suggestions are switched off.
+    /// </remarks>
+    /// <param name="id">The item's id.</param>
+    /// <param name="cancellationToken">Aborted with the request.</param>
+    /// <response code="200">One entry per field.</response>
+    /// <response code="404">There is no item with this id.</response>
     [HttpGet("suggestions")]
     [Authorize(Policy = AuthorizationPolicies.Coding)]
     [ProducesResponseType<IReadOnlyList<FieldSuggestionResponse>>(StatusCodes.Status200OK)]
@@ -33,6 +46,10 @@ public sealed class SuggestionsApiController(SuggestionService suggestions) : Co
         if (shown is null)
             return Problem(statusCode: StatusCodes.Status404NotFound, title: "Feedback not found.", detail: $"There is no feedback item with id {id}.");
         return Ok(shown.Select(s => new FieldSuggestionResponse(s.Field, s.Source, s.ModelVersion,
-            s.Ranked.Select(v => new SuggestedValueResponse(v.Value, v.Confidence)).ToList(), s.Abstained)).ToList());
+            s.Ranked.Select(v => new SuggestedValueResponse(ApiValue(s.Field, v.Value), v.Confidence)).ToList(), s.Abstained)).ToList());
     }
+
+    // A value dimension is suggested by its C# name; the attribution's valueDimension takes (and the API writes) kebab.
+    private static string ApiValue(SuggestionField field, string value) =>
+        field == SuggestionField.ValueDimension && EnumNames.Parse<ValueDimension>(value) is { } dimension ? EnumNames.Of(dimension) : value;
 }

@@ -18,13 +18,20 @@ public sealed record TaxonomyResponse(
 /// <summary>The ids an attribution refers to, so integrations can code without guessing them.</summary>
 [ApiController]
 [Route("api/taxonomy")]
+[Tags("Taxonomy")]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
 public sealed class TaxonomyApiController(VocDbContext db) : ControllerBase
 {
-    /// <summary>Current metrics, capability gaps (accepted and proposed), domains and tags.</summary>
+    /// <summary>Read the taxonomy</summary>
+    /// <remarks>
+    /// The ids an attribution refers to: business metrics (with their default unit and polarity), capability gaps
+    /// (accepted and proposed, with their owning domain), owning domains (with their owner) and tags, each with its
+    /// English and Chinese name. Only current entries unless <c>includeArchived</c>. Scope <c>read</c>.
+    /// </remarks>
     /// <param name="includeArchived">Also list archived and merged entries (still referenced by old codings).</param>
     /// <param name="cancellationToken">Aborted with the request.</param>
+    /// <response code="200">The four lists, each sorted by name.</response>
     [HttpGet]
     [Authorize(Policy = AuthorizationPolicies.Read)]
     [ProducesResponseType<TaxonomyResponse>(StatusCodes.Status200OK)]

@@ -27,7 +27,9 @@ public sealed class FeedbackController(FeedbackQueries queries, ChannelCatalog c
     {
         var keys = await channels.KeysAsync(cancellationToken);
         var errors = new List<string>();
-        var filter = query.ToFilter(keys, errors, t);
+        var choices = await FeedbackFilterChoices.LoadAsync(db, cancellationToken);
+        var customers = await query.ResolveCustomersAsync(queries, errors, t, cancellationToken);
+        var filter = query.ToFilter(keys, choices, errors, t) with { CustomerIds = customers?.Customers.Select(c => c.Id).ToList() };
 
         FeedbackCursor? cursor = null;
         if (!string.IsNullOrEmpty(query.Cursor))
@@ -46,6 +48,8 @@ public sealed class FeedbackController(FeedbackQueries queries, ChannelCatalog c
             Query = query,
             Items = page.Items,
             ChannelKeys = keys,
+            Choices = choices,
+            Customers = customers,
             Errors = errors,
             NextCursor = page.NextCursor,
             IsLaterPage = cursor is not null,

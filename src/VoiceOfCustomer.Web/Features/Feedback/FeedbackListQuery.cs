@@ -13,6 +13,9 @@ public sealed partial class FeedbackListQuery
 {
     public const int MaxSearchLength = 200;
 
+    /// <summary>More customers than this matching the customer text is "type more", not a filter of 500 ids.</summary>
+    public const int MaxCustomerMatches = 200;
+
     public string? Channel { get; set; }
     public string? Status { get; set; }
     public string? Lang { get; set; }
@@ -22,10 +25,18 @@ public sealed partial class FeedbackListQuery
     public string? To { get; set; }
     public string? Cursor { get; set; }
 
+    /// <summary>A customer's id, as the list's own customer links carry it (the text field takes a name or reference).</summary>
+    public string? CustomerId { get; set; }
+
+    // Taxonomy entries and segments by key, as the taxonomy pages' counts link to them.
+    public string? Gap { get; set; }
+    public string? Metric { get; set; }
+    public string? Domain { get; set; }
+    public string? Segment { get; set; }
+    public string? Tag { get; set; }
+
     public bool HasFilters =>
-        !string.IsNullOrWhiteSpace(Channel) || !string.IsNullOrWhiteSpace(Status) || !string.IsNullOrWhiteSpace(Lang)
-        || !string.IsNullOrWhiteSpace(Customer) || !string.IsNullOrWhiteSpace(Q)
-        || !string.IsNullOrWhiteSpace(From) || !string.IsNullOrWhiteSpace(To);
+        new[] { Channel, Status, Lang, Customer, CustomerId, Q, From, To, Gap, Metric, Domain, Segment, Tag }.Any(v => !string.IsNullOrWhiteSpace(v));
 
     /// <summary>Route values for links that keep the filters (empty ones left out to keep URLs short).</summary>
     public Dictionary<string, string> RouteValues(string? cursor = null)
@@ -40,9 +51,15 @@ public sealed partial class FeedbackListQuery
         Add("status", Status);
         Add("lang", Lang);
         Add("customer", Customer);
+        Add("customerId", CustomerId);
         Add("q", Q);
         Add("from", From);
         Add("to", To);
+        Add("gap", Gap);
+        Add("metric", Metric);
+        Add("domain", Domain);
+        Add("segment", Segment);
+        Add("tag", Tag);
         Add("cursor", cursor);
         return values;
     }
@@ -51,10 +68,9 @@ public sealed partial class FeedbackListQuery
     /// Turns the typed values into a filter; each value that cannot be used is named in <paramref name="errors"/> and left out.
     /// Messages come from <paramref name="t"/> when given (the UI's language), else in English.
     /// </summary>
-    public FeedbackFilter ToFilter(IReadOnlyCollection<string> channelKeys, List<string> errors, IStringLocalizer? t = null)
+    public FeedbackFilter ToFilter(IReadOnlyCollection<string> channelKeys, FeedbackFilterChoices choices, List<string> errors, IStringLocalizer? t = null)
     {
-        string Text(string format, params object[] args) =>
-            t is null ? string.Format(CultureInfo.InvariantCulture, format, args) : t[format, args].Value;
+        string Text(string format, params object[] args) => Localized(t, format, args);
 
         string? channel = null;
         if (!string.IsNullOrWhiteSpace(Channel))
@@ -83,15 +99,6 @@ public sealed partial class FeedbackListQuery
                 errors.Add(Text("\"{0}\" is not a language tag such as en or zh; the language filter was ignored.", Lang.Trim()));
         }
 
-        int? customerId = null;
-        if (!string.IsNullOrWhiteSpace(Customer))
-        {
-            if (int.TryParse(Customer.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0)
-                customerId = id;
-            else
-                errors.Add(Text("\"{0}\" is not a customer id (a positive whole number); the customer filter was ignored.", Customer.Trim()));
-        }
-
         string? search = null;
         if (!string.IsNullOrWhiteSpace(Q))
         {
@@ -111,17 +118,77 @@ public sealed partial class FeedbackListQuery
             from = to = null;
         }
 
+        int? Entry(string? value, IReadOnlyList<FilterChoice> entries, string unknown)
+        {
+            if (string.IsNullOrWhiteSpace(value))
+                return null;
+            if (entries.FirstOrDefault(e => string.Equals(e.Key, value.Trim(), StringComparison.OrdinalIgnoreCase)) is { } entry)
+                return entry.Id;
+            errors.Add(Text(unknown, value.Trim()));
+            return null;
+        }
+
         return new FeedbackFilter
         {
             Channel = channel,
             Status = status,
             Language = language,
-            CustomerId = customerId,
             Search = search,
             ReceivedFrom = from,
             ReceivedTo = to,
+            BusinessMetricId = Entry(Metric, choices.Metrics, "There is no business metric \"{0}\"; the metric filter was ignored."),
+            CapabilityGapId = Entry(Gap, choices.Gaps, "There is no capability gap \"{0}\"; the gap filter was ignored."),
+            OwningDomainId = Entry(Domain, choices.Domains, "There is no owning domain \"{0}\"; the domain filter was ignored."),
+            TagId = Entry(Tag, choices.Tags, "There is no tag \"{0}\"; the tag filter was ignored."),
+            SegmentId = Entry(Segment, choices.Segments, "There is no segment \"{0}\"; the segment filter was ignored."),
         };
     }
+
+    /// <summary>
+    /// The customers the <see cref="Customer"/> text (a name or reference, see <see cref="FeedbackQueries.FindCustomersAsync"/>)
+    /// or else <see cref="CustomerId"/> stands for; null when there is no customer filter or it could not be used.
+    /// No match is not an error of the filter: the list is then empty, and the message says why.
+    /// </summary>
+    public async Task<CustomerFilter?> ResolveCustomersAsync(FeedbackQueries queries, List<string> errors, IStringLocalizer? t, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(Customer))
+        {
+            var text = Customer.Trim();
+            if (text.Length > MaxSearchLength)
+            {
+                errors.Add(Localized(t, "The customer text is longer than {0} characters; the customer filter was ignored.", MaxSearchLength));
+                return null;
+            }
+            var matches = await queries.FindCustomersAsync(text, MaxCustomerMatches, cancellationToken);
+            if (matches.Count > MaxCustomerMatches)
+            {
+                errors.Add(Localized(t, "More than {0} customers match \"{1}\"; type more of the name or the reference. The customer filter was ignored.", MaxCustomerMatches, text));
+                return null;
+            }
+            if (matches.Count == 0)
+                errors.Add(Localized(t, "No customer's name or reference contains \"{0}\", so no feedback is shown.", text));
+            return new CustomerFilter(matches);
+        }
+        if (!string.IsNullOrWhiteSpace(CustomerId))
+        {
+            if (!int.TryParse(CustomerId.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id <= 0)
+            {
+                errors.Add(Localized(t, "\"{0}\" is not a customer id (a positive whole number); the customer filter was ignored.", CustomerId.Trim()));
+                return null;
+            }
+            var customer = await queries.CustomerAsync(id, cancellationToken);
+            if (customer is null)
+            {
+                errors.Add(Localized(t, "There is no customer with the id {0}; the customer filter was ignored.", id));
+                return null;
+            }
+            return new CustomerFilter([customer]);
+        }
+        return null;
+    }
+
+    private static string Localized(IStringLocalizer? t, string format, params object[] args) =>
+        t is null ? string.Format(CultureInfo.InvariantCulture, format, args) : t[format, args].Value;
 
     /// <summary>
     /// Accepts a date (<c>2025-01-31</c>, as a date input sends it) or an ISO date-time, read as UTC.

@@ -10,6 +10,10 @@ public sealed class FeedbackListViewModel
     public required FeedbackListQuery Query { get; init; }
     public required IReadOnlyList<FeedbackListItem> Items { get; init; }
     public required IReadOnlyList<string> ChannelKeys { get; init; }
+    public required FeedbackFilterChoices Choices { get; init; }
+
+    /// <summary>The customers the customer filter stands for; null without one.</summary>
+    public CustomerFilter? Customers { get; init; }
     public required IReadOnlyList<string> Errors { get; init; }
     public string? NextCursor { get; init; }
 

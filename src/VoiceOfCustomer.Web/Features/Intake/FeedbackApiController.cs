@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding.Validation;
 using Microsoft.Extensions.Options;
+using VoiceOfCustomer.Coding;
+using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Intake;
 using VoiceOfCustomer.Web.Infrastructure;
 
@@ -15,6 +17,7 @@ namespace VoiceOfCustomer.Web.Features.Intake;
 /// </summary>
 [ApiController]
 [Route("api/feedback")]
+[Tags("Feedback")]
 [IgnoreAntiforgeryToken]
 [RequestBodyLimit]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
@@ -23,7 +26,19 @@ public sealed class FeedbackApiController(FeedbackIntakeService intake, Feedback
 {
     public const int DefaultPageSize = 50;
 
-    /// <summary>Stores one voice. The same (channel, externalId) again answers 200 with the stored item and changes nothing.</summary>
+    /// <summary>Store one voice</summary>
+    /// <remarks>
+    /// Validates the voice (each problem is named by the field's JSON path), stores it with its customer and contact
+    /// and starts its attribution SLA. An unknown customer reference becomes a prospect customer rather than a refusal.
+    /// The same <c>(channel, externalId)</c> again answers 200 with the stored item and changes nothing, so a retry is
+    /// always safe. Scope <c>intake</c> (or a signed-in CSM or Admin).
+    /// </remarks>
+    /// <param name="cancellationToken">Aborted with the request.</param>
+    /// <param name="submission">The voice as the source has it; only channel, customer and verbatim are required.</param>
+    /// <response code="201">Stored; <c>Location</c> is the item's path.</response>
+    /// <response code="200">Already stored under this (channel, externalId): the stored item, unchanged.</response>
+    /// <response code="400">A field is missing or wrong (named in <c>errors</c>), or the body is not a JSON object; nothing is stored.</response>
+    /// <response code="413">The body is larger than <c>Web:MaxRequestBodyBytes</c> (1 MB).</response>
     [HttpPost]
     [Authorize(Policy = AuthorizationPolicies.Intake)]
     [Consumes("application/json")]
@@ -35,12 +50,21 @@ public sealed class FeedbackApiController(FeedbackIntakeService intake, Feedback
     {
         // [ValidateNever]: intake validates; MVC's implicit [Required] would name a "null" body a second time.
         if (submission is null)
-            return IntakeResponses.ValidationFailed([IntakeResponses.BodyRequired]);
+            return IntakeResponses.ValidationFailed([ProblemDetailsSetup.BodyRequired]);
         var result = await intake.SubmitAsync(submission, cancellationToken);
         return IntakeResponses.ToActionResult(this, result);
     }
 
-    /// <summary>Stores up to 1,000 voices; each item succeeds or fails on its own.</summary>
+    /// <summary>Store up to 1,000 voices</summary>
+    /// <remarks>
+    /// Each item is validated and stored on its own, exactly as <c>POST /api/feedback</c> would: one bad item does not
+    /// sink the others. The answer counts what happened and has one result per item, in order. Scope <c>intake</c>.
+    /// </remarks>
+    /// <param name="cancellationToken">Aborted with the request.</param>
+    /// <param name="request">An <c>items</c> array of objects shaped like the body of <c>POST /api/feedback</c>.</param>
+    /// <response code="200">One result per item: <c>created</c> or <c>exists</c> with its id, or <c>invalid</c> with its errors.</response>
+    /// <response code="400">No <c>items</c> array, more than 1,000 items, or the body is not a JSON object.</response>
+    /// <response code="413">The body is larger than <c>Web:MaxBatchRequestBodyBytes</c> (16 MB).</response>
     [HttpPost("batch")]
     [Authorize(Policy = AuthorizationPolicies.Intake)]
     [RequestBodyLimit(BodyLimit.Batch)]
@@ -51,7 +75,7 @@ public sealed class FeedbackApiController(FeedbackIntakeService intake, Feedback
     public async Task<IActionResult> CreateBatch([FromBody, ValidateNever] FeedbackBatchRequest request, CancellationToken cancellationToken)
     {
         if (request is null)
-            return IntakeResponses.ValidationFailed([IntakeResponses.BodyRequired]);
+            return IntakeResponses.ValidationFailed([ProblemDetailsSetup.BodyRequired]);
         if (request.Items is not { Count: > 0 } items)
             return IntakeResponses.ValidationFailed([new("items", "The batch needs an 'items' array with at least one item.")]);
         if (items.Count > FeedbackBatchRequest.MaxItems)
@@ -88,6 +112,16 @@ public sealed class FeedbackApiController(FeedbackIntakeService intake, Feedback
             all));
     }
 
+    /// <summary>Read one voice</summary>
+    /// <remarks>
+    /// The verbatim exactly as received, with its customer, contact, metadata (as the JSON object it was sent as) and
+    /// attribution. <c>attribution.version</c> is what a coding save must send; an uncoded item answers
+    /// <c>{"version": 0, "state": "none"}</c>. Scope <c>read</c> (or any signed-in role).
+    /// </remarks>
+    /// <param name="id">The item's id, as intake answered it.</param>
+    /// <param name="cancellationToken">Aborted with the request.</param>
+    /// <response code="200">The item with its customer, contact and attribution.</response>
+    /// <response code="404">There is no item with this id.</response>
     [HttpGet("{id:long}")]
     [Authorize(Policy = AuthorizationPolicies.Read)]
     [ProducesResponseType<FeedbackDetail>(StatusCodes.Status200OK)]
@@ -97,13 +131,18 @@ public sealed class FeedbackApiController(FeedbackIntakeService intake, Feedback
         var detail = await queries.GetAsync(id, cancellationToken);
         return detail is null
             ? Problem(statusCode: StatusCodes.Status404NotFound, title: "Feedback not found.", detail: $"There is no feedback item with id {id}.")
-            : Ok(detail);
+            : Ok(detail with { Attribution = detail.Attribution ?? AttributionSnapshot.Uncoded });
     }
 
-    /// <summary>Newest first, keyset paged: pass the previous page's <c>nextCursor</c> as <c>cursor</c> until it is null.</summary>
-    /// <param name="channel">Channel key.</param>
+    /// <summary>List voices, newest first</summary>
+    /// <remarks>
+    /// Ordered by <c>receivedAt</c> descending (ties by id) and keyset paged: pass the previous page's
+    /// <c>nextCursor</c> as <c>cursor</c> until it is null. Pages stay consistent while new items arrive. Filters
+    /// combine. Scope <c>read</c>.
+    /// </remarks>
+    /// <param name="channel">Channel key, e.g. <c>support</c>; an unknown one gives an empty page.</param>
     /// <param name="customerId">Customer id.</param>
-    /// <param name="status">New, InProgress, AwaitingCustomer, Attributed or Duplicate.</param>
+    /// <param name="status">Item status: <c>new</c>, <c>in-progress</c>, <c>awaiting-customer</c>, <c>attributed</c> or <c>duplicate</c> (the C# names, e.g. <c>InProgress</c>, are read too).</param>
     /// <param name="language">BCP 47 tag as stored, e.g. <c>en</c> or <c>zh</c>.</param>
     /// <param name="from">Received at or after (ISO 8601).</param>
     /// <param name="to">Received before (ISO 8601).</param>
@@ -111,6 +150,8 @@ public sealed class FeedbackApiController(FeedbackIntakeService intake, Feedback
     /// <param name="cursor">The previous page's <c>nextCursor</c>.</param>
     /// <param name="limit">Page size, 1 to 200 (default 50).</param>
     /// <param name="cancellationToken">Aborted with the request.</param>
+    /// <response code="200">A page of items and the cursor of the next one (null on the last page).</response>
+    /// <response code="400">An invalid <c>status</c>, <c>cursor</c>, <c>limit</c> or date range, named in <c>errors</c>.</response>
     [HttpGet]
     [Authorize(Policy = AuthorizationPolicies.Read)]
     [ProducesResponseType<FeedbackListResponse>(StatusCodes.Status200OK)]
@@ -123,12 +164,9 @@ public sealed class FeedbackApiController(FeedbackIntakeService intake, Feedback
         FeedbackStatus? statusFilter = null;
         if (!string.IsNullOrWhiteSpace(status))
         {
-            // Enum.TryParse would also accept "3" or "New,Attributed"; only the names are part of the contract.
-            var name = Enum.GetNames<FeedbackStatus>().FirstOrDefault(n => string.Equals(n, status.Trim(), StringComparison.OrdinalIgnoreCase));
-            if (name is not null)
-                statusFilter = Enum.Parse<FeedbackStatus>(name);
-            else
-                errors.Add(new("status", $"Unknown status '{status}'. Use one of: {string.Join(", ", Enum.GetNames<FeedbackStatus>())}."));
+            statusFilter = EnumNames.Parse<FeedbackStatus>(status);
+            if (statusFilter is null)
+                errors.Add(new("status", $"Unknown status '{status}'. Use one of: {string.Join(", ", EnumNames.All<FeedbackStatus>())}."));
         }
         FeedbackCursor? after = null;
         if (!string.IsNullOrEmpty(cursor))

@@ -12,7 +12,10 @@ public static class IntakeApiSetup
         // AddOpenApi() registers the "v1" document's options by name; this adds to them.
         services.Configure<OpenApiOptions>("v1", options => options
             .AddDocumentTransformer<ApiKeySecuritySchemeTransformer>()
-            .AddOperationTransformer<WebhookOperationTransformer>());
+            .AddDocumentTransformer<ApiDocumentTransformer>()
+            .AddOperationTransformer<ApiDocumentTransformer>()
+            .AddOperationTransformer<WebhookOperationTransformer>()
+            .AddSchemaTransformer<ApiSchemaTransformer>());
         return services;
     }
 }

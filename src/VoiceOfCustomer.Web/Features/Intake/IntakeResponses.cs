@@ -9,13 +9,12 @@ internal static class IntakeResponses
 {
     public static IActionResult ToActionResult(ControllerBase controller, IntakeResult result) => result.Outcome switch
     {
-        IntakeOutcome.Created => controller.CreatedAtAction(
-            nameof(FeedbackApiController.Get), "FeedbackApi", new { id = result.Item!.Id }, result.Item),
+        // A path, as the docs show it: the caller already knows the host it called (and a proxy may rewrite it).
+        IntakeOutcome.Created => controller.Created(
+            controller.Url.Action(nameof(FeedbackApiController.Get), "FeedbackApi", new { id = result.Item!.Id }), result.Item),
         IntakeOutcome.AlreadyExists => controller.Ok(result.Item),
         _ => ValidationFailed(result.Errors),
     };
-
-    public static readonly FieldError BodyRequired = new("body", "The request body must be a JSON object.");
 
     public static BadRequestObjectResult ValidationFailed(IEnumerable<FieldError> errors) =>
         new(ProblemDetailsSetup.Validation(errors)) { ContentTypes = { "application/problem+json" } };

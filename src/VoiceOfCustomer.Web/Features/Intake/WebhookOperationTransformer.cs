@@ -15,8 +15,6 @@ internal sealed class WebhookOperationTransformer : IOpenApiOperationTransformer
         if (context.Description.ActionDescriptor is not ControllerActionDescriptor { ControllerTypeInfo: var type } || type.AsType() != typeof(WebhooksController))
             return Task.CompletedTask;
 
-        operation.Summary ??= "Receive a JSON webhook from a configured source.";
-        operation.Description ??= "The payload is mapped to a feedback item by Intake:Webhooks:Sources:{source} (see docs/api.md).";
         operation.RequestBody = new OpenApiRequestBody
         {
             Required = true,

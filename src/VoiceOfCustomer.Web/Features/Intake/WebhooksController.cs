@@ -15,6 +15,7 @@ namespace VoiceOfCustomer.Web.Features.Intake;
 /// </summary>
 [ApiController]
 [Route("api/webhooks")]
+[Tags("Webhooks")]
 [IgnoreAntiforgeryToken]
 [RequestBodyLimit]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
@@ -24,6 +25,21 @@ public sealed class WebhooksController(FeedbackIntakeService intake, IOptionsMon
     public const string SignatureHeader = "X-Webhook-Signature";
     private const string SignaturePrefix = "sha256=";
 
+    /// <summary>Receive a webhook from a configured source</summary>
+    /// <remarks>
+    /// Any JSON document from a tool that cannot be taught our format (a helpdesk, a survey tool, a forum). The
+    /// source's field map (<c>Intake:Webhooks:Sources:{source}</c>, see docs/api.md) says where each of our fields is in
+    /// the payload; the voice is then stored like <c>POST /api/feedback</c>: 201 the first time, 200 with the same id for
+    /// a redelivery. Scope <c>intake</c>.
+    /// </remarks>
+    /// <param name="source">The configured source's name, e.g. <c>helpdesk</c>.</param>
+    /// <param name="cancellationToken">Aborted with the request.</param>
+    /// <response code="201">Stored; <c>Location</c> is the item's path.</response>
+    /// <response code="200">Delivered before: the stored item, unchanged.</response>
+    /// <response code="400">A mapped path is missing from the payload or holds the wrong kind of value (named by our field), or the body is not a JSON object.</response>
+    /// <response code="401">No or a wrong API key, or the source has a secret and the signature is missing or wrong.</response>
+    /// <response code="404">No such source is configured.</response>
+    /// <response code="413">The body is larger than <c>Web:MaxRequestBodyBytes</c> (1 MB).</response>
     [HttpPost("{source}")]
     [Authorize(Policy = AuthorizationPolicies.Intake)]
     [Consumes("application/json")]
@@ -51,6 +67,8 @@ public sealed class WebhooksController(FeedbackIntakeService intake, IOptionsMon
             return Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Webhook signature missing or wrong.",
                 detail: $"Send {SignatureHeader}: sha256=<hex HMAC-SHA256 of the raw body, keyed with the source's secret>.");
 
+        if (body.Length == 0)
+            return IntakeResponses.ValidationFailed([ProblemDetailsSetup.BodyRequired]);
         JsonElement payload;
         try
         {
@@ -59,8 +77,10 @@ public sealed class WebhooksController(FeedbackIntakeService intake, IOptionsMon
         }
         catch (JsonException exception)
         {
-            return IntakeResponses.ValidationFailed([new("body", $"The body is not valid JSON: {exception.Message}")]);
+            return IntakeResponses.ValidationFailed([new(ProblemDetailsSetup.BodyField, $"The body is not valid JSON: {exception.Message}")]);
         }
+        if (payload.ValueKind != JsonValueKind.Object)
+            return IntakeResponses.ValidationFailed([ProblemDetailsSetup.BodyRequired]);
 
         var (submission, errors) = WebhookPayloadMapper.Map(payload, config);
         if (submission is null)

@@ -133,4 +133,12 @@ public static class SlaDisplay
     public static string Span(IStringLocalizer t, TimeSpan span) => Span(t, DeadlineState.Of(DateTime.UnixEpoch + span, DateTime.UnixEpoch));
 
     public static string Percent(double? value) => value is { } v ? v.ToString("0.0", CultureInfo.CurrentCulture) + " %" : "—";
+
+    /// <summary>Green at 90 % and above, amber from 75 %, red below: the bar colours of the weekly chart.</summary>
+    public static string ComplianceColour(double? percent) => percent switch
+    {
+        >= 90 => "#2e7d32",
+        >= 75 => "#b7791f",
+        _ => "#c62828",
+    };
 }

@@ -34,7 +34,7 @@ public sealed class SuggestionsController(SuggestionReports reports, IStringLoca
             Versions = versions,
             RetrainAvailable = HttpContext.RequestServices.GetService<ISuggestionTrainingTrigger>() is not null,
             Training = HttpContext.RequestServices.GetService<SuggestionTrainingStatus>(),
-            Llm = HttpContext.RequestServices.GetService<VoiceOfCustomer.Suggestions.Llm.LlmStatus>()?.Current,
+            Llm = HttpContext.RequestServices.GetService<VoiceOfCustomer.Suggestions.Llm.LlmRefinementService>()?.CurrentStatus(),
         });
     }
 

@@ -130,6 +130,7 @@ public sealed class TaxonomyController(TaxonomyService taxonomy, VocDbContext db
                 ? await db.OwningDomains.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.DisplayName(), cancellationToken)
                 : [],
             IsAdmin = User.IsInRole(Roles.Admin),
+            VoiceCounts = await VoiceCountsAsync(kind, cancellationToken),
             Form = new TaxonomyFormModel
             {
                 Kind = kind,
@@ -172,6 +173,20 @@ public sealed class TaxonomyController(TaxonomyService taxonomy, VocDbContext db
                 IdPrefix = "edit",
             },
         });
+    }
+
+    /// <summary>Coded voices per entry, counted as the feedback list's filter by that entry finds them (draft codings included).</summary>
+    private async Task<Dictionary<int, int>> VoiceCountsAsync(TaxonomyKind kind, CancellationToken cancellationToken)
+    {
+        var attributions = db.Attributions.AsNoTracking();
+        var ids = kind switch
+        {
+            TaxonomyKind.Metric => attributions.Where(a => a.BusinessMetricId != null).Select(a => a.BusinessMetricId!.Value),
+            TaxonomyKind.CapabilityGap => attributions.Where(a => a.CapabilityGapId != null).Select(a => a.CapabilityGapId!.Value),
+            TaxonomyKind.Domain => attributions.Where(a => a.OwningDomainId != null).Select(a => a.OwningDomainId!.Value),
+            _ => db.AttributionTags.AsNoTracking().Select(t => t.TagId),
+        };
+        return await ids.GroupBy(id => id).Select(g => new { Id = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Id, g => g.Count, cancellationToken);
     }
 
     private Task<List<OwningDomain>> DomainsAsync(CancellationToken cancellationToken) =>

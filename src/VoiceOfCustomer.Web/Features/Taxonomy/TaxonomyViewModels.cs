@@ -85,6 +85,18 @@ public sealed class TaxonomyListViewModel
     /// <summary>Every domain's name, archived ones too, for the gaps table (the form offers current ones only).</summary>
     public IReadOnlyDictionary<int, string> DomainNames { get; init; } = new Dictionary<int, string>();
 
+    /// <summary>Entry id → how many voices are coded with it; entries with none are absent.</summary>
+    public IReadOnlyDictionary<int, int> VoiceCounts { get; init; } = new Dictionary<int, int>();
+
+    /// <summary>The feedback list filtered by an entry (its query parameter is the kind's: <c>metric</c>, <c>gap</c>, <c>domain</c>, <c>tag</c>).</summary>
+    public string FeedbackLink(TaxonomyEntry entry) => Kind switch
+    {
+        TaxonomyKind.Metric => "/feedback?metric=",
+        TaxonomyKind.CapabilityGap => "/feedback?gap=",
+        TaxonomyKind.Domain => "/feedback?domain=",
+        _ => "/feedback?tag=",
+    } + Uri.EscapeDataString(entry.Key);
+
     /// <summary>PMs propose capability gaps; Admins create any entry.</summary>
     public bool CanSubmitForm => IsAdmin || Kind == TaxonomyKind.CapabilityGap;
     public string Slug => TaxonomyKinds.Slug(Kind);

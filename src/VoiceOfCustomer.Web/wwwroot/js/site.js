@@ -77,4 +77,56 @@
             }
         });
     }
+    // Charts: each <script type="application/json" data-chart-for="id"> describes the chart of canvas #id (see
+    // Features/Shared/ChartSpec.cs); Chart.js draws it. Without the library (or without script) the table stays.
+    if (window.Chart) {
+        Array.prototype.forEach.call(document.querySelectorAll("script[data-chart-for]"), function (data) {
+            var canvas = document.getElementById(data.getAttribute("data-chart-for"));
+            if (!canvas) { return; }
+            var spec = JSON.parse(data.textContent);
+            var suffix = spec.ySuffix || "";
+            var datasets = spec.series.map(function (series) {
+                return {
+                    type: series.type || undefined,
+                    label: series.name,
+                    data: series.values,
+                    notes: series.notes,
+                    borderColor: series.colour,
+                    backgroundColor: series.pointColours || series.colour,
+                    borderDash: series.dashed ? [6, 4] : [],
+                    spanGaps: false,
+                    pointRadius: 3.5,
+                    borderWidth: 2,
+                };
+            });
+            var chart = new window.Chart(canvas, {
+                type: spec.kind,
+                data: { labels: spec.labels, datasets: datasets },
+                options: {
+                    responsive: true,
+                    maintainAspectRatio: false,
+                    animation: false,
+                    scales: {
+                        y: { beginAtZero: true, max: spec.yMax === undefined ? undefined : spec.yMax,
+                             ticks: { callback: function (value) { return value + suffix; } } },
+                        x: { title: { display: !!spec.xTitle, text: spec.xTitle || "" } },
+                    },
+                    plugins: {
+                        legend: { display: datasets.length > 1 },
+                        tooltip: {
+                            callbacks: {
+                                label: function (context) {
+                                    var text = context.dataset.label + ": " + context.formattedValue + suffix;
+                                    var notes = context.dataset.notes;
+                                    return notes && notes[context.dataIndex] ? text + " (" + notes[context.dataIndex] + ")" : text;
+                                },
+                            },
+                        },
+                    },
+                },
+            });
+            canvas.setAttribute("data-chart-ready", "true");
+            canvas.chart = chart;
+        });
+    }
 })();
