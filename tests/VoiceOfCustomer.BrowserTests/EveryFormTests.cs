@@ -23,6 +23,7 @@ public sealed partial class EveryFormTests
     private const string AdminEmail = "forms-admin@example.test";
     private const string CsmEmail = "forms-csm@example.test";
     private const string PmEmail = "forms-pm@example.test";
+    private const string InviteeEmail = "forms-invitee@example.test";
 
     /// <summary>The forms that other browser tests submit in their own journeys (file: why), so this one need not repeat them.</summary>
     private static readonly IReadOnlyDictionary<string, string> SubmittedElsewhere = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -95,6 +96,19 @@ public sealed partial class EveryFormTests
         await admin.Locator("#channel").SelectOptionAsync("support");
         await SubmitAsync(admin, "form[action='/import'] button[type=submit]");
 
+        // Users: invite (redirects to the new user's page), role, deactivate, reactivate, send the link again.
+        await admin.GotoAsync("/admin/users");
+        await admin.Locator("#invite-email").FillAsync(InviteeEmail);
+        await admin.Locator("#invite-name").FillAsync("Invited CSM");
+        await admin.Locator("#invite-role").SelectOptionAsync(Roles.Csm);
+        await SubmitAsync(admin, "#invite-form button[type=submit]");
+        await admin.Locator("#user-role-select").SelectOptionAsync(Roles.ProductManager);
+        await SubmitAsync(admin, "#role-form button[type=submit]");
+        await SubmitAsync(admin, "#deactivate-form button[type=submit]");
+        await SubmitAsync(admin, "#reactivate-form button[type=submit]");
+        // Last: deactivating changed the security stamp, which voids the links sent before it.
+        await SubmitAsync(admin, "#password-link-form button[type=submit]");
+
         await admin.GotoAsync("/account/settings");
         await SubmitAsync(admin, "form[action='/account/settings'] button[type=submit]");
         await SubmitAsync(admin, "form[action='/language'] button[value=zh-CN]");
@@ -125,6 +139,22 @@ public sealed partial class EveryFormTests
         await SubmitAsync(csm, "#reopen");
         await csm.Locator("#m-of").FillAsync(data.ItemIds[1].ToString(System.Globalization.CultureInfo.InvariantCulture));
         await SubmitAsync(csm, "#merge");
+
+        // --- The invited person: the link in the queued invitation opens the set-password form, signed out.
+        var invitation = await app.WithDbAsync(db => db.Set<OutboxEmail>().Where(m => m.ToAddress == InviteeEmail)
+            .OrderByDescending(m => m.Id).Select(m => m.TextBody).FirstAsync());
+        var link = SetPasswordLink().Match(invitation);
+        Assert.True(link.Success, "The invitation has no set-password link: " + invitation);
+        var invitee = await (await browser.NewContextAsync(new() { BaseURL = baseUrl })).NewPageAsync();
+        invitee.Context.Response += (_, response) =>
+        {
+            if (response.Request.Method == "POST" && response.Request.IsNavigationRequest)
+                posts.Enqueue((new Uri(response.Url).AbsolutePath, response.Status));
+        };
+        await invitee.GotoAsync(new Uri(link.Value).PathAndQuery);
+        await invitee.Locator("#sp-password").FillAsync("A-new-password-9");
+        await invitee.Locator("#sp-confirm").FillAsync("A-new-password-9");
+        await SubmitAsync(invitee, "#set-password-form button[type=submit]");
 
         // Every form found in the views was submitted, and none was refused.
         var refused = posts.Where(p => p.Status >= 400).ToList();
@@ -191,6 +221,9 @@ public sealed partial class EveryFormTests
         }
         throw new InvalidOperationException("VoiceOfCustomer.sln was not found above " + AppContext.BaseDirectory);
     }
+
+    [GeneratedRegex(@"https?://[^\s""<>]+/account/set-password\?[^\s""<>]+")]
+    private static partial Regex SetPasswordLink();
 
     [GeneratedRegex(@"<form\b[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex FormTag();

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Intake;
@@ -49,7 +50,10 @@ public sealed record CodingQueueItem(
     DateTime DueAt,
     DateTime? AwaitingCustomerSince);
 
-public sealed record CodingQueuePage(IReadOnlyList<CodingQueueItem> Items, string? NextCursor);
+public sealed record CodingQueuePage(
+    IReadOnlyList<CodingQueueItem> Items,
+    // Always written (null on the last page), like the feedback list's, so a client can loop "while nextCursor != null".
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCursor);
 
 /// <summary>
 /// The CSM's queue: items waiting for attribution (new, drafted, or waiting for the customer), soonest deadline

@@ -40,9 +40,8 @@ public static class ChangeSummary
 
     /// <summary>A field whose value is an enum name, shown as the enum's label.</summary>
     public static ChangeField Enum<TEnum>(string label, IStringLocalizer t) where TEnum : struct, Enum =>
-        // "AwaitingCustomer" in older rows, "awaiting-customer" in newer ones.
-        new(label, (value, _) => System.Enum.TryParse<TEnum>(Text(value).Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var parsed)
-            ? t.Label(parsed) : Text(value));
+        // Audit rows spell values as the C# name (older rows) or in kebab case (in-progress): both are the same value.
+        new(label, (value, _) => System.Enum.TryParse<TEnum>(Text(value).Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var parsed) ? t.Label(parsed) : Text(value));
 
     /// <summary>A field whose value is an id, shown as the name it stands for (or "#id" when it is unknown).</summary>
     public static ChangeField Id(string label, Func<string, string?> name) =>

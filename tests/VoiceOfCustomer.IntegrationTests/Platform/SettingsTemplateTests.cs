@@ -5,15 +5,7 @@ namespace VoiceOfCustomer.IntegrationTests.Platform;
 /// <summary>appsettings.template.json documents every setting: nothing the app ships may be missing from it.</summary>
 public sealed class SettingsTemplateTests
 {
-    private static string Root()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "VoiceOfCustomer.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException("The checkout's root was not found.");
-    }
+    private static string Root() => Infrastructure.Checkout.Root();
 
     private static HashSet<string> Keys(string file) =>
         new ConfigurationBuilder().AddJsonFile(file).Build().AsEnumerable().Select(pair => pair.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);

@@ -14,6 +14,7 @@ public sealed class FeedbackListViewModel
 
     /// <summary>The customers the customer filter stands for; null without one.</summary>
     public CustomerFilter? Customers { get; init; }
+
     public required IReadOnlyList<string> Errors { get; init; }
     public string? NextCursor { get; init; }
 

@@ -77,6 +77,22 @@
             }
         });
     }
+    // Header menus (<details>): Escape closes the open one and gives focus back to its summary; a click elsewhere closes it.
+    var menus = document.querySelectorAll("details.nav-menu");
+    if (menus.length) {
+        document.addEventListener("keydown", function (event) {
+            if (event.key !== "Escape") { return; }
+            Array.prototype.forEach.call(menus, function (menu) {
+                if (menu.open) { menu.open = false; menu.querySelector("summary").focus(); }
+            });
+        });
+        document.addEventListener("click", function (event) {
+            Array.prototype.forEach.call(menus, function (menu) {
+                if (menu.open && !menu.contains(event.target)) { menu.open = false; }
+            });
+        });
+    }
+
     // Charts: each <script type="application/json" data-chart-for="id"> describes the chart of canvas #id (see
     // Features/Shared/ChartSpec.cs); Chart.js draws it. Without the library (or without script) the table stays.
     if (window.Chart) {
