@@ -72,7 +72,8 @@ public sealed class AdminJourneyTests
         await page.GetByRole(AriaRole.Button, new() { Name = ui.SignIn, Exact = true }).ClickAsync();
         await page.WaitForURLAsync("**/feedback");
 
-        // Invite.
+        // Invite. The Admin's pages are in the header's Administration menu.
+        await page.Locator("#admin-menu summary").ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = ui.Users, Exact = true }).ClickAsync();
         await page.WaitForURLAsync("**/admin/users");
         var invitee = $"colleague-{language}@example.test";
@@ -118,6 +119,7 @@ public sealed class AdminJourneyTests
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = ui.Deactivate, Exact = true })).ToBeVisibleAsync();
 
         // Segments, read-only.
+        await page.Locator("#admin-menu summary").ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = ui.Segments, Exact = true }).ClickAsync();
         await page.WaitForURLAsync("**/admin/segments");
         await Assertions.Expect(page.Locator("tr[data-key='enterprise']")).ToContainTextAsync(ui.Hours36);

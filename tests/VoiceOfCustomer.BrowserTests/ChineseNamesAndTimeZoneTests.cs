@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -15,16 +14,12 @@ namespace VoiceOfCustomer.BrowserTests;
 /// </summary>
 public sealed class ChineseNamesAndTimeZoneTests
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
-    private const string Password = "Correct-horse-1";
-
     // 01:30 UTC is 09:30 in Shanghai, the same day.
     private static readonly DateTime ReceivedAt = new(2026, 3, 2, 1, 30, 0, DateTimeKind.Utc);
 
     [Fact]
     public async Task A_chinese_csm_codes_with_Chinese_names_and_the_item_page_shows_them()
     {
-        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: scripts/test.sh installs Debian's chromium package.");
         using var app = new KestrelAppFactory();
         var baseUrl = app.Start();
         var itemId = await ArrangeAsync(app, "zh-coder@example.test", "zh-CN");
@@ -37,8 +32,8 @@ public sealed class ChineseNamesAndTimeZoneTests
         }
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
-        var page = await SignInAsync(await browser.NewContextAsync(new() { BaseURL = baseUrl, Locale = "zh-CN" }), "zh-coder@example.test", "登录");
+        await using var browser = await BrowserSession.LaunchAsync(playwright);
+        var page = await BrowserSession.SignInAsync(await browser.NewContextAsync(new() { BaseURL = baseUrl, Locale = "zh-CN" }), "zh-coder@example.test");
 
         await page.GotoAsync($"/coding/{itemId}");
         await Assertions.Expect(page.Locator("#verbatim")).ToHaveTextAsync("促销期间门店缺货。");
@@ -76,14 +71,13 @@ public sealed class ChineseNamesAndTimeZoneTests
     [Fact]
     public async Task The_time_zone_chosen_in_settings_moves_the_times_on_the_pages()
     {
-        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: scripts/test.sh installs Debian's chromium package.");
         using var app = new KestrelAppFactory();
         var baseUrl = app.Start();
         var itemId = await ArrangeAsync(app, "zone@example.test", "en");
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
-        var page = await SignInAsync(await browser.NewContextAsync(new() { BaseURL = baseUrl }), "zone@example.test", "Sign in");
+        await using var browser = await BrowserSession.LaunchAsync(playwright);
+        var page = await BrowserSession.SignInAsync(await browser.NewContextAsync(new() { BaseURL = baseUrl }), "zone@example.test");
 
         await page.GotoAsync($"/feedback/{itemId}");
         await Assertions.Expect(page.Locator("time[datetime='2026-03-02T01:30:00Z']").First).ToHaveTextAsync("2 Mar 2026 01:30");
@@ -116,37 +110,12 @@ public sealed class ChineseNamesAndTimeZoneTests
         return (await option.TextContentAsync())!.Trim();
     }
 
-    private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new()
-    {
-        ExecutablePath = ChromiumPath,
-        Headless = true,
-        Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
-
-    private static async Task<IPage> SignInAsync(IBrowserContext context, string email, string signIn)
-    {
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
-        await page.GotoAsync("/account/login");
-        await page.Locator("#Email").FillAsync(email);
-        await page.Locator("#Password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = signIn, Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
-        return page;
-    }
-
     /// <summary>A CSM with a saved language and one customer-success interview from an enterprise customer.</summary>
     private static async Task<long> ArrangeAsync(KestrelAppFactory app, string email, string language)
     {
+        await BrowserSession.CreateUserAsync(app, email, Roles.Csm, "王芳", language);
         await using var scope = app.Services.CreateAsyncScope();
-        var services = scope.ServiceProvider;
-        var users = services.GetRequiredService<UserManager<AppUser>>();
-        var user = new AppUser { UserName = email, Email = email, DisplayName = "王芳", PreferredLanguage = language };
-        Assert.True((await users.CreateAsync(user, Password)).Succeeded);
-        Assert.True((await users.AddToRoleAsync(user, Roles.Csm)).Succeeded);
-
-        var db = services.GetRequiredService<VocDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<VocDbContext>();
         var channel = await db.Channels.SingleAsync(c => c.Key == "cs-interview");
         var segment = await db.Segments.SingleAsync(s => s.Key == "enterprise");
         var customer = new Customer

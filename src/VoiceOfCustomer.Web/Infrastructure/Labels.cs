@@ -50,6 +50,7 @@ public static class Labels
         [ValueDimension.Need] = "Need",
         [ValueDimension.Expectation] = "Expectation",
         [ValueDimension.Dream] = "Dream",
+        [AttributionState.None] = "Not coded",
         [AttributionState.Draft] = "Draft",
         [AttributionState.Submitted] = "Submitted",
         [AttributionState.None] = "Not coded",
@@ -75,6 +76,11 @@ public static class Labels
         [OutboxEmailState.Pending] = "Waiting",
         [OutboxEmailState.Sent] = "Sent",
         [OutboxEmailState.DeadLetter] = "Dead letter",
+
+        [Features.Users.UserState.Invited] = "Invited (no password yet)",
+        [Features.Users.UserState.Active] = "Active",
+        [Features.Users.UserState.LockedOut] = "Locked after failed sign-ins",
+        [Features.Users.UserState.Deactivated] = "Deactivated",
 
         [SuggestionTrainingState.Idle] = "Idle",
         [SuggestionTrainingState.Training] = "Training",

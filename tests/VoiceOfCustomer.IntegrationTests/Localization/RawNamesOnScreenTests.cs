@@ -25,7 +25,7 @@ public sealed partial class RawNamesOnScreenTests(ScreensFixture fixture) : ICla
             $"/sla?from={from}&to={to}", "/sla/breached", $"/sla/escalations?from={from}&to={to}", "/sla/calendars", "/sla/calendars/cn-business",
             "/taxonomy/metrics", "/taxonomy/gaps", "/taxonomy/domains", "/taxonomy/tags",
             $"/taxonomy/metrics/{fixture.MetricId}", $"/taxonomy/tags/{fixture.TagId}",
-            "/admin/outbox", "/admin/suggestions", "/import", $"/import/{fixture.ImportId}", "/account/settings",
+            "/admin/outbox", "/admin/suggestions", "/admin/users", "/admin/segments", "/import", $"/import/{fixture.ImportId}", "/account/settings",
         ];
     }
 
@@ -65,18 +65,20 @@ public sealed partial class RawNamesOnScreenTests(ScreensFixture fixture) : ICla
         Assert.Contains("<dd>大型企业客户</dd>", item);
         Assert.Contains("<dd>有流失风险</dd>", item);
 
-        // The coded item is read-only: its coding page shows the chosen codes by their Chinese names.
-        var form = await client.GetStringAsync($"/coding/{fixture.CodedId}");
-        var coded = form[form.IndexOf("id=\"readonly-coding\"", StringComparison.Ordinal)..];
-        coded = coded[..coded.IndexOf("</dl>", StringComparison.Ordinal)];
-        Assert.Contains(fixture.MetricZh, coded);
-        Assert.Contains(fixture.GapZh, coded);
-        Assert.Contains(fixture.DomainZh, coded);
-        Assert.Contains(fixture.TagZh, coded);
-        Assert.Contains("痛点", coded);
-        Assert.Contains($"<span class=\"change-field\">能力缺口:</span> — → {fixture.GapZh}", form);
-        Assert.Contains("<span class=\"change-field\">价值维度:</span> — → 痛点", form);
-        Assert.Contains("<span class=\"change-field\">负责人:</span> — → 王芳", form);
+        var form = await client.GetStringAsync($"/coding/{fixture.DraftId}");
+        Assert.Contains($">{fixture.MetricZh}</option>", form);
+        Assert.Contains($">{fixture.GapZh}</option>", form);
+        Assert.Contains($">{fixture.DomainZh}</option>", form);
+        Assert.Contains($">{fixture.TagZh}</label>", form);
+
+        var coded = await client.GetStringAsync($"/coding/{fixture.CodedId}");
+        Assert.Contains($"<dd>{fixture.GapZh}</dd>", coded);
+        Assert.Contains($"<dd>{fixture.DomainZh}</dd>", coded);
+        Assert.Contains("<dd>痛点</dd>", coded);
+        Assert.Contains($"<span class=\"change-field\">能力缺口:</span> — → {fixture.GapZh}", coded);
+        Assert.Contains("<span class=\"change-field\">价值维度:</span> — → 痛点", coded);
+        Assert.Contains("<span class=\"change-field\">负责人:</span> — → 王芳", coded);
+        Assert.Contains("<span class=\"change-field\">编码状态:</span> 草稿 → 已提交", coded);
 
         var awaiting = await client.GetStringAsync($"/coding/{fixture.AwaitingId}");
         Assert.Contains("<span class=\"change-field\">状态:</span> 新建 → 等待客户", awaiting);

@@ -27,7 +27,7 @@ public sealed class FeedbackController(FeedbackQueries queries, ChannelCatalog c
     {
         var keys = await channels.KeysAsync(cancellationToken);
         var errors = new List<string>();
-        var choices = await FeedbackFilterChoices.LoadAsync(db, VocCultures.UiIsChinese, cancellationToken);
+        var choices = await FeedbackFilterChoices.LoadAsync(db, cancellationToken);
         var customers = await query.ResolveCustomersAsync(queries, errors, t, cancellationToken);
         var filter = query.ToFilter(keys, choices, errors, t) with { CustomerIds = customers?.Customers.Select(c => c.Id).ToList() };
 

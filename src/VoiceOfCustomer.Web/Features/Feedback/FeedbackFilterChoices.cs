@@ -2,10 +2,14 @@ using Microsoft.EntityFrameworkCore;
 using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Intake;
 using VoiceOfCustomer.Taxonomy;
+using VoiceOfCustomer.Web.Infrastructure;
 
 namespace VoiceOfCustomer.Web.Features.Feedback;
 
 /// <summary>An entry the list filters by: its key (what the address carries), id, and name in the UI's language.</summary>
+/// <param name="Id">The entry's or segment's id.</param>
+/// <param name="Key">What the address carries.</param>
+/// <param name="Name">The name in the UI's language.</param>
 /// <param name="Offered">Still in use (not archived or merged): offered in the filter's drop-down. Retired ones still filter, by link.</param>
 public sealed record FilterChoice(int Id, string Key, string Name, bool Offered);
 
@@ -18,31 +22,29 @@ public sealed class FeedbackFilterChoices
     public required IReadOnlyList<FilterChoice> Tags { get; init; }
     public required IReadOnlyList<FilterChoice> Segments { get; init; }
 
-    public static async Task<FeedbackFilterChoices> LoadAsync(VocDbContext db, bool chinese, CancellationToken cancellationToken)
+    public static async Task<FeedbackFilterChoices> LoadAsync(VocDbContext db, CancellationToken cancellationToken)
     {
         var segments = await db.Segments.AsNoTracking()
             .Select(s => new { s.Id, s.Key, s.Name, s.NameZh, Offered = !s.IsArchived })
             .ToListAsync(cancellationToken);
         return new FeedbackFilterChoices
         {
-            Metrics = await EntriesAsync(db.BusinessMetrics, chinese, cancellationToken),
-            Gaps = await EntriesAsync(db.CapabilityGaps, chinese, cancellationToken),
-            Domains = await EntriesAsync(db.OwningDomains, chinese, cancellationToken),
-            Tags = await EntriesAsync(db.Tags, chinese, cancellationToken),
-            Segments = Sorted(segments.Select(s => new FilterChoice(s.Id, s.Key, Display(s.Name, s.NameZh, chinese), s.Offered))),
+            Metrics = await EntriesAsync(db.BusinessMetrics, cancellationToken),
+            Gaps = await EntriesAsync(db.CapabilityGaps, cancellationToken),
+            Domains = await EntriesAsync(db.OwningDomains, cancellationToken),
+            Tags = await EntriesAsync(db.Tags, cancellationToken),
+            Segments = Sorted(segments.Select(s => new FilterChoice(s.Id, s.Key, DisplayNames.Of(s.Name, s.NameZh), s.Offered))),
         };
     }
 
-    private static async Task<IReadOnlyList<FilterChoice>> EntriesAsync<T>(IQueryable<T> entries, bool chinese, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<FilterChoice>> EntriesAsync<T>(IQueryable<T> entries, CancellationToken cancellationToken)
         where T : TaxonomyEntry
     {
         var rows = await entries.AsNoTracking()
             .Select(e => new { e.Id, e.Key, e.Name, e.NameZh, Offered = !e.IsArchived && e.MergedIntoId == null })
             .ToListAsync(cancellationToken);
-        return Sorted(rows.Select(e => new FilterChoice(e.Id, e.Key, Display(e.Name, e.NameZh, chinese), e.Offered)));
+        return Sorted(rows.Select(e => new FilterChoice(e.Id, e.Key, DisplayNames.Of(e.Name, e.NameZh), e.Offered)));
     }
-
-    private static string Display(string name, string? nameZh, bool chinese) => chinese && !string.IsNullOrWhiteSpace(nameZh) ? nameZh : name;
 
     private static List<FilterChoice> Sorted(IEnumerable<FilterChoice> choices) =>
         [.. choices.OrderBy(c => c.Name, StringComparer.CurrentCulture).ThenBy(c => c.Id)];

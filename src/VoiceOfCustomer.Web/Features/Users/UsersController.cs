@@ -120,14 +120,8 @@ public sealed class UserDetailsViewModel
 
 public static class UserLabels
 {
-    /// <summary>English labels, passed through the localizer by the views; the enum names never reach the screen.</summary>
-    public static string State(UserState state) => state switch
-    {
-        UserState.Invited => "Invited (no password yet)",
-        UserState.LockedOut => "Locked after failed sign-ins",
-        UserState.Deactivated => "Deactivated",
-        _ => "Active",
-    };
+    /// <summary>English labels, passed through the localizer by the views (the one label table: <see cref="Labels"/>).</summary>
+    public static string State(UserState state) => Labels.Of(state);
 
     public static string Language(string? culture) => VocCultures.Normalize(culture) switch
     {
