@@ -81,7 +81,11 @@ public sealed class CodingJourneyTests
         await Assertions.Expect(conflict).ToBeVisibleAsync();
         await Assertions.Expect(conflict).ToContainTextAsync("Someone else saved this item (version 1)");
         await Assertions.Expect(conflict.Locator("[data-theirs='hypothesis']")).ToHaveTextAsync("The first CSM's reasoning");
-        await Assertions.Expect(second.Locator("#c-hypothesis")).ToHaveValueAsync("The second CSM's reasoning");
+        // The colleague submitted, so the item is read-only: the second CSM's values stay on the page beside theirs, and
+        // re-opening (with a reason) is the way to apply them.
+        await Assertions.Expect(second.Locator("#conflict-readonly")).ToBeVisibleAsync();
+        await Assertions.Expect(conflict.Locator("tr:has([data-theirs='hypothesis']) td").Last).ToHaveTextAsync("The second CSM's reasoning");
+        await Assertions.Expect(second.Locator("#r-reason")).ToBeVisibleAsync();
         await ScreenshotAsync(second, "coding-conflict");
     }
 

@@ -243,6 +243,7 @@ public sealed class CodingController(
         Item = page.Item, Form = page.Form, Metrics = page.Metrics, Gaps = page.Gaps, Domains = page.Domains, Tags = page.Tags,
         Recent = page.Recent, Audit = page.Audit, OwnerName = page.OwnerName, AwaitingCustomerNote = page.AwaitingCustomerNote,
         AwaitingCustomerSince = page.AwaitingCustomerSince, Suggestions = page.Suggestions, Errors = page.Errors, Conflict = current, ConflictReadVersion = readVersion,
+        Stored = current is null ? null : CodingForm.From(current, page.Item.Contact?.Role),
     };
 
     private async Task<CodingPageViewModel> PageAsync(FeedbackDetail item, CodingForm form, CancellationToken cancellationToken, IReadOnlyList<FieldError>? errors = null)

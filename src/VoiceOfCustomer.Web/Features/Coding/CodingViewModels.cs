@@ -232,6 +232,9 @@ public sealed class CodingPageViewModel
     /// <summary>The version the poster had read, when this post was a conflict.</summary>
     public int? ConflictReadVersion { get; init; }
 
+    /// <summary>The stored coding when <see cref="Form"/> holds what a conflicting post sent; null when the form is the stored coding.</summary>
+    public CodingForm? Stored { get; init; }
+
     /// <summary>Submitted or merged: the page shows the coding and the re-open form, not the editable form.</summary>
     public bool IsReadOnly => Item.Status is VoiceOfCustomer.Intake.FeedbackStatus.Attributed or VoiceOfCustomer.Intake.FeedbackStatus.Duplicate;
 
