@@ -12,6 +12,7 @@ using VoiceOfCustomer.Events;
 using VoiceOfCustomer.Intake;
 using VoiceOfCustomer.Sla;
 using VoiceOfCustomer.Taxonomy;
+using VoiceOfCustomer.Workflows.Definitions;
 using VoiceOfCustomer.Workflows.Persistence;
 using VoiceOfCustomer.Workflows.Runtime;
 using Npgsql;
@@ -107,12 +108,17 @@ public sealed class DemoSlaHistory(VocDbContext db, IServiceProvider services, I
         private readonly Dictionary<long, DemoReplayVoice> _byItem = voices.ToDictionary(v => v.ItemId);
         private readonly SortedSet<Pending> _pending = new(ByTime.Instance);
         private readonly Dictionary<long, long> _itemOfInstance = [];
+        private readonly HashSet<long> _quiet = [];
+        private readonly WorkflowVersion _sla = services.GetRequiredService<IWorkflowVersions>().LatestFor(FeedbackWorkflowSubject.Type)[0];
+        private readonly bool _quietAllowed = services.GetRequiredService<IWorkflowVersions>().LatestFor(FeedbackWorkflowSubject.Type).Count == 1;
+        private ResolvedParameters _parameters = null!;
+        private double _firstMilestone;
         private Dictionary<long, string?> _owners = null!;
         private ChangeWriter _writer = null!;
         private int _started, _coded, _asked, _escalations, _mails;
 
         public DemoHistoryResult Result(TimeSpan elapsed) =>
-            new(_started, _coded, _asked, _escalations, _mails, _started - _coded, elapsed);
+            new(_started, _coded, _asked, _escalations, _mails, voices.Count - _coded, elapsed);
 
         public async Task RunAsync()
         {
@@ -121,6 +127,8 @@ public sealed class DemoSlaHistory(VocDbContext db, IServiceProvider services, I
             _owners = await db.FeedbackItems.AsNoTracking().Where(f => f.Id >= first && f.Id <= last)
                 .ToDictionaryAsync(f => f.Id, f => f.OwnerCsmId, cancellationToken);
             _writer = await ChangeWriter.OpenAsync(db, await CodingBook.LoadAsync(db, cancellationToken), cancellationToken);
+            _parameters = services.GetRequiredService<IWorkflowVersions>().ParametersFor(_sla.Definition);
+            _firstMilestone = _sla.Definition.Milestones.Select(m => _parameters.ShareOf(m.At)).DefaultIfEmpty(double.MaxValue).Min();
             try
             {
                 await LiveAsync();
@@ -154,38 +162,69 @@ public sealed class DemoSlaHistory(VocDbContext db, IServiceProvider services, I
             }
         }
 
-        /// <summary>Starts the arrivals' clocks as the dispatcher does for new items (each at its own arrival), then plans what happens to each on its own clock.</summary>
+        /// <summary>
+        /// Plans what happens to each arrival on its own clock, then starts the clocks of those the SLA will have something
+        /// to do with, as the dispatcher does for new items (each at its own arrival). A voice coded before its first
+        /// milestone, never waiting on the customer, is not started: its instance would start and complete without firing
+        /// anything (as for an item coded before the dispatcher took it on), and those instances were most of the replay's
+        /// cost. It gets the deadline the workflow would have given it, and its coding.
+        /// </summary>
         private async Task StartAsync(List<DemoReplayVoice> arriving)
         {
             _clock.Set(arriving[0].IngestedAt);
+            var engine = Engine();
             var facts = await _source.LoadAsync(db, [.. arriving.Select(v => v.ItemId)], cancellationToken);
-            _started += await Engine().StartNewAsync(db, _source, [.. arriving.Where(v => facts.ContainsKey(v.ItemId)).Select(v => facts[v.ItemId])], cancellationToken);
-            foreach (var instance in await SaveAsync())
+            var toStart = new List<SubjectFacts>(arriving.Count);
+            var quietDeadlines = new Dictionary<long, DateTime?>();
+            foreach (var voice in arriving)
             {
-                if (_byItem.TryGetValue(instance.SubjectId, out var voice))
-                    Plan(voice, instance.Target, instance.CalendarKey is { } key ? _calendars.Find(key) : null);
+                if (!facts.TryGetValue(voice.ItemId, out var subject))
+                    continue;
+                var (target, calendarKey) = engine.ClockFor(_sla.Definition, _parameters, subject);
+                var clock = new ItemClock(target, calendarKey is null ? null : _calendars.Find(calendarKey));
+                var codedAt = Plan(voice, clock);
+                if (_quietAllowed && voice.Fate is { PausedAtShare: null, CodedAtShare: { } share } && share < _firstMilestone && codedAt < until)
+                {
+                    _quiet.Add(voice.ItemId);
+                    quietDeadlines[voice.ItemId] = clock.After(subject.Anchor, 1.0);
+                }
+                else
+                {
+                    toStart.Add(subject);
+                }
             }
+            _started += await engine.StartNewAsync(db, _source, toStart, cancellationToken);
+            await _source.DeadlineChangedAsync(db, quietDeadlines, cancellationToken);
+            await SaveAsync();
         }
 
-        /// <summary>Turns the story's shares of the item's own target into moments on its own clock.</summary>
-        private void Plan(DemoReplayVoice voice, TimeSpan target, IWorkingTimeCalendar? calendar)
+        /// <summary>An item's clock: its target, counted in its calendar's working time if it has one.</summary>
+        private readonly record struct ItemClock(TimeSpan Target, IWorkingTimeCalendar? Calendar)
         {
-            DateTime After(DateTime from, double share) => calendar?.AddWorkingTime(from, target * share) ?? from + target * share;
+            public DateTime After(DateTime from, double share) => Calendar?.AddWorkingTime(from, Target * share) ?? from + Target * share;
+        }
+
+        /// <summary>Turns the story's shares of the item's target into moments on its clock; answers when it is coded, if ever.</summary>
+        private DateTime? Plan(DemoReplayVoice voice, ItemClock clock)
+        {
             var fate = voice.Fate;
             var runningFrom = voice.IngestedAt;
             var used = 0.0;
             if (fate.PausedAtShare is { } pausedAt)
             {
-                var asked = After(voice.IngestedAt, pausedAt);
+                var asked = clock.After(voice.IngestedAt, pausedAt);
                 _pending.Add(new Pending(asked, voice.ItemId, Change.AskCustomer));
                 if (fate.Waited is not { } waited)
-                    return;
+                    return null;
                 runningFrom = asked + waited;
                 used = pausedAt;
                 _pending.Add(new Pending(runningFrom, voice.ItemId, Change.Answered));
             }
-            if (fate.CodedAtShare is { } codedAt)
-                _pending.Add(new Pending(After(runningFrom, Math.Max(0.01, codedAt - used)), voice.ItemId, Change.Submit));
+            if (fate.CodedAtShare is not { } codedAt)
+                return null;
+            var at = clock.After(runningFrom, Math.Max(0.01, codedAt - used));
+            _pending.Add(new Pending(at, voice.ItemId, Change.Submit));
+            return at;
         }
 
         /// <summary>
@@ -257,11 +296,15 @@ public sealed class DemoSlaHistory(VocDbContext db, IServiceProvider services, I
                 }
                 // Delivered by this replay, in this transaction, so the live dispatcher never sees it again.
                 var eventId = await _writer.AddEventAsync(type, change.ItemId, change.At, owner, change.At + Delay);
-                signals.Add(new WorkflowSignal(eventId, type, FeedbackWorkflowSubject.Type, change.ItemId, change.At));
+                if (!_quiet.Contains(change.ItemId))
+                    signals.Add(new WorkflowSignal(eventId, type, FeedbackWorkflowSubject.Type, change.ItemId, change.At));
             }
-            _clock.Set(changes.Max(c => c.At) + Delay);
-            await Engine().ApplySignalsAsync(db, _source, signals, cancellationToken);
-            await SaveAsync();
+            if (signals.Count > 0)
+            {
+                _clock.Set(changes.Max(c => c.At) + Delay);
+                await Engine().ApplySignalsAsync(db, _source, signals, cancellationToken);
+                await SaveAsync();
+            }
         }
 
         /// <summary>Fires the timers, each at its own moment from <paramref name="earliest"/> on (the engine never fires one before it is due).</summary>

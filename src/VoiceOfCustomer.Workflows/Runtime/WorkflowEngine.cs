@@ -207,6 +207,19 @@ public sealed class WorkflowEngine(
         return fired;
     }
 
+    /// <summary>
+    /// The target and calendar an instance of <paramref name="definition"/> runs on for this subject: the definition's
+    /// target, or the subject's policy's when the definition lets it shorten it; the policy's calendar when the
+    /// definition counts working time and the calendar is known (else wall-clock time, null).
+    /// </summary>
+    public (TimeSpan Target, string? CalendarKey) ClockFor(WorkflowDefinition definition, ResolvedParameters parameters, SubjectFacts subject)
+    {
+        var defaultTarget = parameters.DurationOf(definition.Clock.Target);
+        var target = definition.Clock.SubjectPolicyMayShorten && subject.PolicyTarget is { } policy && policy < defaultTarget ? policy : defaultTarget;
+        var calendarKey = definition.Clock.UseSubjectCalendar ? subject.CalendarKey : null;
+        return (target, calendarKey is not null && calendars.Find(calendarKey) is not null ? calendarKey : null);
+    }
+
     private async Task<int> StartAsync(DbContext db, IWorkflowSubjectSource source, WorkflowVersion version, IReadOnlyList<SubjectFacts> subjects, CancellationToken cancellationToken)
     {
         var definition = version.Definition;
@@ -224,19 +237,14 @@ public sealed class WorkflowEngine(
 
         var parameters = versions.ParametersFor(definition);
         var parametersJson = parameters.ToJson();
-        var defaultTarget = parameters.DurationOf(definition.Clock.Target);
         var created = new List<WorkflowInstance>();
         foreach (var subject in subjects)
         {
             if (subject.State == SubjectState.Done || live.Contains(subject.Id))
                 continue;
-            var target = definition.Clock.SubjectPolicyMayShorten && subject.PolicyTarget is { } policy && policy < defaultTarget ? policy : defaultTarget;
-            var calendarKey = definition.Clock.UseSubjectCalendar ? subject.CalendarKey : null;
-            if (calendarKey is not null && calendars.Find(calendarKey) is null)
-            {
-                logger.LogWarning("Calendar {CalendarKey} of {SubjectType} {SubjectId} is unknown; its clock counts wall-clock time.", calendarKey, source.SubjectType, subject.Id);
-                calendarKey = null;
-            }
+            var (target, calendarKey) = ClockFor(definition, parameters, subject);
+            if (calendarKey is null && definition.Clock.UseSubjectCalendar && subject.CalendarKey is { } unknown)
+                logger.LogWarning("Calendar {CalendarKey} of {SubjectType} {SubjectId} is unknown; its clock counts wall-clock time.", unknown, source.SubjectType, subject.Id);
             // Never before the subject arrived: a caller may start a stretch of arrivals at once (the demo history's replay).
             var startedAt = subject.ArrivedAt is { } arrived && arrived > now ? arrived : now;
             var anchor = hadOne.Contains(subject.Id) ? startedAt : subject.Anchor;
