@@ -16,10 +16,13 @@ public sealed class KestrelAppFactory : WebApplicationFactory<Program>
 {
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("voc-browser-");
     private readonly Dictionary<string, string?> _settings;
+    private readonly string _environment;
 
-    /// <param name="settings">Settings that replace or add to the defaults below (e.g. the background trainer on).</param>
-    public KestrelAppFactory(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="environment">"Development" seeds the demo organisation and its users at start, as <c>dotnet run</c> does.</param>
+    /// <param name="settings">Settings on top of the test defaults, e.g. a smaller demo.</param>
+    public KestrelAppFactory(string environment = "Testing", IReadOnlyDictionary<string, string?>? settings = null)
     {
+        _environment = environment;
         _settings = new()
         {
             ["Database:Provider"] = "Sqlite",
@@ -28,6 +31,7 @@ public sealed class KestrelAppFactory : WebApplicationFactory<Program>
             ["Workflows:DispatcherEnabled"] = "false",
             ["Email:Outbox:Enabled"] = "false",
             ["Suggestions:BackgroundTraining"] = "false",
+            ["Email:PickupDirectory"] = Path.Combine(_folder.FullName, "mail"),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             _settings[key] = value;
@@ -51,7 +55,7 @@ public sealed class KestrelAppFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(_environment);
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,34 +9,34 @@ using VoiceOfCustomer.Seeding;
 namespace VoiceOfCustomer.Cli.Commands;
 
 /// <summary>
-/// <c>voc seed [--customers N] [--feedback N] [--coded N] [--seed S] [--as-of yyyy-MM-dd] [--append]</c>: the reference data
-/// (always loaded at start) plus a demo organisation. Refuses a database that already has customers unless
-/// <c>--append</c>, so a real installation is not mixed with demo data by accident.
+/// <c>voc seed [--customers N] [--feedback N] [--seed S] [--as-of yyyy-MM-dd] [--no-history] [--append]</c>: the reference
+/// data (always loaded at start) plus a demo organisation with two quarters of SLA history. Refuses a database that
+/// already has customers unless <c>--append</c>, so a real installation is not mixed with demo data by accident.
 /// </summary>
 public static class SeedCommand
 {
     public const int Refused = 2;
 
-    public sealed record Arguments(int? Customers, int? Feedback, int? Seed, DateTime? AsOf, bool Append, int? Coded = null);
+    public sealed record Arguments(int? Customers, int? Feedback, int? Seed, DateTime? AsOf, bool Append, bool NoHistory = false);
 
     public static Command Build()
     {
         var customers = new Option<int?>("--customers") { Description = "Demo customers to create (default Seed:Customers, 200)." };
         var feedback = new Option<int?>("--feedback") { Description = "Demo feedback items to create (default Seed:Feedback, 5000)." };
-        var coded = new Option<int?>("--coded") { Description = "About this many older voices come already coded, a CSM team's history (default Seed:CodedHistory, 600)." };
         var seed = new Option<int?>("--seed") { Description = "Random seed; the same seed and --as-of give the same data (default 42)." };
-        var asOf = new Option<DateTime?>("--as-of") { Description = "Date the demo data is generated relative to, yyyy-MM-dd (default today, UTC)." };
+        var asOf = new Option<DateTime?>("--as-of") { Description = "Date the demo data is generated relative to, yyyy-MM-dd; its history ends there (default: today, history up to now, UTC)." };
+        var noHistory = new Option<bool>("--no-history") { Description = "Store the voices as new and uncoded, arriving now, without living through the SLA (a plain load; default Seed:SlaHistory)." };
         var append = new Option<bool>("--append") { Description = "Add demo data even though the database already has customers." };
         var command = new Command("seed", "Load the reference data and generate a demo organisation: customers, contacts and feedback.")
         {
-            customers, feedback, coded, seed, asOf, append,
+            customers, feedback, seed, asOf, noHistory, append,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var arguments = new Arguments(parse.GetValue(customers), parse.GetValue(feedback), parse.GetValue(seed), parse.GetValue(asOf), parse.GetValue(append), parse.GetValue(coded));
-            if (arguments.Customers < 0 || arguments.Feedback < 0 || arguments.Coded < 0)
+            var arguments = new Arguments(parse.GetValue(customers), parse.GetValue(feedback), parse.GetValue(seed), parse.GetValue(asOf), parse.GetValue(append), parse.GetValue(noHistory));
+            if (arguments.Customers < 0 || arguments.Feedback < 0)
             {
-                Console.Error.WriteLine("error: --customers, --feedback and --coded must be zero or more.");
+                Console.Error.WriteLine("error: --customers and --feedback must be zero or more.");
                 return Refused;
             }
             await using var services = await CliHost.CreateAsync(cancellationToken);
@@ -60,14 +59,16 @@ public static class SeedCommand
         }
 
         var time = scope.ServiceProvider.GetRequiredService<TimeProvider>();
-        var anchor = DateTime.SpecifyKind((arguments.AsOf ?? time.GetUtcNow().UtcDateTime).Date, DateTimeKind.Utc);
+        var now = time.GetUtcNow().UtcDateTime;
+        var anchor = DateTime.SpecifyKind((arguments.AsOf ?? now).Date, DateTimeKind.Utc);
+        // Without --as-of the history runs up to this moment, as the web app's demo does; with it, up to that date.
         var request = new DemoSeedRequest(arguments.Customers ?? options.Customers, arguments.Feedback ?? options.Feedback, arguments.Seed ?? options.RandomSeed, anchor,
-            arguments.Coded ?? options.CodedHistory);
+            options.SlaHistory && !arguments.NoHistory, arguments.AsOf is null ? now : anchor);
         await errors.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"Seeding {request.Customers:N0} customer(s) and {request.Feedback:N0} feedback item(s), seed {request.Seed}, as of {anchor:yyyy-MM-dd} ..."));
 
         var result = await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>()
-            .SeedAsync(request, new ProgressWriter(errors), cancellationToken);
+            .SeedAsync(request, new SeedProgressWriter(errors.WriteLine), cancellationToken);
 
         var (channels, segments, metrics, gaps) = (await db.Channels.CountAsync(cancellationToken), await db.Segments.CountAsync(cancellationToken),
             await db.BusinessMetrics.CountAsync(cancellationToken), await db.CapabilityGaps.CountAsync(cancellationToken));
@@ -77,29 +78,14 @@ public static class SeedCommand
               customers added:   {result.CustomersAdded:N0}{(result.CustomersAlreadyThere > 0 ? $" ({result.CustomersAlreadyThere:N0} already there)" : "")}
               contacts added:    {result.ContactsAdded:N0}
               feedback added:    {result.FeedbackAdded:N0}{(result.FeedbackAlreadyThere > 0 ? $" ({result.FeedbackAlreadyThere:N0} already there)" : "")}
-              already coded:     {result.Coded:N0}
+              {History(result.History)}
             Database now holds {channels} channels, {segments} segments, {metrics} business metrics, {gaps} capability gaps, {customerCount:N0} customers, {feedbackCount:N0} feedback items.
             """));
         return 0;
     }
 
-    /// <summary>Synchronous (unlike <see cref="Progress{T}"/>), so lines come out in order; at most one line per phase per second.</summary>
-    private sealed class ProgressWriter(TextWriter errors) : IProgress<SeedProgress>
-    {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private TimeSpan _last = TimeSpan.MinValue;
-        private string? _phase;
-
-        public void Report(SeedProgress value)
-        {
-            var now = _clock.Elapsed;
-            var finished = value.Done >= value.Total;
-            if (value.Phase == _phase && !finished && now - _last < TimeSpan.FromSeconds(1))
-                return;
-            _phase = value.Phase;
-            _last = now;
-            var percent = value.Total == 0 ? 100 : 100.0 * value.Done / value.Total;
-            errors.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {value.Phase,-10} {value.Done,12:N0} / {value.Total:N0} ({percent:F0}%)  {now.TotalSeconds:F1} s"));
-        }
-    }
+    private static string History(DemoHistoryResult? history) => history is null
+        ? "SLA history:       none (every voice new)"
+        : string.Create(CultureInfo.InvariantCulture,
+            $"SLA history:       {history.Coded:N0} coded, {history.AskedCustomer:N0} asked the customer, {history.Escalations:N0} escalations ({history.Mails:N0} mails sent), {history.StillOpen:N0} still open ({history.Elapsed.TotalSeconds:F1} s)");
 }

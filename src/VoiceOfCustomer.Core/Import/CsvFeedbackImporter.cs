@@ -137,7 +137,8 @@ public sealed class CsvFeedbackImporter(
 
         ImportProgress Snapshot(bool final) => new(rowsRead, final && totalBytes is { } total ? total : bytesRead, totalBytes, imported, duplicates, rejected, stopwatch.Elapsed);
 
-        await using var writer = await FeedbackBulkWriter.OpenAsync(database, time, cancellationToken);
+        // A file is a record of the past: each row's clock starts when the customer spoke (decision 0005).
+        await using var writer = await FeedbackBulkWriter.OpenAsync(database, time, SlaClockStart.AtReceipt, cancellationToken);
         try
         {
             await foreach (var chunk in pipe.Reader.ReadAllAsync(cancellationToken))

@@ -9,6 +9,7 @@ using VoiceOfCustomer.Segments;
 namespace VoiceOfCustomer.Intake;
 
 /// <summary>One already-validated voice for <see cref="FeedbackBulkWriter"/>.</summary>
+/// <param name="Replay">Set for a voice of a replayed history (the demo organisation); null for anything arriving now.</param>
 public sealed record BulkFeedback(
     int ChannelId,
     string ExternalId,
@@ -17,7 +18,24 @@ public sealed record BulkFeedback(
     string Verbatim,
     DateTime ReceivedAt,
     string Language,
-    string? MetadataJson);
+    string? MetadataJson,
+    ReplayedArrival? Replay = null);
+
+/// <summary>
+/// A voice replayed as though it had arrived through live intake at <paramref name="IngestedAt"/>. Its SLA instance is
+/// started by the replay itself (<see cref="FeedbackItem.SlaStartedAt"/> is set on insert), so the dispatcher of a
+/// running app never takes it on at today's time.
+/// </summary>
+public sealed record ReplayedArrival(DateTime IngestedAt);
+
+/// <summary>Where the attribution SLA clock of bulk-written voices starts (see docs/decisions/0005-sla-clock-start.md).</summary>
+public enum SlaClockStart
+{
+    /// <summary>Live intake: when the voice reaches VoiceOfCustomer (or its received time, if later).</summary>
+    AtIngestion,
+    /// <summary>Imported history: when the customer said it; what the clock passed before the import is recorded without mail.</summary>
+    AtReceipt,
+}
 
 /// <summary>
 /// Writes many voices fast (CSV import, demo seeding): one connection, prepared statements, one transaction
@@ -30,8 +48,8 @@ public sealed class FeedbackBulkWriter : IAsyncDisposable
 {
     private const string InsertFeedbackSql = """
         INSERT INTO "FeedbackItems" ("ChannelId", "ExternalId", "CustomerId", "ContactId", "Verbatim", "ReceivedAt", "IngestedAt",
-                                     "Language", "Status", "OwnerCsmId", "MetadataJson", "AttributionDueAt")
-        VALUES (@channel, @external, @customer, @contact, @verbatim, @received, @ingested, @language, @status, @owner, @metadata, @due)
+                                     "Language", "Status", "OwnerCsmId", "MetadataJson", "AttributionDueAt", "SlaClockStartsAt", "SlaStartedAt")
+        VALUES (@channel, @external, @customer, @contact, @verbatim, @received, @ingested, @language, @status, @owner, @metadata, @due, @clock, @slaStarted)
         ON CONFLICT ("ChannelId", "ExternalId") DO NOTHING
         """;
 
@@ -58,6 +76,7 @@ public sealed class FeedbackBulkWriter : IAsyncDisposable
 
     private readonly DbConnection _connection;
     private readonly TimeProvider _time;
+    private readonly SlaClockStart _clockStart;
     private readonly Dictionary<string, CustomerInfo> _customersByReference;
     private readonly Dictionary<string, CustomerInfo> _customersByName;
     private readonly Dictionary<(int CustomerId, string Key), int> _contacts;
@@ -67,18 +86,21 @@ public sealed class FeedbackBulkWriter : IAsyncDisposable
 
     private sealed record CustomerInfo(int Id, string? CsmUserId, TimeSpan AttributionTarget);
 
-    private FeedbackBulkWriter(DbConnection connection, TimeProvider time,
+    private FeedbackBulkWriter(DbConnection connection, TimeProvider time, SlaClockStart clockStart,
         Dictionary<string, CustomerInfo> byReference, Dictionary<string, CustomerInfo> byName, Dictionary<(int, string), int> contacts)
     {
         _connection = connection;
         _time = time;
+        _clockStart = clockStart;
         _customersByReference = byReference;
         _customersByName = byName;
         _contacts = contacts;
     }
 
     /// <summary>Opens a connection and loads the customer and contact directories (small next to the feedback).</summary>
-    public static async Task<FeedbackBulkWriter> OpenAsync(DatabaseConnection database, TimeProvider time, CancellationToken cancellationToken = default)
+    /// <param name="clockStart">Where the SLA clock of the voices written starts: a CSV import is history (<see cref="SlaClockStart.AtReceipt"/>).</param>
+    public static async Task<FeedbackBulkWriter> OpenAsync(DatabaseConnection database, TimeProvider time,
+        SlaClockStart clockStart = SlaClockStart.AtIngestion, CancellationToken cancellationToken = default)
     {
         DbConnection connection = database.Provider switch
         {
@@ -120,7 +142,7 @@ public sealed class FeedbackBulkWriter : IAsyncDisposable
             while (await reader.ReadAsync(cancellationToken))
                 contacts.TryAdd((reader.GetInt32(1), ContactKey(reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3))), reader.GetInt32(0));
         }
-        return new FeedbackBulkWriter(connection, time, byReference, byName, contacts);
+        return new FeedbackBulkWriter(connection, time, clockStart, byReference, byName, contacts);
     }
 
     public void BeginBatch()
@@ -137,7 +159,8 @@ public sealed class FeedbackBulkWriter : IAsyncDisposable
         var transaction = _transaction ?? throw new InvalidOperationException("Call BeginBatch first.");
         var customer = ResolveCustomer(item.Customer.Trim(), transaction);
         int? contactId = item.Contact is { } contact ? ResolveContact(customer.Id, contact, transaction) : null;
-        var ingestedAt = _time.GetUtcNow().UtcDateTime;
+        var ingestedAt = item.Replay?.IngestedAt ?? _time.GetUtcNow().UtcDateTime;
+        var clockStartsAt = _clockStart == SlaClockStart.AtReceipt ? item.ReceivedAt : FeedbackItem.LiveClockStart(item.ReceivedAt, ingestedAt);
 
         var command = _insertFeedback!;
         command.Parameters[0].Value = item.ChannelId;
@@ -151,7 +174,9 @@ public sealed class FeedbackBulkWriter : IAsyncDisposable
         command.Parameters[8].Value = nameof(FeedbackStatus.New);
         command.Parameters[9].Value = (object?)customer.CsmUserId ?? DBNull.Value;
         command.Parameters[10].Value = (object?)item.MetadataJson ?? DBNull.Value;
-        command.Parameters[11].Value = ingestedAt + customer.AttributionTarget;
+        command.Parameters[11].Value = clockStartsAt + customer.AttributionTarget; // provisional: the SLA workflow sets the real deadline
+        command.Parameters[12].Value = clockStartsAt;
+        command.Parameters[13].Value = item.Replay is null ? DBNull.Value : ingestedAt;
         return command.ExecuteNonQuery() == 1;
     }
 
@@ -210,14 +235,19 @@ public sealed class FeedbackBulkWriter : IAsyncDisposable
                      ("@channel", DbType.Int32), ("@external", DbType.String), ("@customer", DbType.Int32), ("@contact", DbType.Int32),
                      ("@verbatim", DbType.String), ("@received", DbType.DateTime), ("@ingested", DbType.DateTime), ("@language", DbType.String),
                      ("@status", DbType.String), ("@owner", DbType.String), ("@metadata", DbType.String), ("@due", DbType.DateTime),
+                     ("@clock", DbType.DateTime), ("@slaStarted", DbType.DateTime),
                  })
         {
             var parameter = command.CreateParameter();
             parameter.ParameterName = name;
-            // Instants get no DbType: Npgsql maps DbType.DateTime to "timestamp without time zone", and infers
-            // timestamptz from a UTC value instead; SQLite formats either way as EF does.
+            // Instants get no DbType: Npgsql maps DbType.DateTime to "timestamp without time zone"; they are timestamptz
+            // (named, as a null has no value to infer it from). SQLite formats either way as EF does.
             if (type == DbType.DateTime)
+            {
                 parameter.Value = DateTime.UnixEpoch;
+                if (parameter is NpgsqlParameter npgsql)
+                    npgsql.NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz;
+            }
             else
                 parameter.DbType = type;
             command.Parameters.Add(parameter);

@@ -175,6 +175,7 @@ public sealed class FeedbackIntakeService(
             Verbatim = verbatim,
             ReceivedAt = submission.ReceivedAt?.UtcDateTime ?? now,
             IngestedAt = now,
+            SlaClockStartsAt = FeedbackItem.LiveClockStart(submission.ReceivedAt?.UtcDateTime ?? now, now),
             Language = submission.Language ?? FeedbackValidator.DetectLanguage(verbatim),
             Status = FeedbackStatus.New,
             OwnerCsmId = customer?.CsmUserId,

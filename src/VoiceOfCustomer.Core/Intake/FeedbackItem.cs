@@ -28,8 +28,18 @@ public sealed class FeedbackItem
     /// <summary>When the customer said it (UTC), as reported by the source.</summary>
     public DateTime ReceivedAt { get; set; }
 
-    /// <summary>When VoiceOfCustomer stored it (UTC); SLA clocks start here or at <see cref="ReceivedAt"/>, whichever is later.</summary>
+    /// <summary>When VoiceOfCustomer stored it (UTC).</summary>
     public DateTime IngestedAt { get; set; }
+
+    /// <summary>
+    /// When its attribution SLA clock starts (UTC), decided by the door it came through: live intake (API, webhooks)
+    /// at ingestion (or a later <see cref="ReceivedAt"/>), imported history (CSV) at <see cref="ReceivedAt"/>, see
+    /// docs/decisions/0005-sla-clock-start.md. Null on rows stored before the rule existed: read as <see cref="LiveClockStart"/>.
+    /// </summary>
+    public DateTime? SlaClockStartsAt { get; set; }
+
+    /// <summary>The live-intake rule: the team cannot code a voice before it reached them, nor before the customer said it.</summary>
+    public static DateTime LiveClockStart(DateTime receivedAt, DateTime ingestedAt) => receivedAt > ingestedAt ? receivedAt : ingestedAt;
 
     /// <summary>BCP 47 language tag, e.g. <c>en</c> or <c>zh</c>; detected when the source does not say.</summary>
     public required string Language { get; set; }

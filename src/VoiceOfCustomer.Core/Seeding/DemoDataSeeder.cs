@@ -7,23 +7,29 @@ using VoiceOfCustomer.Intake;
 
 namespace VoiceOfCustomer.Seeding;
 
-/// <param name="Anchor">"Now" for the generated data; the same seed and anchor give the same data.</param>
-/// <param name="CodedHistory">About this many voices older than a week (at most every second one) get a submitted coding, spread over the history.</param>
-public sealed record DemoSeedRequest(int Customers, int Feedback, int Seed, DateTime Anchor, int CodedHistory = 0);
+/// <param name="Anchor">"Now" for the generated voices (they span the 180 days before it); the same seed and anchor give the same data.</param>
+/// <param name="SlaHistory">
+/// Live the voices through the attribution SLA as they arrive (codings, questions to customers, warnings, breaches,
+/// leadership escalations and their mails) up to <paramref name="HistoryUntil"/>; false stores every voice as new,
+/// arriving now, with nothing coded (a plain load, e.g. a million voices for a benchmark).
+/// </param>
+/// <param name="HistoryUntil">Where the lived history ends and the live app takes over; null: the anchor.</param>
+public sealed record DemoSeedRequest(int Customers, int Feedback, int Seed, DateTime Anchor, bool SlaHistory = true, DateTime? HistoryUntil = null);
 
 public sealed record DemoSeedResult(int CustomersAdded, int CustomersAlreadyThere, int ContactsAdded, long FeedbackAdded, long FeedbackAlreadyThere, TimeSpan Elapsed)
 {
-    public int Coded { get; init; }
+    /// <summary>What the lived history did; null without one.</summary>
+    public DemoHistoryResult? History { get; init; }
 }
 
 /// <summary>
 /// Writes a <see cref="DemoDataGenerator"/> organisation into the database: customers and contacts with EF (few),
-/// then the voices through <see cref="FeedbackBulkWriter"/> (many), then a coding history: some older voices coded with
-/// what they were written about, as the CSMs would have, so the suggester and the reports have something to learn
-/// from. Customers whose reference exists and voices whose (channel, external id) exists are skipped, so running the
-/// same seed twice adds nothing.
+/// then the voices through <see cref="FeedbackBulkWriter"/> (many), each arriving shortly after the customer spoke,
+/// then their history through the real SLA workflow (<see cref="DemoSlaHistory"/>, following <see cref="DemoStory"/>).
+/// Customers whose reference exists and voices whose (channel, external id) exists are skipped, so running the same
+/// seed twice adds nothing.
 /// </summary>
-public sealed class DemoDataSeeder(VocDbContext db, DatabaseConnection connection, TimeProvider time)
+public sealed class DemoDataSeeder(VocDbContext db, DatabaseConnection connection, DemoSlaHistory history, TimeProvider time)
 {
     private const int CustomerBatch = 500;
     private const int FeedbackBatch = 20_000;
@@ -38,28 +44,41 @@ public sealed class DemoDataSeeder(VocDbContext db, DatabaseConnection connectio
         var customers = generator.Customers(request.Customers, await CsmUserIdsAsync(cancellationToken));
         var (added, contacts) = await AddCustomersAsync(customers, progress, cancellationToken);
 
+        var until = DateTime.SpecifyKind(request.HistoryUntil ?? request.Anchor, DateTimeKind.Utc);
+        DemoStory? story = null;
+        if (request.SlaHistory)
+        {
+            var shares = history.MilestoneShares()
+                ?? throw new InvalidOperationException("No workflow runs on feedback: load the workflow definitions before seeding a demo with SLA history.");
+            story = new DemoStory(request.Seed, request.Anchor, shares);
+        }
+
         long feedbackAdded = 0, feedbackDone = 0;
-        var toCode = new List<DemoFeedback>();
+        var lived = new List<(int ChannelId, DemoFeedback Voice, DateTime IngestedAt, DemoVoiceFate Fate)>();
         if (request.Feedback > 0 && customers.Count > 0)
         {
             var channelIds = await db.Channels.AsNoTracking().ToDictionaryAsync(c => c.Key, c => c.Id, StringComparer.OrdinalIgnoreCase, cancellationToken);
-            await using var writer = await FeedbackBulkWriter.OpenAsync(connection, time, cancellationToken);
+            await using var writer = await FeedbackBulkWriter.OpenAsync(connection, time, SlaClockStart.AtIngestion, cancellationToken);
+            var delivery = new Random(unchecked(request.Seed * 31 + 7));
             var inBatch = 0;
-            // At most every second voice, so a small demo still has a queue to work on.
-            var codeEvery = request.CodedHistory > 0 ? Math.Max(2, request.Feedback / request.CodedHistory) : 0;
-            var codedBefore = request.Anchor.AddDays(-7);
             foreach (var voice in generator.Feedback(customers, request.Feedback))
             {
-                if (codeEvery > 0 && feedbackDone % codeEvery == 0 && voice.ReceivedAt < codedBefore)
-                    toCode.Add(voice);
                 if (inBatch == 0)
                     writer.BeginBatch();
                 var contact = voice.Contact is { } c
                     ? new ContactSubmission { Name = c.Name, Email = c.Email, Role = c.Role == ContactRole.Buyer ? "buyer" : "user" }
                     : null;
+                // A lived history's voices reached the app seconds to minutes after the customer spoke.
+                var arrived = voice.ReceivedAt.AddSeconds(2 + delivery.Next(180));
+                var ingestedAt = arrived < until ? arrived : until < voice.ReceivedAt ? voice.ReceivedAt : until;
+                var fate = story?.Next(ingestedAt);
                 if (writer.Add(new BulkFeedback(channelIds[voice.ChannelKey], voice.ExternalId, voice.CustomerReference, contact,
-                        voice.Verbatim, voice.ReceivedAt, voice.Language, voice.MetadataJson)))
+                        voice.Verbatim, voice.ReceivedAt, voice.Language, voice.MetadataJson, fate is null ? null : new ReplayedArrival(ingestedAt))))
+                {
                     feedbackAdded++;
+                    if (fate is not null)
+                        lived.Add((channelIds[voice.ChannelKey], voice with { Verbatim = "" }, ingestedAt, fate));
+                }
                 feedbackDone++;
                 if (++inBatch == FeedbackBatch)
                 {
@@ -73,63 +92,26 @@ public sealed class DemoDataSeeder(VocDbContext db, DatabaseConnection connectio
                 await writer.CommitBatchAsync(cancellationToken);
             progress?.Report(new SeedProgress("feedback", feedbackDone, request.Feedback));
         }
-        var coded = toCode.Count > 0 ? await CodeHistoryAsync(toCode, request.Seed, cancellationToken) : 0;
-        return new DemoSeedResult(added, customers.Count - added, contacts, feedbackAdded, feedbackDone - feedbackAdded, stopwatch.Elapsed) { Coded = coded };
+
+        DemoHistoryResult? lifetime = null;
+        if (story is not null)
+            lifetime = await history.ReplayAsync(await ReplayVoicesAsync(lived, request.Seed, cancellationToken), until, progress, cancellationToken);
+        return new DemoSeedResult(added, customers.Count - added, contacts, feedbackAdded, feedbackDone - feedbackAdded, stopwatch.Elapsed) { History = lifetime };
     }
 
-    /// <summary>
-    /// Submits a coding for each voice that has none yet: the metric and gap it was written about, the gap's domain,
-    /// and a value dimension and tag that follow the gap, so the codes are as learnable as real CSMs' would be.
-    /// </summary>
-    private async Task<int> CodeHistoryAsync(List<DemoFeedback> voices, int seed, CancellationToken cancellationToken)
+    /// <summary>The stored ids of the voices this run added.</summary>
+    private async Task<List<DemoReplayVoice>> ReplayVoicesAsync(List<(int ChannelId, DemoFeedback Voice, DateTime IngestedAt, DemoVoiceFate Fate)> lived, int seed,
+        CancellationToken cancellationToken)
     {
-        var metrics = await db.BusinessMetrics.AsNoTracking().Where(m => !m.IsArchived && m.MergedIntoId == null)
-            .ToDictionaryAsync(m => m.Key, m => (m.Id, m.Polarity, m.DefaultUnit), StringComparer.OrdinalIgnoreCase, cancellationToken);
-        var gaps = await db.CapabilityGaps.AsNoTracking().Where(g => !g.IsArchived && g.MergedIntoId == null).OrderBy(g => g.Id)
-            .Select(g => new { g.Id, g.Key, g.OwningDomainId }).ToListAsync(cancellationToken);
-        var tags = await db.Tags.AsNoTracking().Where(t => !t.IsArchived && t.MergedIntoId == null).OrderBy(t => t.Id).Select(t => t.Id).ToListAsync(cancellationToken);
-        var gapIndex = gaps.Select((g, i) => (g.Key, i)).ToDictionary(x => x.Key, x => x.i, StringComparer.OrdinalIgnoreCase);
-        var channelIds = await db.Channels.AsNoTracking().ToDictionaryAsync(c => c.Key, c => c.Id, StringComparer.OrdinalIgnoreCase, cancellationToken);
-        var dimensions = Enum.GetValues<Coding.ValueDimension>();
-        var random = new Random(unchecked(seed * 31 + 7));
-
-        var coded = 0;
-        foreach (var batch in voices.Chunk(500))
-        {
-            var externalIds = batch.Select(v => v.ExternalId).ToList();
-            var items = await db.FeedbackItems.Where(f => externalIds.Contains(f.ExternalId) && f.Attribution == null && f.Status == FeedbackStatus.New)
-                .ToListAsync(cancellationToken);
-            var byKey = items.ToDictionary(f => (f.ChannelId, f.ExternalId));
-            foreach (var voice in batch)
-            {
-                if (!channelIds.TryGetValue(voice.ChannelKey, out var channelId) || !byKey.TryGetValue((channelId, voice.ExternalId), out var item)
-                    || !gapIndex.TryGetValue(voice.GapKey, out var g) || !metrics.TryGetValue(voice.MetricKey, out var metric))
-                    continue;
-                var submittedAt = voice.ReceivedAt.AddHours(1 + random.Next(40));
-                item.Status = FeedbackStatus.Attributed;
-                item.Attribution = new Coding.Attribution
-                {
-                    BusinessMetricId = metric.Id,
-                    ImpactDirection = metric.Polarity == Taxonomy.MetricPolarity.HigherIsBetter ? Coding.ImpactDirection.Down : Coding.ImpactDirection.Up,
-                    ImpactMagnitude = 1 + random.Next(15),
-                    ImpactUnit = metric.DefaultUnit,
-                    CapabilityGapId = gaps[g].Id,
-                    OwningDomainId = gaps[g].OwningDomainId,
-                    ValueDimension = dimensions[g % dimensions.Length],
-                    VoiceRole = voice.Contact?.Role == ContactRole.Buyer ? Coding.VoiceRole.Buyer : Coding.VoiceRole.User,
-                    Tags = tags.Count == 0 ? [] : [new Coding.AttributionTag { TagId = tags[g % tags.Count] }],
-                    State = Coding.AttributionState.Submitted,
-                    Version = 1,
-                    UpdatedAt = submittedAt,
-                    UpdatedById = item.OwnerCsmId, // the customer's CSM coded it, as the history page will say
-                    SubmittedAt = submittedAt,
-                };
-                coded++;
-            }
-            await db.SaveChangesAsync(cancellationToken);
-            db.ChangeTracker.Clear();
-        }
-        return coded;
+        if (lived.Count == 0)
+            return [];
+        var prefix = $"demo-{seed}-";
+        var ids = new Dictionary<(int, string), long>();
+        foreach (var row in await db.FeedbackItems.AsNoTracking().Where(f => f.ExternalId.StartsWith(prefix))
+                     .Select(f => new { f.Id, f.ChannelId, f.ExternalId }).ToListAsync(cancellationToken))
+            ids[(row.ChannelId, row.ExternalId)] = row.Id;
+        return [.. lived.Where(l => ids.ContainsKey((l.ChannelId, l.Voice.ExternalId)))
+            .Select(l => new DemoReplayVoice(ids[(l.ChannelId, l.Voice.ExternalId)], l.IngestedAt, l.Fate, l.Voice.GapKey, l.Voice.MetricKey, l.Voice.Contact?.Role, l.Voice.Language))];
     }
 
     /// <summary>The reference data as stored (admins may have changed it since the seed files), in id order for determinism.</summary>

@@ -17,10 +17,11 @@ public sealed class SeedOptions
     public int Feedback { get; set; } = 5_000;
 
     /// <summary>
-    /// About this many older demo voices come already coded (a CSM team's history), so the code suggester starts
-    /// trained and the reports have data; 0 leaves every voice uncoded.
+    /// The demo voices live through two quarters of the attribution SLA (most coded in time, a month of breaches and
+    /// escalations, a recovery, a few still open), so every report and queue has a history; false stores them all
+    /// new and uncoded, as if they had all arrived at once.
     /// </summary>
-    public int CodedHistory { get; set; } = 600;
+    public bool SlaHistory { get; set; } = true;
 
     /// <summary>Random seed: the same seed and anchor date always give the same demo data.</summary>
     public int RandomSeed { get; set; } = 42;

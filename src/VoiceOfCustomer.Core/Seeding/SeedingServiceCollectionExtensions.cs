@@ -9,6 +9,7 @@ public static class SeedingServiceCollectionExtensions
     {
         services.AddOptions<SeedOptions>().Bind(configuration.GetSection(SeedOptions.SectionName));
         services.AddScoped<ReferenceDataSeeder>();
+        services.AddScoped<DemoSlaHistory>();
         services.AddScoped<DemoDataSeeder>();
         return services;
     }

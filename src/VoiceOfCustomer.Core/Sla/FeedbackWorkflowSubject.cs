@@ -12,6 +12,8 @@ namespace VoiceOfCustomer.Sla;
 /// Feedback items as workflow subjects: new items are those the SLA workflow has not taken on
 /// (<see cref="FeedbackItem.SlaStartedAt"/> is null), signals are the <see cref="DomainEvent"/> outbox, and a
 /// moved deadline is written to <see cref="FeedbackItem.AttributionDueAt"/> so the coding queue orders by it.
+/// The clock starts at <see cref="FeedbackItem.SlaClockStartsAt"/>; the item arrived at its ingestion, so what the
+/// clock passed before that (imported history) is recorded without mail.
 /// </summary>
 public sealed class FeedbackWorkflowSubject : IWorkflowSubjectSource
 {
@@ -33,14 +35,15 @@ public sealed class FeedbackWorkflowSubject : IWorkflowSubjectSource
                     f.Status,
                     f.IngestedAt,
                     f.ReceivedAt,
+                    f.SlaClockStartsAt,
                     Target = f.Customer!.Segment == null ? (TimeSpan?)null : f.Customer.Segment.Policy.AttributionTarget,
                     Calendar = f.Customer.Segment == null ? null : f.Customer.Segment.Policy.CalendarKey,
                 })
                 .ToListAsync(cancellationToken);
             foreach (var row in rows)
             {
-                var anchor = row.ReceivedAt > row.IngestedAt ? row.ReceivedAt : row.IngestedAt;
-                facts[row.Id] = new SubjectFacts(row.Id, StateOf(row.Status), anchor, row.Target, row.Calendar);
+                var anchor = row.SlaClockStartsAt ?? FeedbackItem.LiveClockStart(row.ReceivedAt, row.IngestedAt);
+                facts[row.Id] = new SubjectFacts(row.Id, StateOf(row.Status), anchor, row.Target, row.Calendar, ArrivedAt: row.IngestedAt);
             }
         }
         return facts;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Identity;
@@ -23,7 +24,8 @@ public sealed class EscalationOptions
 
 /// <summary>
 /// <c>record-escalation</c>: records that an item's SLA reached a level (<c>warning</c>, <c>breach</c>,
-/// <c>leadership</c>); a breach also stamps <see cref="Intake.FeedbackItem.SlaBreachedAt"/>.
+/// <c>leadership</c>) at the moment its clock reached it; a breach also stamps <see cref="Intake.FeedbackItem.SlaBreachedAt"/>.
+/// Levels reached before the item arrived (imported history) are recorded the same way.
 /// </summary>
 public sealed class RecordEscalationActivity : IWorkflowActivity
 {
@@ -41,7 +43,7 @@ public sealed class RecordEscalationActivity : IWorkflowActivity
         var items = await voc.FeedbackItems.AsNoTracking().Where(f => ids.Contains(f.Id))
             .Select(f => new { f.Id, Owner = f.OwnerCsmId ?? f.Customer!.CsmUserId, f.Customer!.SegmentId })
             .ToDictionaryAsync(f => f.Id, cancellationToken);
-        var breached = new List<long>();
+        var breached = new Dictionary<long, DateTime>();
         foreach (var execution in executions)
         {
             var level = Enum.Parse<SlaEscalationLevel>(execution.Step.Settings["level"], ignoreCase: true);
@@ -52,20 +54,36 @@ public sealed class RecordEscalationActivity : IWorkflowActivity
                 Level = level,
                 Key = execution.OccurrenceKey,
                 WorkflowInstanceId = execution.Instance.Id,
-                OccurredAt = execution.FiredAt,
+                OccurredAt = execution.ReachedAt,
                 DueAt = execution.DueAt,
                 OwnerCsmId = item?.Owner,
                 SegmentId = item?.SegmentId,
                 Recipients = "",
             });
             if (level == SlaEscalationLevel.Breach)
-                breached.Add(execution.Instance.SubjectId);
+                breached.TryAdd(execution.Instance.SubjectId, execution.ReachedAt);
         }
         if (breached.Count > 0)
+            await StampBreachesAsync(voc, breached, cancellationToken);
+    }
+
+    /// <summary>Each item gets its own breach moment: one prepared statement reused, as a burst of due timers can be thousands.</summary>
+    private static async Task StampBreachesAsync(VocDbContext db, IReadOnlyDictionary<long, DateTime> breachedAt, CancellationToken cancellationToken)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = """UPDATE "FeedbackItems" SET "SlaBreachedAt" = @at WHERE "Id" = @id AND "SlaBreachedAt" IS NULL""";
+        var at = command.CreateParameter();
+        at.ParameterName = "@at";
+        command.Parameters.Add(at);
+        var id = command.CreateParameter();
+        id.ParameterName = "@id";
+        command.Parameters.Add(id);
+        foreach (var (itemId, moment) in breachedAt)
         {
-            var at = executions[0].FiredAt;
-            await voc.FeedbackItems.Where(f => breached.Contains(f.Id) && f.SlaBreachedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(f => f.SlaBreachedAt, at), cancellationToken);
+            at.Value = DateTime.SpecifyKind(moment, DateTimeKind.Utc);
+            id.Value = itemId;
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 }
@@ -73,7 +91,8 @@ public sealed class RecordEscalationActivity : IWorkflowActivity
 /// <summary>
 /// <c>send-email</c>: queues a templated e-mail to <c>owner-csm</c>, <c>cs-lead</c> or <c>leadership</c>, in each
 /// recipient's language, as outbox rows in the workflow step's transaction. Keys are the timer's key plus the
-/// address, so the same occurrence can never queue the same mail twice.
+/// address, so the same occurrence can never queue the same mail twice. A level reached before the item arrived
+/// (imported history) is not news to anyone: no mail, so importing a backlog does not flood leadership.
 /// </summary>
 public sealed class SendEmailActivity(IEmailTemplates templates, IOptions<EmailOptions> email, IOptions<EscalationOptions> escalation) : IWorkflowActivity
 {
@@ -96,6 +115,9 @@ public sealed class SendEmailActivity(IEmailTemplates templates, IOptions<EmailO
 
     public async Task ExecuteAsync(Microsoft.EntityFrameworkCore.DbContext db, IReadOnlyList<ActivityExecution> executions, CancellationToken cancellationToken)
     {
+        executions = [.. executions.Where(e => !e.BeforeArrival)];
+        if (executions.Count == 0)
+            return;
         var voc = (VocDbContext)db;
         var ids = executions.Select(e => e.Instance.SubjectId).Distinct().ToList();
         var items = await voc.FeedbackItems.AsNoTracking().Where(f => ids.Contains(f.Id))

@@ -53,9 +53,10 @@ public sealed record EscalationFilter
     public long? FeedbackItemId { get; init; }
 }
 
+/// <param name="BeforeArrival">The level was reached before the voice arrived (imported history): recorded, nobody was e-mailed.</param>
 public sealed record EscalationItem(
     long Id, long FeedbackItemId, int CustomerId, string CustomerName, SlaEscalationLevel Level,
-    DateTime OccurredAt, DateTime DueAt, string? OwnerCsmId, string Recipients);
+    DateTime OccurredAt, DateTime DueAt, string? OwnerCsmId, string Recipients, bool BeforeArrival = false);
 
 public sealed record EscalationPage(IReadOnlyList<EscalationItem> Items, string? NextCursor);
 
@@ -163,13 +164,16 @@ public sealed class SlaReports(VocDbContext db, ChannelCatalog channels, TimePro
             .OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id)
             .Take(pageSize + 1)
             .Select(e => new EscalationItem(e.Id, e.FeedbackItemId, e.FeedbackItem!.CustomerId, e.FeedbackItem.Customer!.Name,
-                e.Level, e.OccurredAt, e.DueAt, e.OwnerCsmId, e.Recipients))
+                e.Level, e.OccurredAt, e.DueAt, e.OwnerCsmId, e.Recipients, e.OccurredAt < e.FeedbackItem.IngestedAt))
             .ToListAsync(cancellationToken);
         var next = rows.Count > pageSize ? new SlaCursor(rows[pageSize - 1].OccurredAt, rows[pageSize - 1].Id).Encode() : null;
         return new EscalationPage(rows.Count > pageSize ? rows[..pageSize] : rows, next);
     }
 
-    /// <summary>Compliance of the items ingested from <paramref name="from"/> to <paramref name="to"/> (UTC dates, inclusive).</summary>
+    /// <summary>
+    /// Compliance of the items whose SLA clock started from <paramref name="from"/> to <paramref name="to"/> (UTC dates,
+    /// inclusive): live voices count in the week they arrived, imported history in the week it was received.
+    /// </summary>
     public async Task<ComplianceReport> ComplianceAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {
         if (to < from)
@@ -179,9 +183,11 @@ public sealed class SlaReports(VocDbContext db, ChannelCatalog channels, TimePro
         var now = Now;
         var start = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         var end = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-        var items = db.FeedbackItems.AsNoTracking().Where(f => f.IngestedAt >= start && f.IngestedAt < end);
+        // Rows stored before the clock-start column keep their ingestion time.
+        var items = db.FeedbackItems.AsNoTracking()
+            .Where(f => (f.SlaClockStartsAt ?? f.IngestedAt) >= start && (f.SlaClockStartsAt ?? f.IngestedAt) < end);
 
-        var byDay = await CountAsync(items, f => f.IngestedAt.Date, now, cancellationToken);
+        var byDay = await CountAsync(items, f => (f.SlaClockStartsAt ?? f.IngestedAt).Date, now, cancellationToken);
         var byOwner = await CountAsync(items, f => f.OwnerCsmId, now, cancellationToken);
         var bySegment = await CountAsync(items, f => f.Customer!.SegmentId, now, cancellationToken);
 

@@ -737,6 +737,9 @@ namespace VoiceOfCustomer.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("SlaBreachedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("SlaClockStartsAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime?>("SlaStartedAt")
                         .HasColumnType("timestamp with time zone");
 

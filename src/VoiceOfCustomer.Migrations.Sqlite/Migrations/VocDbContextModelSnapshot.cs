@@ -710,6 +710,9 @@ namespace VoiceOfCustomer.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("SlaBreachedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("SlaClockStartsAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("SlaStartedAt")
                         .HasColumnType("TEXT");
 

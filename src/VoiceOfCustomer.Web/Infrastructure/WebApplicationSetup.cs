@@ -97,14 +97,15 @@ public static class WebApplicationSetup
         return builder;
     }
 
-    /// <summary>Migrates the database, loads the reference data and, in Development, fills an empty one with the demo organisation; then publishes the workflow definitions.</summary>
+    /// <summary>Migrates the database, publishes the workflow definitions, loads the reference data and, in Development, fills an empty database with the demo organisation.</summary>
     public static async Task InitializeVocAsync(this WebApplication app)
     {
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
-        await DemoEnvironment.PrepareAsync(app, scope.ServiceProvider);
-        // An invalid workflow file stops start-up here, its message naming the file, line and field.
+        // An invalid workflow file stops start-up here, its message naming the file, line and field. Before the demo:
+        // its history runs through the SLA workflow.
         await scope.ServiceProvider.GetRequiredService<WorkflowDefinitionCatalog>().InitializeAsync(scope.ServiceProvider.GetRequiredService<VocDbContext>());
+        await DemoEnvironment.PrepareAsync(app, scope.ServiceProvider);
     }
 
     public static WebApplication UseVocPipeline(this WebApplication app)

@@ -19,10 +19,15 @@ public enum SubjectState
 /// The facts about one subject a workflow needs, read fresh from the database in the transaction that acts on
 /// them. The runtime trusts these over the order signals arrived in.
 /// </summary>
-/// <param name="Anchor">When the subject arrived: a first instance's clock starts here.</param>
+/// <param name="Anchor">When a first instance's clock starts (for a feedback item: its ingestion, or for imported history the time it was received).</param>
 /// <param name="PolicyTarget">A target the subject's own policy asks for (a segment's), if any.</param>
 /// <param name="CalendarKey">The business-hours calendar the subject's policy names, if any.</param>
-public sealed record SubjectFacts(long Id, SubjectState State, DateTime Anchor, TimeSpan? PolicyTarget, string? CalendarKey);
+/// <param name="ArrivedAt">
+/// When the subject reached the application. A milestone the clock had already passed by then (an imported voice
+/// received long ago) is history: it is recorded at the moment it was reached, but nobody is told now.
+/// Null: the clock never starts before the subject arrived.
+/// </param>
+public sealed record SubjectFacts(long Id, SubjectState State, DateTime Anchor, TimeSpan? PolicyTarget, string? CalendarKey, DateTime? ArrivedAt = null);
 
 /// <summary>A domain event about a subject, delivered to the workflows subscribed to its type.</summary>
 public sealed record WorkflowSignal(long EventId, string Type, string SubjectType, long SubjectId, DateTime OccurredAt);
@@ -62,7 +67,13 @@ public interface IWorkingTimeCalendar
 
 /// <summary>One milestone of one instance that fired, with the activity step to run for it.</summary>
 /// <param name="OccurrenceKey">The timer's unique key: activities derive their own row keys from it.</param>
+/// <param name="FiredAt">When the runtime acted on it (now): seconds after <paramref name="ReachedAt"/>, or later after downtime.</param>
 /// <param name="DueAt">When the clock reaches 100% for this instance (the deadline) at the time of firing.</param>
+/// <param name="ReachedAt">When the clock reached the milestone's share (the timer's <c>ResumeAt</c>).</param>
+/// <param name="BeforeArrival">
+/// The clock reached the milestone before the subject arrived (<see cref="SubjectFacts.ArrivedAt"/>): a record of
+/// history, to be written down but not announced (no e-mail).
+/// </param>
 public sealed record ActivityExecution(
     WorkflowInstance Instance,
     WorkflowDefinition Definition,
@@ -70,7 +81,9 @@ public sealed record ActivityExecution(
     ActivityStep Step,
     string OccurrenceKey,
     DateTime FiredAt,
-    DateTime DueAt);
+    DateTime DueAt,
+    DateTime ReachedAt,
+    bool BeforeArrival);
 
 /// <summary>
 /// Something a milestone does: record an escalation, queue an e-mail. It adds rows to the runtime's

@@ -28,6 +28,9 @@ public sealed class WorkflowEngine(
     /// <summary>Timers this engine has loaded or added in the current batch (the engine lives for one batch).</summary>
     private readonly List<WorkflowTimer> _batchTimers = [];
 
+    /// <summary>Instances paused or ended in the current batch, whose pending timers in the database are cancelled at its end.</summary>
+    private readonly List<long> _stoppedInstances = [];
+
     public IReadOnlyCollection<IWorkflowSubjectSource> SubjectSources => _sources.Values;
 
     public static string TimerKey(WorkflowInstance instance, string milestone) => $"{instance.DefinitionId}:{instance.Id}:{milestone}";
@@ -68,14 +71,14 @@ public sealed class WorkflowEngine(
                 if (!facts.TryGetValue(group.Key, out var subject))
                 {
                     if (live.TryGetValue(group.Key, out var orphan))
-                        await CompleteAsync(db, orphan, now, "subject-gone", cancellationToken);
+                        Complete(orphan, now, "subject-gone");
                     continue;
                 }
                 if (live.TryGetValue(group.Key, out var instance))
                 {
                     var pinned = await versions.GetAsync(db, instance.DefinitionRecordId, cancellationToken);
                     var reason = group.Last().Type;
-                    var deadline = await ReconcileAsync(db, instance, pinned, subject, now, reason, cancellationToken);
+                    var deadline = await ReconcileAsync(db, instance, pinned, subject, MomentOf(group, instance, now), reason, cancellationToken);
                     if (deadline is not null)
                         deadlines[subject.Id] = deadline.Value;
                     continue;
@@ -87,8 +90,22 @@ public sealed class WorkflowEngine(
             if (toStart.Count > 0)
                 await StartAsync(db, source, version, toStart, cancellationToken);
         }
+        await CancelStoppedInstancesTimersAsync(db, cancellationToken);
         if (deadlines.Count > 0)
             await source.DeadlineChangedAsync(db, deadlines, cancellationToken);
+    }
+
+    /// <summary>
+    /// When the change the signals report happened: the latest signal's moment rather than the moment it was delivered,
+    /// so a pause stops the clock when the CSM asked the customer even if the dispatcher hears of it later (after
+    /// downtime, or when the demo history is replayed). Never later than now, never before the instance last changed.
+    /// </summary>
+    private static DateTime MomentOf(IEnumerable<WorkflowSignal> signals, WorkflowInstance instance, DateTime now)
+    {
+        var at = DateTime.SpecifyKind(signals.Max(s => s.OccurredAt), DateTimeKind.Utc);
+        if (at > now)
+            at = now;
+        return at < instance.UpdatedAt ? DateTime.SpecifyKind(instance.UpdatedAt, DateTimeKind.Utc) : at;
     }
 
     /// <summary>Fires claimed due timers, oldest first: runs their milestones' activities and schedules the next milestone.</summary>
@@ -125,7 +142,7 @@ public sealed class WorkflowEngine(
             if (!facts.TryGetValue((instance.SubjectType, instance.SubjectId), out var subject))
             {
                 timer.State = WorkflowTimerState.Cancelled;
-                await CompleteAsync(db, instance, now, "subject-gone", cancellationToken);
+                Complete(instance, now, "subject-gone");
                 continue;
             }
             if (subject.State != SubjectState.Open)
@@ -143,19 +160,23 @@ public sealed class WorkflowEngine(
                 continue;
             }
 
+            // A timer never fires before it is due. A caller that hands over a stretch of timers ahead of the clock
+            // (the demo history's replay) gets each fired at its own moment; due timers fire now.
+            var firedAt = timer.ResumeAt > now ? timer.ResumeAt : now;
             timer.State = WorkflowTimerState.Fired;
-            timer.FiredAt = now;
+            timer.FiredAt = firedAt;
             timer.FiredBy = NodeName;
             instance.FiredMilestones = instance.FiredMilestones.Length == 0 ? milestone.Name : instance.FiredMilestones + "," + milestone.Name;
-            instance.UpdatedAt = now;
+            instance.UpdatedAt = firedAt;
             fired++;
 
             var calendar = CalendarOf(instance);
             var dueAt = InstanceClock.When(instance, instance.Target, calendar);
+            var beforeArrival = subject.ArrivedAt is { } arrived && timer.ResumeAt < arrived;
             foreach (var step in milestone.Activities)
-                executions.Add(new ActivityExecution(instance, definition, milestone, step, timer.Key, now, dueAt));
+                executions.Add(new ActivityExecution(instance, definition, milestone, step, timer.Key, firedAt, dueAt, timer.ResumeAt, beforeArrival));
             // Only the first unfired milestone is ever scheduled, so the next one has no timer row yet.
-            await ScheduleNextAsync(db, instance, definition, now, mayExist: false, cancellationToken);
+            await ScheduleNextAsync(db, instance, definition, firedAt, mayExist: false, cancellationToken);
         }
 
         // The fired timers change in one statement instead of one UPDATE each: the bulk of a burst of due timers.
@@ -164,11 +185,13 @@ public sealed class WorkflowEngine(
         {
             await db.Set<WorkflowTimer>().Where(t => firedIds.Contains(t.Id)).ExecuteUpdateAsync(s => s
                 .SetProperty(t => t.State, WorkflowTimerState.Fired)
-                .SetProperty(t => t.FiredAt, now)
+                .SetProperty(t => t.FiredAt, t => (DateTime?)(t.ResumeAt > now ? t.ResumeAt : now))
                 .SetProperty(t => t.FiredBy, NodeName), cancellationToken);
             foreach (var timer in timers.Where(t => t.State == WorkflowTimerState.Fired))
                 db.Entry(timer).State = EntityState.Unchanged;
         }
+
+        await CancelStoppedInstancesTimersAsync(db, cancellationToken);
 
         foreach (var byActivity in executions.GroupBy(e => e.Step.Activity))
         {
@@ -182,6 +205,19 @@ public sealed class WorkflowEngine(
                 await source.DeadlineChangedAsync(db, byId, cancellationToken);
         }
         return fired;
+    }
+
+    /// <summary>
+    /// The target and calendar an instance of <paramref name="definition"/> runs on for this subject: the definition's
+    /// target, or the subject's policy's when the definition lets it shorten it; the policy's calendar when the
+    /// definition counts working time and the calendar is known (else wall-clock time, null).
+    /// </summary>
+    public (TimeSpan Target, string? CalendarKey) ClockFor(WorkflowDefinition definition, ResolvedParameters parameters, SubjectFacts subject)
+    {
+        var defaultTarget = parameters.DurationOf(definition.Clock.Target);
+        var target = definition.Clock.SubjectPolicyMayShorten && subject.PolicyTarget is { } policy && policy < defaultTarget ? policy : defaultTarget;
+        var calendarKey = definition.Clock.UseSubjectCalendar ? subject.CalendarKey : null;
+        return (target, calendarKey is not null && calendars.Find(calendarKey) is not null ? calendarKey : null);
     }
 
     private async Task<int> StartAsync(DbContext db, IWorkflowSubjectSource source, WorkflowVersion version, IReadOnlyList<SubjectFacts> subjects, CancellationToken cancellationToken)
@@ -201,20 +237,17 @@ public sealed class WorkflowEngine(
 
         var parameters = versions.ParametersFor(definition);
         var parametersJson = parameters.ToJson();
-        var defaultTarget = parameters.DurationOf(definition.Clock.Target);
         var created = new List<WorkflowInstance>();
         foreach (var subject in subjects)
         {
             if (subject.State == SubjectState.Done || live.Contains(subject.Id))
                 continue;
-            var target = definition.Clock.SubjectPolicyMayShorten && subject.PolicyTarget is { } policy && policy < defaultTarget ? policy : defaultTarget;
-            var calendarKey = definition.Clock.UseSubjectCalendar ? subject.CalendarKey : null;
-            if (calendarKey is not null && calendars.Find(calendarKey) is null)
-            {
-                logger.LogWarning("Calendar {CalendarKey} of {SubjectType} {SubjectId} is unknown; its clock counts wall-clock time.", calendarKey, source.SubjectType, subject.Id);
-                calendarKey = null;
-            }
-            var anchor = hadOne.Contains(subject.Id) ? now : subject.Anchor;
+            var (target, calendarKey) = ClockFor(definition, parameters, subject);
+            if (calendarKey is null && definition.Clock.UseSubjectCalendar && subject.CalendarKey is { } unknown)
+                logger.LogWarning("Calendar {CalendarKey} of {SubjectType} {SubjectId} is unknown; its clock counts wall-clock time.", unknown, source.SubjectType, subject.Id);
+            // Never before the subject arrived: a caller may start a stretch of arrivals at once (the demo history's replay).
+            var startedAt = subject.ArrivedAt is { } arrived && arrived > now ? arrived : now;
+            var anchor = hadOne.Contains(subject.Id) ? startedAt : subject.Anchor;
             var instance = new WorkflowInstance
             {
                 DefinitionRecordId = version.RecordId,
@@ -225,15 +258,15 @@ public sealed class WorkflowEngine(
                 Target = target,
                 CalendarKey = calendarKey,
                 ParametersJson = parametersJson,
-                StartedAt = now,
-                UpdatedAt = now,
+                StartedAt = startedAt,
+                UpdatedAt = startedAt,
                 Status = WorkflowInstanceStatus.Running,
                 RunningSince = anchor,
             };
             if (subject.State == SubjectState.Paused)
             {
                 instance.Status = WorkflowInstanceStatus.Paused;
-                instance.Consumed = InstanceClock.Between(anchor, now, CalendarOf(instance));
+                instance.Consumed = InstanceClock.Between(anchor, startedAt, CalendarOf(instance));
                 instance.RunningSince = null;
             }
             created.Add(instance);
@@ -248,7 +281,7 @@ public sealed class WorkflowEngine(
         {
             if (instance.Status != WorkflowInstanceStatus.Running)
                 continue;
-            await ScheduleNextAsync(db, instance, definition, now, mayExist: false, cancellationToken);
+            await ScheduleNextAsync(db, instance, definition, instance.StartedAt, mayExist: false, cancellationToken);
             deadlines[instance.SubjectId] = InstanceClock.When(instance, instance.Target, CalendarOf(instance));
         }
         await source.DeadlineChangedAsync(db, deadlines, cancellationToken);
@@ -261,14 +294,14 @@ public sealed class WorkflowEngine(
         switch (subject.State)
         {
             case SubjectState.Done:
-                await CompleteAsync(db, instance, now, reason, cancellationToken);
+                Complete(instance, now, reason);
                 return null;
             case SubjectState.Paused when instance.Status == WorkflowInstanceStatus.Running:
                 instance.Consumed = InstanceClock.Elapsed(instance, now, CalendarOf(instance));
                 instance.RunningSince = null;
                 instance.Status = WorkflowInstanceStatus.Paused;
                 instance.UpdatedAt = now;
-                await CancelPendingTimersAsync(db, instance, cancellationToken);
+                CancelPendingTimers(instance);
                 return null;
             case SubjectState.Open when instance.Status == WorkflowInstanceStatus.Paused:
                 instance.RunningSince = now;
@@ -281,7 +314,7 @@ public sealed class WorkflowEngine(
         }
     }
 
-    private async Task CompleteAsync(DbContext db, WorkflowInstance instance, DateTime now, string reason, CancellationToken cancellationToken)
+    private void Complete(WorkflowInstance instance, DateTime now, string reason)
     {
         instance.Consumed = InstanceClock.Elapsed(instance, now, CalendarOf(instance));
         instance.RunningSince = null;
@@ -289,21 +322,34 @@ public sealed class WorkflowEngine(
         instance.EndedAt = now;
         instance.EndReason = reason.Length > 100 ? reason[..100] : reason;
         instance.UpdatedAt = now;
-        await CancelPendingTimersAsync(db, instance, cancellationToken);
+        CancelPendingTimers(instance);
     }
 
-    private async Task CancelPendingTimersAsync(DbContext db, WorkflowInstance instance, CancellationToken cancellationToken)
+    private void CancelPendingTimers(WorkflowInstance instance)
     {
-        // Timers of this batch change with the save; the rest change in the database now, inside the caller's
-        // transaction. (A list, not the change tracker: asking the tracker runs change detection every time.)
+        // Timers of this batch change with the save; the rest change in the database at the end of the batch, inside
+        // the caller's transaction. (A list, not the change tracker: asking the tracker runs change detection every time.)
         foreach (var timer in _batchTimers)
         {
             if (timer.InstanceId == instance.Id && timer.State == WorkflowTimerState.Pending)
                 timer.State = WorkflowTimerState.Cancelled;
         }
-        await db.Set<WorkflowTimer>()
-            .Where(t => t.InstanceId == instance.Id && t.State == WorkflowTimerState.Pending)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, WorkflowTimerState.Cancelled), cancellationToken);
+        _stoppedInstances.Add(instance.Id);
+    }
+
+    /// <summary>
+    /// One statement for all instances that paused or ended in this batch, rather than one each: a burst of completed
+    /// codings is thousands. Nothing later in a batch re-arms a stopped instance's timers, so waiting for the end is safe.
+    /// </summary>
+    private async Task CancelStoppedInstancesTimersAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in _stoppedInstances.Chunk(500))
+        {
+            await db.Set<WorkflowTimer>()
+                .Where(t => chunk.Contains(t.InstanceId) && t.State == WorkflowTimerState.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, WorkflowTimerState.Cancelled), cancellationToken);
+        }
+        _stoppedInstances.Clear();
     }
 
     /// <summary>Schedules the first milestone that has not fired; a timer withdrawn by a pause is re-armed under its key.</summary>

@@ -235,6 +235,46 @@ public class AttributionSlaWorkflowTests : IAsyncLifetime
         Assert.Equal(ids.Count * 4, await _app.WithDbAsync(db => db.OutboxEmails.CountAsync()));
     }
 
+    [Fact]
+    public async Task After_downtime_each_level_is_recorded_when_it_was_reached_and_the_mail_says_how_late_it_is_now()
+    {
+        var id = await NewItemAsync("SLA-DOWN");
+        await PassAsync();
+        _clock.Advance(TimeSpan.FromHours(50)); // down from hour 0 to hour 50: warning and breach both overdue
+        await PassAsync();
+        await PassAsync();
+
+        var escalations = await _app.WithDbAsync(db => db.SlaEscalations.Where(e => e.FeedbackItemId == id).OrderBy(e => e.Id).ToListAsync());
+        Assert.Equal([(SlaEscalationLevel.Warning, Start.UtcDateTime.AddHours(36)), (SlaEscalationLevel.Breach, Start.UtcDateTime.AddHours(48))],
+            escalations.Select(e => (e.Level, e.OccurredAt)));
+        Assert.Equal(Start.UtcDateTime.AddHours(48), await _app.WithDbAsync(db => db.FeedbackItems.Where(f => f.Id == id).Select(f => f.SlaBreachedAt).SingleAsync()));
+        var mail = await _app.WithDbAsync(db => db.OutboxEmails.SingleAsync(m => m.Template == "sla-breach"));
+        Assert.Equal(_clock.GetUtcNow().UtcDateTime, mail.CreatedAt);
+        Assert.Contains("overdue by 2 h 0 min", mail.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_clock_pauses_when_the_customer_was_asked_and_resumes_when_reopened_even_if_the_dispatcher_hears_of_it_later()
+    {
+        var id = await NewItemAsync("SLA-LATE-SIGNAL");
+        await PassAsync();
+        _clock.Advance(TimeSpan.FromHours(10));
+        await WithCodingAsync(s => s.MarkAwaitingCustomerAsync(id, "Which stores?", null));
+        _clock.Advance(TimeSpan.FromHours(3)); // the dispatcher was away
+        await PassAsync();
+        Assert.Equal(TimeSpan.FromHours(10), (await InstanceAsync(id)).Consumed);
+
+        _clock.Advance(TimeSpan.FromHours(20));
+        await WithCodingAsync(s => s.ReopenAsync(id, null));
+        var reopened = _clock.GetUtcNow().UtcDateTime;
+        _clock.Advance(TimeSpan.FromHours(2));
+        await PassAsync();
+        var instance = await InstanceAsync(id);
+        Assert.Equal(reopened, instance.RunningSince);
+        Assert.Equal(reopened.AddHours(26), (await TimersAsync(instance.Id)).Single().ResumeAt);
+        Assert.Equal(reopened.AddHours(38), await DueAtAsync(id));
+    }
+
     private async Task<long> NewItemAsync(string externalId) =>
         await WebTestSupport.AddFeedbackAsync(_app, new FeedbackItemSpec("support", externalId, _customerId,
             "Replenishment orders arrive after the promotion starts.", _clock.GetUtcNow().UtcDateTime.AddMinutes(-1)));

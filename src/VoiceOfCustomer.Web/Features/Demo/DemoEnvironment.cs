@@ -43,11 +43,16 @@ public static class DemoEnvironment
         {
             // Users first, so the demo customers get the demo CSMs.
             await EnsureDemoUsersAsync(users, options.DemoPassword);
-            var anchor = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.Date;
+            // The voices span the half year before today; their history runs up to this moment, where the live app takes over.
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
             var result = await services.GetRequiredService<DemoDataSeeder>().SeedAsync(
-                new DemoSeedRequest(options.Customers, options.Feedback, options.RandomSeed, DateTime.SpecifyKind(anchor, DateTimeKind.Utc), options.CodedHistory));
-            logger.LogInformation("Demo organisation created in {Seconds:F1} s: {Customers} customers, {Contacts} contacts, {Feedback} feedback items ({Coded} already coded)",
-                result.Elapsed.TotalSeconds, result.CustomersAdded, result.ContactsAdded, result.FeedbackAdded, result.Coded);
+                new DemoSeedRequest(options.Customers, options.Feedback, options.RandomSeed, DateTime.SpecifyKind(now.Date, DateTimeKind.Utc), options.SlaHistory, now),
+                new SeedProgressWriter(line => logger.LogInformation("Demo organisation:{Progress}", line)));
+            var history = result.History;
+            logger.LogInformation("Demo organisation created in {Seconds:F1} s: {Customers} customers, {Contacts} contacts, {Feedback} feedback items; "
+                + "{Coded} coded, {Escalations} SLA escalations ({Mails} mails sent), {Open} still open",
+                result.Elapsed.TotalSeconds, result.CustomersAdded, result.ContactsAdded, result.FeedbackAdded,
+                history?.Coded ?? 0, history?.Escalations ?? 0, history?.Mails ?? 0, history?.StillOpen ?? result.FeedbackAdded);
         }
 
         if (await users.FindByEmailAsync(Users[0].Email) is not null)
