@@ -265,7 +265,7 @@ public class AttributionSlaWorkflowTests : IAsyncLifetime
         Assert.Equal(TimeSpan.FromHours(10), (await InstanceAsync(id)).Consumed);
 
         _clock.Advance(TimeSpan.FromHours(20));
-        await WithCodingAsync(s => s.ReopenAsync(id, null));
+        await WithCodingAsync(s => s.ReopenAsync(id, reason: null, actorId: null));
         var reopened = _clock.GetUtcNow().UtcDateTime;
         _clock.Advance(TimeSpan.FromHours(2));
         await PassAsync();
