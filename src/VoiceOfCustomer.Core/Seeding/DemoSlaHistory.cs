@@ -313,8 +313,8 @@ public sealed class DemoSlaHistory(VocDbContext db, IServiceProvider services, I
             _clock.Set(earliest);
             var timers = await db.WorkflowTimers.Where(t => ids.Contains(t.Id)).OrderBy(t => t.ResumeAt).ThenBy(t => t.Id).ToListAsync(cancellationToken);
             await Engine().FireAsync(db, timers, cancellationToken);
-            _escalations += db.ChangeTracker.Entries<SlaEscalation>().Count(e => e.State == EntityState.Added);
-            foreach (var entry in db.ChangeTracker.Entries<OutboxEmail>().Where(e => e.State == EntityState.Added))
+            _escalations += Tracked<SlaEscalation>().Count(e => e.State == EntityState.Added);
+            foreach (var entry in Tracked<OutboxEmail>().Where(e => e.State == EntityState.Added))
             {
                 // The outbox sender delivered it back then: sent, not waiting to be sent at the next start.
                 var mail = entry.Entity;
@@ -329,10 +329,27 @@ public sealed class DemoSlaHistory(VocDbContext db, IServiceProvider services, I
         /// <summary>A fresh engine per batch: an engine keeps the timers of its batch.</summary>
         private WorkflowEngine Engine() => ActivatorUtilities.CreateInstance<WorkflowEngine>(services, (TimeProvider)_clock);
 
+        /// <summary>
+        /// The tracked entities of a type, without a change-detection pass over all of them (what was added is known
+        /// without one; asking the tracker with detection on was a fifth of the replay's time).
+        /// </summary>
+        private List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<T>> Tracked<T>() where T : class
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            try
+            {
+                return [.. db.ChangeTracker.Entries<T>()];
+            }
+            finally
+            {
+                db.ChangeTracker.AutoDetectChangesEnabled = true;
+            }
+        }
+
         /// <summary>Saves and forgets the batch's entities; answers the instances it started, now with their ids.</summary>
         private async Task<List<WorkflowInstance>> SaveAsync()
         {
-            var tracked = db.ChangeTracker.Entries<WorkflowInstance>().Select(e => e.Entity).ToList();
+            var tracked = Tracked<WorkflowInstance>().Select(e => e.Entity).ToList();
             await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();
             return [.. tracked.Where(i => _itemOfInstance.TryAdd(i.Id, i.SubjectId))];

@@ -138,7 +138,8 @@ public sealed class SendEmailActivity(IEmailTemplates templates, IOptions<EmailO
         var csLeads = audiences.Contains("cs-lead") || audiences.Contains("owner-csm") ? await CsLeadsAsync(voc, cancellationToken) : [];
         var leadership = audiences.Contains("leadership") ? await LeadershipAsync(voc, cancellationToken) : [];
 
-        var escalations = voc.ChangeTracker.Entries<SlaEscalation>().Select(e => e.Entity).ToDictionary(e => e.Key);
+        // The escalations this batch added are known without a change-detection pass over everything tracked.
+        var escalations = AddedEscalations(voc);
         foreach (var execution in executions)
         {
             if (!items.TryGetValue(execution.Instance.SubjectId, out var item))
@@ -172,6 +173,20 @@ public sealed class SendEmailActivity(IEmailTemplates templates, IOptions<EmailO
             }
             if (escalations.TryGetValue(execution.OccurrenceKey, out var escalation))
                 escalation.Recipients = Truncate(string.Join(", ", sent), 2000);
+        }
+    }
+
+    private static Dictionary<string, SlaEscalation> AddedEscalations(VocDbContext db)
+    {
+        var detect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return db.ChangeTracker.Entries<SlaEscalation>().Select(e => e.Entity).ToDictionary(e => e.Key);
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = detect;
         }
     }
 
