@@ -18,7 +18,6 @@ namespace VoiceOfCustomer.BrowserTests;
 /// </summary>
 public sealed class AdminJourneyTests
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
     private const string AdminPassword = "Correct-horse-1";
     private const string InviteePassword = "Brand-new-42";
     private const string GapKey = "browser-offline-picking";
@@ -48,20 +47,13 @@ public sealed class AdminJourneyTests
     [MemberData(nameof(Languages))]
     public async Task An_Admin_manages_a_colleague_reads_segments_and_filters_feedback(string language)
     {
-        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: scripts/test.sh installs Debian's chromium package.");
         var ui = language == "en" ? English : Chinese;
         using var app = new KestrelAppFactory();
         var baseUrl = app.Start();
         var (adminEmail, coded) = await ArrangeAsync(app, language);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        await using var browser = await BrowserSession.LaunchAsync(playwright);
         await using var context = await browser.NewContextAsync(new() { BaseURL = baseUrl, Locale = ui.Locale });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);

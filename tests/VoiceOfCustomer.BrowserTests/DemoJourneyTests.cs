@@ -9,24 +9,16 @@ namespace VoiceOfCustomer.BrowserTests;
 /// </summary>
 public sealed class DemoJourneyTests
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
     private const string DemoPassword = "Demo!2345";
 
     [Fact]
     public async Task Leadership_and_a_CSM_find_the_demo_SLA_history_on_the_SLA_pages_and_in_the_queue()
     {
-        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: scripts/test.sh installs Debian's chromium package.");
         using var app = new KestrelAppFactory("Development", new Dictionary<string, string?> { ["Seed:Customers"] = "30", ["Seed:Feedback"] = "900" });
         var baseUrl = app.Start();
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        await using var browser = await BrowserSession.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { BaseURL = baseUrl });
         page.SetDefaultTimeout(15_000);
 
