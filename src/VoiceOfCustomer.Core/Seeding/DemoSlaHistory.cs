@@ -5,6 +5,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using VoiceOfCustomer.Coding;
 using VoiceOfCustomer.Customers;
 using VoiceOfCustomer.Data;
@@ -15,7 +16,6 @@ using VoiceOfCustomer.Taxonomy;
 using VoiceOfCustomer.Workflows.Definitions;
 using VoiceOfCustomer.Workflows.Persistence;
 using VoiceOfCustomer.Workflows.Runtime;
-using Npgsql;
 
 namespace VoiceOfCustomer.Seeding;
 
@@ -88,7 +88,7 @@ public sealed class DemoSlaHistory(VocDbContext db, IServiceProvider services, I
         if (versions.LatestFor(FeedbackWorkflowSubject.Type).Count == 0)
             throw new InvalidOperationException("No workflow runs on feedback: load the workflow definitions before replaying the demo history.");
 
-        var replay = new Replay(db, services, voices, DateTime.SpecifyKind(until, DateTimeKind.Utc), progress, cancellationToken);
+        var replay = new Replay(db, services, versions, voices, DateTime.SpecifyKind(until, DateTimeKind.Utc), progress, cancellationToken);
         using (await gate.EnterAsync(cancellationToken))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -99,8 +99,8 @@ public sealed class DemoSlaHistory(VocDbContext db, IServiceProvider services, I
     }
 
     /// <summary>The state of one replay: the clock, what is still to happen, and the counts.</summary>
-    private sealed class Replay(VocDbContext db, IServiceProvider services, IReadOnlyList<DemoReplayVoice> voices, DateTime until,
-        IProgress<SeedProgress>? progress, CancellationToken cancellationToken)
+    private sealed class Replay(VocDbContext db, IServiceProvider services, IWorkflowVersions versions, IReadOnlyList<DemoReplayVoice> voices,
+        DateTime until, IProgress<SeedProgress>? progress, CancellationToken cancellationToken)
     {
         private readonly ReplayClock _clock = new();
         private readonly FeedbackWorkflowSubject _source = services.GetServices<IWorkflowSubjectSource>().OfType<FeedbackWorkflowSubject>().Single();
@@ -109,8 +109,9 @@ public sealed class DemoSlaHistory(VocDbContext db, IServiceProvider services, I
         private readonly SortedSet<Pending> _pending = new(ByTime.Instance);
         private readonly Dictionary<long, long> _itemOfInstance = [];
         private readonly HashSet<long> _quiet = [];
-        private readonly WorkflowVersion _sla = services.GetRequiredService<IWorkflowVersions>().LatestFor(FeedbackWorkflowSubject.Type)[0];
-        private readonly bool _quietAllowed = services.GetRequiredService<IWorkflowVersions>().LatestFor(FeedbackWorkflowSubject.Type).Count == 1;
+        private readonly WorkflowVersion _sla = versions.LatestFor(FeedbackWorkflowSubject.Type)[0];
+        // Skipping an instance is only safe when this is the one workflow that runs on feedback.
+        private readonly bool _quietAllowed = versions.LatestFor(FeedbackWorkflowSubject.Type).Count == 1;
         private ResolvedParameters _parameters = null!;
         private double _firstMilestone;
         private Dictionary<long, string?> _owners = null!;
@@ -127,7 +128,7 @@ public sealed class DemoSlaHistory(VocDbContext db, IServiceProvider services, I
             _owners = await db.FeedbackItems.AsNoTracking().Where(f => f.Id >= first && f.Id <= last)
                 .ToDictionaryAsync(f => f.Id, f => f.OwnerCsmId, cancellationToken);
             _writer = await ChangeWriter.OpenAsync(db, await CodingBook.LoadAsync(db, cancellationToken), cancellationToken);
-            _parameters = services.GetRequiredService<IWorkflowVersions>().ParametersFor(_sla.Definition);
+            _parameters = versions.ParametersFor(_sla.Definition);
             _firstMilestone = _sla.Definition.Milestones.Select(m => _parameters.ShareOf(m.At)).DefaultIfEmpty(double.MaxValue).Min();
             try
             {
