@@ -22,11 +22,12 @@ public sealed class ErrorController : Controller
         return View("Error", new ErrorViewModel(StatusCodes.Status500InternalServerError, HttpContext.TraceIdentifier, feature?.Path));
     }
 
-    // From the route only: a re-executed POST whose body could not be read (too large) would fail to bind from the form
-    // and show a 404 instead of its own code.
+    // The code is read from the route, not model-bound: binding a re-executed POST reads its form, and a body too large
+    // to read made the code 0, shown as a 404.
     [Route("error/{code:int}")]
-    public IActionResult Status([FromRoute] int code)
+    public IActionResult Status()
     {
+        var code = int.TryParse(RouteData.Values["code"] as string, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
         // Only real error codes; "/error/200" typed by hand is shown as a 404.
         if (code is < 400 or > 599)
             code = StatusCodes.Status404NotFound;
