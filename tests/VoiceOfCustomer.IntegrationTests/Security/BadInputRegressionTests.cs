@@ -370,6 +370,34 @@ public sealed class NulSearchTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task A_NUL_in_any_other_typed_value_is_never_a_500(string provider)
+    {
+        using var app = new ProductionAppFactory(provider == "Postgres" ? TestDatabase.CreatePostgres() : TestDatabase.CreateSqlite());
+        await app.EnsureChannelsAsync();
+        using var api = app.CreateApiClient(await app.CreateApiKeyAsync("read"));
+        using var web = await WebTestSupport.SignedInClientAsync(app, Roles.Admin);
+
+        var answers = new List<(string What, HttpResponseMessage Response)>
+        {
+            ("api language", await api.GetAsync("/api/feedback?language=%00&channel=sup%00port")),
+            ("api queue", await api.GetAsync("/api/coding/queue?owner=%00&language=%00")),
+            ("breached page", await web.GetAsync("/sla/breached?owner=%00")),
+            ("feedback page", await web.GetAsync("/feedback?customer=%00&lang=%00")),
+            ("sign-in", await WebTestSupport.PostLoginAsync(WebTestSupport.Client(app), "a\0@example.test", "x")),
+        };
+
+        foreach (var (what, response) in answers)
+        {
+            // PostgreSQL refuses the character: a 400 problem (or the page's own message); SQLite finds nothing.
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest or HttpStatusCode.Redirect,
+                $"{what}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            if (response.StatusCode == HttpStatusCode.BadRequest && what.StartsWith("api", StringComparison.Ordinal))
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task A_NUL_in_a_voice_is_400_on_both_providers(string provider)
     {
         using var app = new ProductionAppFactory(provider == "Postgres" ? TestDatabase.CreatePostgres() : TestDatabase.CreateSqlite());
