@@ -39,6 +39,12 @@ public static class SeedCommand
                 Console.Error.WriteLine("error: --customers and --feedback must be zero or more.");
                 return Refused;
             }
+            if (arguments.AsOf is { } day && !Reporting.DateRangeLimits.Contains(day))
+            {
+                // Two quarters of history before it, days after it: the calendar's ends would overflow.
+                Console.Error.WriteLine($"error: --as-of must be {Reporting.DateRangeLimits.Description}.");
+                return Refused;
+            }
             await using var services = await CliHost.CreateAsync(cancellationToken);
             return await RunAsync(services, arguments, Console.Out, Console.Error, cancellationToken);
         });

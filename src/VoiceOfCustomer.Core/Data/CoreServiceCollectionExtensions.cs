@@ -21,6 +21,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<FeedbackWriteQueue>();
         services.AddSingleton<IntakeCompiledQueries>();
         services.AddSingleton<ChannelCatalog>();
+        services.AddOptions<IntakeOptions>().Bind(configuration.GetSection(IntakeOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<IntakeOptions>, IntakeOptionsValidator>();
         services.AddScoped<FeedbackIntakeService>();
         services.AddScoped<FeedbackQueries>();
         services.AddScoped<Coding.AttributionService>();

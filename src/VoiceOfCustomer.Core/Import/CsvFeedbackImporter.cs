@@ -23,7 +23,8 @@ public sealed class CsvFeedbackImporter(
     ImportJobStore jobs,
     DatabaseWriteGate writeGate,
     TimeProvider time,
-    IOptions<ImportOptions> options)
+    IOptions<ImportOptions> options,
+    IOptions<IntakeOptions> intake)
 {
     /// <summary>The columns a file may have (besides the aliases contactName, contactEmail and contactRole).</summary>
     public static IReadOnlyList<string> FieldNames => ImportColumns.FieldNames;
@@ -250,13 +251,13 @@ public sealed class CsvFeedbackImporter(
                 var line = (int)csv.LineNumber;
                 var malformed = malformedLine() == csv.LineNumber;
                 rowErrors.Clear();
-                var item = ReadRow(csv, columns, line, malformed, now, defaultChannelId, channelIds, rowErrors);
+                var item = ReadRow(csv, columns, line, malformed, now, intake.Value, defaultChannelId, channelIds, rowErrors);
                 if (item is null && rowErrors.Count == 0)
                 {
                     // The row's channel is named but not cached yet: look it up once, then read the row again.
                     var key = Encoding.UTF8.GetString(csv.GetSpan(columns[ImportField.Channel])).Trim();
                     channelIds[key] = (await channels.FindAsync(key, cancellationToken))?.Id;
-                    item = ReadRow(csv, columns, line, malformed, now, defaultChannelId, channelIds, rowErrors);
+                    item = ReadRow(csv, columns, line, malformed, now, intake.Value, defaultChannelId, channelIds, rowErrors);
                 }
                 chunk.Items[chunk.Count++] = item;
                 if (item is null)
@@ -289,7 +290,7 @@ public sealed class CsvFeedbackImporter(
     /// The row as a voice ready to write, or null with <paramref name="errors"/> filled. Null with no errors means the
     /// row's channel is not in <paramref name="channelIds"/> yet (the caller looks it up and asks again).
     /// </summary>
-    private static BulkFeedback? ReadRow(CsvReader csv, ImportColumns columns, int line, bool malformed, DateTimeOffset now, int? defaultChannelId,
+    private static BulkFeedback? ReadRow(CsvReader csv, ImportColumns columns, int line, bool malformed, DateTimeOffset now, IntakeOptions window, int? defaultChannelId,
         Dictionary<string, int?> channelIds, List<ImportRowError> errors)
     {
         if (csv.FieldCount != columns.HeaderCount)
@@ -379,7 +380,7 @@ public sealed class CsvFeedbackImporter(
                 Language = language,
                 Metadata = metadata?.RootElement,
             };
-            var invalid = FeedbackValidator.Validate(submission, now);
+            var invalid = FeedbackValidator.Validate(submission, now, window);
             if (invalid.Count > 0)
             {
                 foreach (var error in invalid)

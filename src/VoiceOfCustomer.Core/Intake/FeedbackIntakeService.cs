@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using VoiceOfCustomer.Customers;
 using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Segments;
@@ -13,12 +14,13 @@ namespace VoiceOfCustomer.Intake;
 /// first, resolve or create the customer and contact, and store the item once per (channel, external id).
 /// </summary>
 public sealed class FeedbackIntakeService(
-    VocDbContext db, ChannelCatalog channels, IntakeCompiledQueries queries, DatabaseConnection database, FeedbackWriteQueue writeQueue, TimeProvider time)
+    VocDbContext db, ChannelCatalog channels, IntakeCompiledQueries queries, DatabaseConnection database, FeedbackWriteQueue writeQueue, TimeProvider time,
+    IOptions<IntakeOptions> options)
 {
     public async Task<IntakeResult> SubmitAsync(FeedbackSubmission submission, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
-        var errors = FeedbackValidator.Validate(submission, now);
+        var errors = FeedbackValidator.Validate(submission, now, options.Value);
         Channel? channel = null;
         if (!string.IsNullOrWhiteSpace(submission.Channel))
         {

@@ -161,12 +161,7 @@ public sealed class FeedbackQueries(VocDbContext db, ChannelCatalog channels)
         if (await CodingFilterAsync(filter, cancellationToken) is { } coded)
             query = query.Where(coded);
         if (!string.IsNullOrWhiteSpace(filter.Search))
-        {
-            var pattern = ContainsPattern(filter.Search);
-            query = db.Database.IsNpgsql()
-                ? query.Where(f => EF.Functions.ILike(f.Verbatim, pattern, "\\"))
-                : query.Where(f => EF.Functions.Like(f.Verbatim, pattern, "\\"));
-        }
+            query = VerbatimContains(query, filter.Search.Trim());
         if (after is { } cursor)
             query = query.Where(f => f.ReceivedAt < cursor.ReceivedAt || (f.ReceivedAt == cursor.ReceivedAt && f.Id < cursor.Id));
 
@@ -236,6 +231,8 @@ public sealed class FeedbackQueries(VocDbContext db, ChannelCatalog channels)
     public async Task<IReadOnlyList<CustomerMatch>> FindCustomersAsync(string text, int max, CancellationToken cancellationToken = default)
     {
         text = text.Trim();
+        if (text.Contains('\0', StringComparison.Ordinal))
+            return []; // intake refuses U+0000 in a customer, and PostgreSQL cannot compare it
         var customers = db.Customers.AsNoTracking();
         var normalized = Customer.Normalize(text);
         var exact = await customers.Where(c => c.ReferenceNormalized == normalized)
@@ -254,6 +251,33 @@ public sealed class FeedbackQueries(VocDbContext db, ChannelCatalog channels)
 
     public Task<CustomerMatch?> CustomerAsync(int id, CancellationToken cancellationToken = default) =>
         db.Customers.AsNoTracking().Where(c => c.Id == id).Select(c => new CustomerMatch(c.Id, c.Reference, c.Name)).FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>
+    /// Items whose verbatim contains <paramref name="text"/>, ignoring the case of ASCII letters on SQLite (as its LIKE
+    /// did) and of every letter on PostgreSQL (ILIKE). SQLite's LIKE reads text only up to a U+0000, in the pattern (so
+    /// "%\0%" matched every item) and in the verbatim (so nothing after one was found); <c>instr</c> and <c>lower</c>
+    /// read the whole text. PostgreSQL cannot hold the character, so no item contains it, and the server must not be
+    /// sent one (it refuses the query).
+    /// </summary>
+    private IQueryable<FeedbackItem> VerbatimContains(IQueryable<FeedbackItem> query, string text)
+    {
+        if (!db.Database.IsNpgsql())
+        {
+            var lowered = AsciiLower(text);
+            return query.Where(f => f.Verbatim.ToLower().Contains(lowered));
+        }
+        if (text.Contains('\0', StringComparison.Ordinal))
+            return query.Where(f => false);
+        var pattern = ContainsPattern(text);
+        return query.Where(f => EF.Functions.ILike(f.Verbatim, pattern, "\\"));
+    }
+
+    /// <summary>Lower-cases A–Z only, as SQLite's <c>lower()</c> does without ICU.</summary>
+    private static string AsciiLower(string text) => string.Create(text.Length, text, (span, source) =>
+    {
+        for (var i = 0; i < source.Length; i++)
+            span[i] = source[i] is >= 'A' and <= 'Z' ? (char)(source[i] + 32) : source[i];
+    });
 
     /// <summary>A LIKE pattern matching text that contains <paramref name="text"/> literally (escape character <c>\</c>).</summary>
     private static string ContainsPattern(string text) =>

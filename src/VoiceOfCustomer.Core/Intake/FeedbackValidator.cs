@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace VoiceOfCustomer.Intake;
@@ -6,11 +7,23 @@ namespace VoiceOfCustomer.Intake;
 /// <summary>The rules every intake path applies before anything is written.</summary>
 public static partial class FeedbackValidator
 {
-    public static readonly TimeSpan AllowedClockSkew = TimeSpan.FromMinutes(5);
+    private static readonly IntakeOptions Defaults = new();
 
-    public static List<FieldError> Validate(FeedbackSubmission submission, DateTimeOffset now)
+    /// <param name="window">The accepted <c>receivedAt</c> window; the defaults of <see cref="IntakeOptions"/> when null.</param>
+    public static List<FieldError> Validate(FeedbackSubmission submission, DateTimeOffset now, IntakeOptions? window = null)
     {
+        window ??= Defaults;
         var errors = new List<FieldError>();
+        // PostgreSQL cannot store U+0000 in text, and no voice needs it: refused on both providers, so the rules are one.
+        foreach (var (field, text) in new[]
+        {
+            ("externalId", submission.ExternalId), ("customer", submission.Customer), ("verbatim", submission.Verbatim),
+            ("contact.name", submission.Contact?.Name), ("contact.email", submission.Contact?.Email), ("contact.role", submission.Contact?.Role),
+        })
+        {
+            if (text?.Contains('\0', StringComparison.Ordinal) == true)
+                errors.Add(new(field, $"The {field} must not contain the character U+0000 (NUL)."));
+        }
 
         if (string.IsNullOrWhiteSpace(submission.Channel))
             errors.Add(new("channel", "The channel is required."));
@@ -28,17 +41,21 @@ public static partial class FeedbackValidator
         else if (submission.Verbatim.Length > FeedbackItem.VerbatimMaxLength)
             errors.Add(new("verbatim", $"The verbatim is {submission.Verbatim.Length:N0} characters; at most {FeedbackItem.VerbatimMaxLength:N0} are allowed."));
 
-        if (submission.ReceivedAt is { } receivedAt && receivedAt > now + AllowedClockSkew)
-            errors.Add(new("receivedAt", $"receivedAt {receivedAt:O} is more than {AllowedClockSkew.TotalMinutes:0} minutes in the future."));
+        if (submission.ReceivedAt is { } receivedAt && receivedAt > now + window.AllowedClockSkew)
+            errors.Add(new("receivedAt", $"receivedAt {receivedAt:O} is more than {window.AllowedClockSkew.TotalMinutes:0} minutes in the future."));
+        else if (submission.ReceivedAt is { } old && old < window.EarliestReceivedAt)
+            errors.Add(new("receivedAt", $"receivedAt {old:O} is before {window.EarliestReceivedAt:yyyy-MM-dd}, the earliest date accepted (Intake:EarliestReceivedAt)."));
 
         if (submission.Language is { } language && !LanguageTag().IsMatch(language))
             errors.Add(new("language", "The language must be a BCP 47 tag such as 'en', 'zh' or 'zh-CN'."));
 
         if (submission.Metadata is { } metadata)
         {
-            if (metadata.ValueKind is not (System.Text.Json.JsonValueKind.Object or System.Text.Json.JsonValueKind.Null or System.Text.Json.JsonValueKind.Undefined))
+            if (metadata.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined))
                 errors.Add(new("metadata", "The metadata must be a JSON object."));
-            else if (metadata.ValueKind == System.Text.Json.JsonValueKind.Object && Encoding.UTF8.GetByteCount(metadata.GetRawText()) > FeedbackItem.MetadataMaxBytes)
+            else if (FirstInvalidText(metadata) is { } path)
+                errors.Add(new("metadata", InvalidTextMessage($"The metadata at '{path}'")));
+            else if (metadata.ValueKind == JsonValueKind.Object && Encoding.UTF8.GetByteCount(metadata.GetRawText()) > FeedbackItem.MetadataMaxBytes)
                 errors.Add(new("metadata", $"The metadata is larger than {FeedbackItem.MetadataMaxBytes / 1024} KB."));
         }
 
@@ -56,6 +73,65 @@ public static partial class FeedbackValidator
 
         return errors;
     }
+
+    /// <summary>
+    /// The path of the first string or property name in <paramref name="element"/> that is not text: bytes that are not
+    /// UTF-8, or a lone UTF-16 surrogate (<c>"\ud800"</c>). <see cref="JsonDocument"/> keeps those as they came and throws
+    /// only when one is read; null when everything reads.
+    /// </summary>
+    public static string? FirstInvalidText(JsonElement element, string path = "$")
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return TryReadString(element, out _) ? null : path;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var child in element.EnumerateArray())
+                {
+                    if (FirstInvalidText(child, $"{path}[{index++}]") is { } invalid)
+                        return invalid;
+                }
+                return null;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return path;
+                    }
+                    if (FirstInvalidText(property.Value, $"{path}.{name}") is { } invalid)
+                        return invalid;
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>A JSON string's text; false when it holds bytes that are not UTF-8 or a lone surrogate.</summary>
+    public static bool TryReadString(JsonElement element, out string? text)
+    {
+        try
+        {
+            text = element.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = null;
+            return false;
+        }
+    }
+
+    /// <summary>"{subject} is not valid text: …", the one wording of <see cref="FirstInvalidText"/>'s refusals.</summary>
+    public static string InvalidTextMessage(string subject) =>
+        $"{subject} is not valid text: it holds bytes that are not UTF-8 or a lone UTF-16 surrogate such as \\ud800.";
 
     public static Customers.ContactRole? ParseContactRole(string? role) => role?.Trim().ToLowerInvariant() switch
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using VoiceOfCustomer.Intake;
+using VoiceOfCustomer.Reporting;
 
 namespace VoiceOfCustomer.Sla;
 
@@ -91,10 +92,12 @@ public static class BusinessCalendarFormat
         for (var i = 0; i < (entries?.Count ?? 0); i++)
         {
             var text = entries![i]?.Trim();
-            if (DateOnly.TryParseExact(text, DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-                dates.Add(date);
-            else
+            if (!DateOnly.TryParseExact(text, DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
                 errors.Add(FieldError.Format($"{field}[{i}]", "'{0}' is not a date such as 2026-10-01.", text));
+            else if (!DateRangeLimits.Contains(date))
+                errors.Add(FieldError.Format($"{field}[{i}]", "'{0}' is not between {1} and {2}.", text, DateRangeLimits.EarliestText, DateRangeLimits.LatestText));
+            else
+                dates.Add(date);
         }
         return dates;
     }
@@ -167,10 +170,12 @@ public static class BusinessCalendarFormat
             var line = lines[i].Trim();
             if (line.Length == 0)
                 continue;
-            if (DateOnly.TryParseExact(line, DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-                dates.Add(date);
-            else
+            if (!DateOnly.TryParseExact(line, DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
                 errors.Add(FieldError.Format("holidays", "Line {0} ('{1}') is not a date such as 2026-10-01.", i + 1, line));
+            else if (!DateRangeLimits.Contains(date))
+                errors.Add(FieldError.Format("holidays", "Line {0} ('{1}') is not between {2} and {3}.", i + 1, line, DateRangeLimits.EarliestText, DateRangeLimits.LatestText));
+            else
+                dates.Add(date);
         }
         return dates.Distinct().ToList();
     }

@@ -112,6 +112,31 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) 
     }
 }
 
+/// <summary>
+/// A typed value holding U+0000 that reached PostgreSQL (which refuses the character) is the caller's mistake: a 400,
+/// never a 500. Intake and the searches already keep the character away; this covers every other text a request carries.
+/// </summary>
+public sealed class UnstorableTextExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        if (!VoiceOfCustomer.Data.UnstorableText.IsCause(exception) || context.Response.HasStarted)
+            return false;
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request is not valid.",
+                Detail = "A value in the request holds the character U+0000 (NUL), which cannot be stored or searched for; remove it and try again.",
+            },
+        });
+    }
+}
+
 internal static class FieldErrorExtensions
 {
     /// <summary>Messages keyed by field, as problem details' <c>errors</c> and the batch results carry them.</summary>

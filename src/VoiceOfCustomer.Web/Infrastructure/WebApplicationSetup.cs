@@ -27,9 +27,16 @@ public static class WebApplicationSetup
         var services = builder.Services;
         var configuration = builder.Configuration;
 
-        services.AddOptions<WebOptions>().Bind(configuration.GetSection(WebOptions.SectionName));
+        services.AddOptions<WebOptions>().Bind(configuration.GetSection(WebOptions.SectionName))
+            .Validate(o => o.MaxUrlLength is >= 1024 and <= 1024 * 1024 && o.MaxRequestHeadersBytes is >= 4096 and <= 1024 * 1024,
+                "Web:MaxUrlLength must be between 1,024 and 1,048,576, Web:MaxRequestHeadersBytes between 4,096 and 1,048,576.")
+            .ValidateOnStart();
         var web = configuration.GetSection(WebOptions.SectionName).Get<WebOptions>() ?? new WebOptions();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = web.MaxRequestBodyBytes);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = web.MaxRequestBodyBytes;
+            RequestLimitsMiddleware.RaiseKestrelLimits(kestrel.Limits, web);
+        });
 
         services.AddVocCore(configuration);
         services.AddVocSuggestions(configuration);
@@ -41,6 +48,7 @@ public static class WebApplicationSetup
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier));
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddExceptionHandler<UnstorableTextExceptionHandler>();
 
         // The OpenAPI document describes types with the minimal-API JSON options, so they get the same settings.
         services.ConfigureHttpJsonOptions(options => ConfigureApiJson(options.SerializerOptions));
@@ -119,6 +127,8 @@ public static class WebApplicationSetup
             pages.UseStatusCodePagesWithReExecute("/error/{0}");
         });
         app.UseWhen(IsApiRequest, api => api.UseStatusCodePages());
+        // Inside the status-code pages, so an over-long URL on a page gets the error page.
+        app.UseMiddleware<RequestLimitsMiddleware>();
         if (!app.Environment.IsDevelopment())
             app.UseHsts();
         app.UseStaticFiles();
@@ -144,14 +154,19 @@ public static class WebApplicationSetup
         return app;
     }
 
-    /// <summary>The API's JSON: camelCase (the web defaults), enums as lower-case kebab both ways, nulls left out.</summary>
+    /// <summary>
+    /// The API's JSON: camelCase (the web defaults), enums as lower-case kebab both ways, nulls left out. Numbers are JSON
+    /// numbers only: the web defaults would also read <c>"3"</c>, so an id could arrive in two shapes; one rule for every
+    /// id and number field, and <c>"metricId": "3"</c> is a 400 naming the field (docs/api.md, "Values").
+    /// </summary>
     private static void ConfigureApiJson(JsonSerializerOptions options)
     {
         options.Converters.Add(EnumNames.Converter());
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        options.NumberHandling = JsonNumberHandling.Strict;
     }
 
-    private static bool IsApiRequest(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
+    internal static bool IsApiRequest(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
 
     private static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {

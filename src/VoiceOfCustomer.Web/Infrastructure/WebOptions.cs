@@ -13,4 +13,13 @@ public sealed class WebOptions
 
     /// <summary>Largest CSV file the upload page accepts.</summary>
     public long MaxUploadBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>
+    /// Longest URL (path and query string, as sent) answered; longer ones get 414 problem details (the error page for
+    /// a page). Kestrel's default request-line limit; Kestrel itself is set to twice it and refuses beyond, with no body.
+    /// </summary>
+    public int MaxUrlLength { get; set; } = 8 * 1024;
+
+    /// <summary>Largest total size of a request's headers; more get 431 problem details. Kestrel's default; it refuses beyond twice it.</summary>
+    public int MaxRequestHeadersBytes { get; set; } = 32 * 1024;
 }

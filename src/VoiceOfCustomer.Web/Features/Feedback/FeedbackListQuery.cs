@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Localization;
 using VoiceOfCustomer.Intake;
+using VoiceOfCustomer.Reporting;
 
 namespace VoiceOfCustomer.Web.Features.Feedback;
 
@@ -110,8 +111,12 @@ public sealed partial class FeedbackListQuery
             }
         }
 
-        var from = ParseDate(From, endOfDay: false, errors, value => Text("\"{0}\" is not a date (use YYYY-MM-DD); the from date was ignored.", value));
-        var to = ParseDate(To, endOfDay: true, errors, value => Text("\"{0}\" is not a date (use YYYY-MM-DD); the to date was ignored.", value));
+        var from = ParseDate(From, endOfDay: false, errors,
+            value => Text("\"{0}\" is not a date (use YYYY-MM-DD); the from date was ignored.", value),
+            value => Text("\"{0}\" is not between {1} and {2}; the from date was ignored.", value, DateRangeLimits.EarliestText, DateRangeLimits.LatestText));
+        var to = ParseDate(To, endOfDay: true, errors,
+            value => Text("\"{0}\" is not a date (use YYYY-MM-DD); the to date was ignored.", value),
+            value => Text("\"{0}\" is not between {1} and {2}; the to date was ignored.", value, DateRangeLimits.EarliestText, DateRangeLimits.LatestText));
         if (from is not null && to is not null && from >= to)
         {
             errors.Add(Text("The \"from\" date is after the \"to\" date; the date filter was ignored."));
@@ -194,19 +199,27 @@ public sealed partial class FeedbackListQuery
     /// Accepts a date (<c>2025-01-31</c>, as a date input sends it) or an ISO date-time, read as UTC.
     /// A bare "to" date includes that whole day, since the query's upper bound is exclusive.
     /// </summary>
-    private static DateTime? ParseDate(string? value, bool endOfDay, List<string> errors, Func<string, string> notADate)
+    private static DateTime? ParseDate(string? value, bool endOfDay, List<string> errors, Func<string, string> notADate, Func<string, string> outOfRange)
     {
         if (string.IsNullOrWhiteSpace(value))
             return null;
         var text = value.Trim();
         const DateTimeStyles styles = DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal;
-        if (DateTime.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, styles, out var day))
-            return endOfDay && day < DateTime.MaxValue.Date ? day.AddDays(1) : day;
-        if (text.Length <= 40 && DateTime.TryParse(text, CultureInfo.InvariantCulture, styles, out var moment) && text.Contains('T', StringComparison.Ordinal))
-            return moment;
-        errors.Add(notADate(text));
+        DateTime? parsed = null;
+        var wholeDay = DateTime.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, styles, out var day);
+        if (wholeDay)
+            parsed = day;
+        else if (text.Length <= 40 && DateTime.TryParse(text, CultureInfo.InvariantCulture, styles, out var moment) && text.Contains('T', StringComparison.Ordinal))
+            parsed = moment;
+        if (parsed is not { } date)
+            errors.Add(notADate(text));
+        else if (!DateRangeLimits.Contains(date))
+            errors.Add(outOfRange(text));
+        else
+            return endOfDay && wholeDay ? date.AddDays(1) : date;
         return null;
     }
+
 
     [GeneratedRegex("^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$", RegexOptions.CultureInvariant)]
     private static partial Regex LanguageTag();

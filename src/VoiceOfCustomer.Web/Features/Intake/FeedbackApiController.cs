@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using VoiceOfCustomer.Coding;
 using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Intake;
+using VoiceOfCustomer.Reporting;
 using VoiceOfCustomer.Web.Infrastructure;
 
 namespace VoiceOfCustomer.Web.Features.Intake;
@@ -144,8 +145,8 @@ public sealed class FeedbackApiController(FeedbackIntakeService intake, Feedback
     /// <param name="customerId">Customer id.</param>
     /// <param name="status">Item status: <c>new</c>, <c>in-progress</c>, <c>awaiting-customer</c>, <c>attributed</c> or <c>duplicate</c> (the C# names, e.g. <c>InProgress</c>, are read too).</param>
     /// <param name="language">BCP 47 tag as stored, e.g. <c>en</c> or <c>zh</c>.</param>
-    /// <param name="from">Received at or after (ISO 8601).</param>
-    /// <param name="to">Received before (ISO 8601).</param>
+    /// <param name="from">Received at or after (ISO 8601), between 1900-01-01 and 2999-12-31.</param>
+    /// <param name="to">Received before (ISO 8601), between 1900-01-01 and 2999-12-31.</param>
     /// <param name="q">Text the verbatim contains.</param>
     /// <param name="cursor">The previous page's <c>nextCursor</c>.</param>
     /// <param name="limit">Page size, 1 to 200 (default 50).</param>
@@ -178,6 +179,11 @@ public sealed class FeedbackApiController(FeedbackIntakeService intake, Feedback
         }
         if (limit is < 1 or > FeedbackQueries.MaxPageSize)
             errors.Add(new("limit", string.Create(CultureInfo.InvariantCulture, $"The limit must be between 1 and {FeedbackQueries.MaxPageSize}.")));
+        foreach (var (name, value) in new[] { ("from", from), ("to", to) })
+        {
+            if (value is { } date && !DateRangeLimits.Contains(date))
+                errors.Add(new(name, $"'{name}' must be {DateRangeLimits.Description} (UTC)."));
+        }
         if (from is { } f && to is { } t && f > t)
             errors.Add(new("from", "'from' must not be after 'to'."));
         if (errors.Count > 0)

@@ -36,6 +36,14 @@ public sealed class WebhookSourceOptions
     /// </summary>
     public Dictionary<string, string> Fields { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// How the payload writes <c>receivedAt</c>: <c>iso-8601</c> (a string such as <c>2026-11-21T08:02:00Z</c>),
+    /// <c>unix-seconds</c> or <c>unix-milliseconds</c> (a JSON number; an ISO 8601 string is still read). Unset means
+    /// <c>unix-seconds</c>, what a number meant before the setting existed, except that no number is ever taken for
+    /// milliseconds because it is large: a source that sends milliseconds must say so.
+    /// </summary>
+    public string? ReceivedAtFormat { get; set; }
+
     /// <summary>Payload paths copied into the item's metadata (keyed by the path); missing ones are skipped.</summary>
     public List<string> Metadata { get; set; } = [];
 
@@ -44,6 +52,39 @@ public sealed class WebhookSourceOptions
     /// Keep it out of appsettings.json (user secrets or the environment).
     /// </summary>
     public string? Secret { get; set; }
+}
+
+/// <summary>The values of <see cref="WebhookSourceOptions.ReceivedAtFormat"/>.</summary>
+public enum WebhookTimeFormat
+{
+    Iso8601,
+    UnixSeconds,
+    UnixMilliseconds,
+}
+
+public static class WebhookTimeFormats
+{
+    public const string Iso8601 = "iso-8601";
+    public const string UnixSeconds = "unix-seconds";
+    public const string UnixMilliseconds = "unix-milliseconds";
+
+    public static readonly IReadOnlyList<string> All = [Iso8601, UnixSeconds, UnixMilliseconds];
+
+    /// <summary>The configured value (case-insensitive; unset is <see cref="WebhookTimeFormat.UnixSeconds"/>); null when unknown.</summary>
+    public static WebhookTimeFormat? Parse(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or UnixSeconds => WebhookTimeFormat.UnixSeconds,
+        Iso8601 => WebhookTimeFormat.Iso8601,
+        UnixMilliseconds => WebhookTimeFormat.UnixMilliseconds,
+        _ => null,
+    };
+
+    public static string Name(WebhookTimeFormat format) => format switch
+    {
+        WebhookTimeFormat.Iso8601 => Iso8601,
+        WebhookTimeFormat.UnixMilliseconds => UnixMilliseconds,
+        _ => UnixSeconds,
+    };
 }
 
 public static class WebhookFields
@@ -81,6 +122,8 @@ internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
             }
             foreach (var required in WebhookFields.Required.Where(r => !config.Fields.Keys.Contains(r, StringComparer.OrdinalIgnoreCase)))
                 failures.Add($"{prefix}:Fields:{required} must be mapped.");
+            if (WebhookTimeFormats.Parse(config.ReceivedAtFormat) is null)
+                failures.Add($"{prefix}:ReceivedAtFormat '{config.ReceivedAtFormat}' is not known; use one of {string.Join(", ", WebhookTimeFormats.All)}.");
             if (config.Metadata.Any(string.IsNullOrWhiteSpace))
                 failures.Add($"{prefix}:Metadata holds an empty path.");
         }

@@ -82,7 +82,7 @@ public sealed class WebhooksController(FeedbackIntakeService intake, IOptionsMon
         if (payload.ValueKind != JsonValueKind.Object)
             return IntakeResponses.ValidationFailed([ProblemDetailsSetup.BodyRequired]);
 
-        var (submission, errors) = WebhookPayloadMapper.Map(payload, config);
+        var (submission, errors) = WebhookPayloadMapper.Map(payload, found.Name, config);
         if (submission is null)
             return IntakeResponses.ValidationFailed(errors);
 

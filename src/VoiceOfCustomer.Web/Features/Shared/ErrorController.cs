@@ -22,9 +22,12 @@ public sealed class ErrorController : Controller
         return View("Error", new ErrorViewModel(StatusCodes.Status500InternalServerError, HttpContext.TraceIdentifier, feature?.Path));
     }
 
+    // The code is read from the route, not model-bound: binding a re-executed POST reads its form, and a body too large
+    // to read made the code 0, shown as a 404.
     [Route("error/{code:int}")]
-    public IActionResult Status(int code)
+    public IActionResult Status()
     {
+        var code = int.TryParse(RouteData.Values["code"] as string, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
         // Only real error codes; "/error/200" typed by hand is shown as a 404.
         if (code is < 400 or > 599)
             code = StatusCodes.Status404NotFound;
@@ -43,6 +46,8 @@ public sealed record ErrorViewModel(int StatusCode, string TraceId, string? Path
         404 => ("Page not found", "There is nothing at this address. It may have moved, or the link may be mistyped."),
         405 => ("That action isn't available here", "The page exists but does not accept this kind of request."),
         413 => ("That upload is too large", "Try a smaller file or split it into several parts."),
+        414 => ("That address is too long", "The link carries more than this server reads. Shorten the search text or the filters and try again."),
+        431 => ("The request is too large", "Your browser sent more cookies or headers than this server reads. Clear this site's cookies and try again."),
         >= 500 => ("Something went wrong on our side", "The error has been logged. Try again in a moment; if it keeps happening, give an administrator the reference below."),
         _ => ("The request could not be completed", "Go back and try again."),
     };

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using VoiceOfCustomer.Data;
@@ -32,6 +33,17 @@ public sealed class SlaController(
     [HttpGet("export/{table}")]
     public async Task<IActionResult> Export(string table, [FromQuery] SlaRangeQuery query, CancellationToken cancellationToken)
     {
+        // A file cannot show a warning: a date that cannot be used is a 400 naming it (the page shows the same as a message).
+        var refused = new ModelStateDictionary();
+        foreach (var (field, label, text) in new[] { ("from", "date range|From", query.From), ("to", "date range|To", query.To) })
+        {
+            var errors = new List<string>();
+            SlaRangeQuery.ParseDate(text, label, errors, t);
+            foreach (var error in errors)
+                refused.AddModelError(field, error);
+        }
+        if (!refused.IsValid)
+            return ValidationProblem(refused);
         var (from, to) = Range(query, []);
         var stamp = string.Create(CultureInfo.InvariantCulture, $"{from:yyyyMMdd}-{to:yyyyMMdd}");
         string Pct(double? value) => value?.ToString("0.0", CultureInfo.InvariantCulture) ?? "";

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Localization;
+using VoiceOfCustomer.Reporting;
 using VoiceOfCustomer.Sla;
 using VoiceOfCustomer.Web.Features.Coding;
 
@@ -15,9 +16,13 @@ public sealed class SlaRangeQuery
     {
         if (string.IsNullOrWhiteSpace(text))
             return null;
-        if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (!DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            errors.Add(t["{0}: '{1}' is not a date such as 2026-03-31; it was ignored.", t[label], text.Trim()]);
+        else if (!DateRangeLimits.Contains(date))
+            // The report counts whole days and weeks around its range; at the calendar's ends those do not exist.
+            errors.Add(t["{0}: '{1}' is not between {2} and {3}; it was ignored.", t[label], text.Trim(), DateRangeLimits.EarliestText, DateRangeLimits.LatestText]);
+        else
             return date;
-        errors.Add(t["{0}: '{1}' is not a date such as 2026-03-31; it was ignored.", t[label], text.Trim()]);
         return null;
     }
 }
