@@ -75,11 +75,16 @@ public static class WebApplicationSetup
             options.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
             options.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
         });
-        services.AddAntiforgery(options => options.Cookie.Name = "voc.csrf");
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "voc.csrf";
+            // Like the session cookie: Secure whenever the request came over HTTPS (its default is never).
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.HeaderName = ApiRequestGuardMiddleware.TokenHeader;
+        });
 
         services.AddLocalization(options => options.ResourcesPath = "Resources");
         services.AddVocLocalization();
-        services.AddSingleton<ApiKeyCache>();
         services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddVocPolicies();
@@ -125,6 +130,7 @@ public static class WebApplicationSetup
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseApiRequestGuard();
         // After authentication so the user's saved language (a claim) is known. /api stays English: problem details
         // and validation messages there are a contract, not UI.
         app.UseWhen(context => !IsApiRequest(context), pages => pages.UseRequestLocalization());
