@@ -82,6 +82,8 @@ public static class WebApplicationSetup
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.HeaderName = ApiRequestGuardMiddleware.TokenHeader;
         });
+        // MVC's cookie for a flash message on the next page: the same (its default is never Secure either).
+        services.Configure<CookieTempDataProviderOptions>(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
 
         services.AddLocalization(options => options.ResourcesPath = "Resources");
         services.AddVocLocalization();
