@@ -21,7 +21,10 @@ public sealed class ApiRequestGuardMiddleware(RequestDelegate next, IAntiforgery
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method) || HttpMethods.IsTrace(request.Method))
+        // No route matched: the 404 is the answer, not a word about tokens. (Routing's 405 and 415 rejections are
+        // endpoints: a 415 is this guard's to explain, and a 405 comes once the call is otherwise well-formed.)
+        if (context.GetEndpoint() is null
+            || HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method) || HttpMethods.IsTrace(request.Method))
         {
             await next(context);
             return;

@@ -143,6 +143,18 @@ public sealed partial class ApiCsrfTests(ApiCsrfFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_write_to_no_endpoint_keeps_its_404_and_a_wrong_method_its_405()
+    {
+        var csm = await fixture.ClientAsync(Roles.Csm);
+
+        var unknown = await csm.PostAsync("/api/no-such-endpoint", new StringContent("a=b", Encoding.UTF8, "application/x-www-form-urlencoded"));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        var readOnly = new HttpRequestMessage(HttpMethod.Post, "/api/taxonomy") { Content = JsonContent.Create(new { }) };
+        readOnly.Headers.Add(WebTestSupport.AntiforgeryHeader, await WebTestSupport.PageAntiforgeryTokenAsync(csm));
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await csm.SendAsync(readOnly)).StatusCode);
+    }
+
+    [Fact]
     public void The_walk_finds_the_known_endpoints()
     {
         var found = StateChangingEndpoints().Select(e => $"{e.Method} {e.Template}").ToList();
