@@ -6,7 +6,7 @@ using VoiceOfCustomer.Data;
 namespace VoiceOfCustomer.ApiKeys;
 
 /// <summary>Issues and checks API keys. A token is <c>voc_</c> + 43 URL-safe characters (256 random bits).</summary>
-public sealed class ApiKeyService(VocDbContext db, TimeProvider time)
+public sealed class ApiKeyService(VocDbContext db, TimeProvider time, ApiKeyCache cache)
 {
     public const string TokenPrefix = "voc_";
     private const int LookupLength = 12;
@@ -66,6 +66,8 @@ public sealed class ApiKeyService(VocDbContext db, TimeProvider time)
             return false;
         key.RevokedAt = time.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
+        // This process stops accepting it now; other processes within ApiKeyOptions.CacheDuration.
+        cache.Forget(key.Hash);
         return true;
     }
 

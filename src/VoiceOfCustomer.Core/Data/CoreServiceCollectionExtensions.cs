@@ -28,6 +28,10 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<Coding.AttributionService>();
         services.AddScoped<Coding.CodingQueueQueries>();
         services.AddScoped<ApiKeys.ApiKeyService>();
+        services.AddOptions<ApiKeys.ApiKeyOptions>().Bind(configuration.GetSection(ApiKeys.ApiKeyOptions.SectionName))
+            .Validate(o => o.CacheDuration >= TimeSpan.Zero, "ApiKeys:CacheDuration must not be negative.")
+            .ValidateOnStart();
+        services.AddSingleton<ApiKeys.ApiKeyCache>();
         services.AddScoped<Taxonomy.TaxonomyService>();
         services.AddScoped<DatabaseInitializer>();
         services.AddSingleton<Sla.BusinessCalendarRegistry>();

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -13,8 +12,7 @@ public sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     ApiKeyCache cache,
-    ApiKeyService keys,
-    TimeProvider time)
+    ApiKeyService keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -26,7 +24,7 @@ public sealed class ApiKeyAuthenticationHandler(
         if (!Request.Headers.TryGetValue(HeaderName, out var values))
             return AuthenticateResult.NoResult();
         var token = values.ToString().Trim();
-        var key = await cache.GetOrLoadAsync(token, time, () => keys.FindValidAsync(token, Context.RequestAborted));
+        var key = await cache.GetOrLoadAsync(token, () => keys.FindValidAsync(token, Context.RequestAborted));
         if (key is null)
             return AuthenticateResult.Fail("The API key is unknown or revoked.");
 
@@ -52,28 +50,5 @@ public sealed class ApiKeyAuthenticationHandler(
             HttpContext = Context,
             ProblemDetails = { Status = status, Title = title, Detail = detail, Extensions = { ["field"] = HeaderName } },
         });
-    }
-}
-
-/// <summary>
-/// Remembers checked tokens (by hash) for a short while so that a busy integration does not cost a database
-/// read per request. A revoked key therefore stops working within <see cref="Lifetime"/>.
-/// </summary>
-public sealed class ApiKeyCache
-{
-    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
-    private readonly ConcurrentDictionary<string, (ApiKey? Key, DateTimeOffset Expires)> _entries = new();
-
-    public async Task<ApiKey?> GetOrLoadAsync(string token, TimeProvider time, Func<Task<ApiKey?>> load)
-    {
-        var hash = ApiKeyService.Hash(token);
-        var now = time.GetUtcNow();
-        if (_entries.TryGetValue(hash, out var entry) && entry.Expires > now)
-            return entry.Key;
-        var key = await load();
-        if (_entries.Count > 10_000)
-            _entries.Clear();
-        _entries[hash] = (key, now + Lifetime);
-        return key;
     }
 }

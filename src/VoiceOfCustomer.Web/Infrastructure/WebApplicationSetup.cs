@@ -83,11 +83,18 @@ public static class WebApplicationSetup
             options.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
             options.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
         });
-        services.AddAntiforgery(options => options.Cookie.Name = "voc.csrf");
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "voc.csrf";
+            // Like the session cookie: Secure whenever the request came over HTTPS (its default is never).
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.HeaderName = ApiRequestGuardMiddleware.TokenHeader;
+        });
+        // MVC's cookie for a flash message on the next page: the same (its default is never Secure either).
+        services.Configure<CookieTempDataProviderOptions>(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
 
         services.AddLocalization(options => options.ResourcesPath = "Resources");
         services.AddVocLocalization();
-        services.AddSingleton<ApiKeyCache>();
         services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddVocPolicies();
@@ -135,6 +142,7 @@ public static class WebApplicationSetup
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseApiRequestGuard();
         // After authentication so the user's saved language (a claim) is known. /api stays English: problem details
         // and validation messages there are a contract, not UI.
         app.UseWhen(context => !IsApiRequest(context), pages => pages.UseRequestLocalization());

@@ -200,7 +200,7 @@ public sealed class AttributionApiTests : CodingApiTestBase
     public async Task Signed_in_csm_codes_with_the_session_cookie_and_is_the_actor()
     {
         var id = await NewItemAsync();
-        using var csm = await WebTestSupport.SignedInClientAsync(App, Roles.Csm);
+        using var csm = await WebTestSupport.SignedInApiClientAsync(App, Roles.Csm);
         await OkJsonAsync(await csm.PostAsJsonAsync($"/api/feedback/{id}/attribution", Complete()));
 
         var userIds = await App.WithDbAsync(db => db.Users.Select(u => u.Id).ToListAsync());

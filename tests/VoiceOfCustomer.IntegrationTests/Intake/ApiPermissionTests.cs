@@ -55,9 +55,9 @@ public sealed class ApiPermissionTests : IntakeApiTestBase
     }
 
     [Fact]
-    public async Task Signed_in_csm_may_post_feedback_with_the_session_cookie()
+    public async Task Signed_in_csm_may_post_feedback_with_the_session_cookie_and_the_page_token()
     {
-        using var csm = await WebTestSupport.SignedInClientAsync(App, Roles.Csm);
+        using var csm = await WebTestSupport.SignedInApiClientAsync(App, Roles.Csm);
         Assert.Equal(HttpStatusCode.Created, (await csm.PostAsJsonAsync("/api/feedback", Valid())).StatusCode);
     }
 }

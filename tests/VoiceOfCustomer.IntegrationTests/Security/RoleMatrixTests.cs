@@ -10,7 +10,8 @@ namespace VoiceOfCustomer.IntegrationTests.Security;
 /// One row per page or endpoint: who may use it. Anonymous callers are sent to sign in (pages) or get 401 (API);
 /// allowed roles get anything but 401/403; every other role gets 403 (pages: via the access-denied page).
 /// Add a row when a route is added. Page POSTs are sent without an anti-forgery token: a role that may not use
-/// the action is refused before the token is checked, and an allowed one gets 400, which is not a refusal.
+/// the action is refused before the token is checked, and an allowed one gets 400, which is not a refusal. API
+/// writes carry the token in its header, as the app's own scripts would, so an allowed role reaches the endpoint.
 /// </summary>
 public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<RoleMatrixFixture>
 {
@@ -110,7 +111,7 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
         foreach (var role in Roles.All)
         {
             var client = await fixture.ClientAsync(role);
-            response = await SendAsync(client, route);
+            response = await SendAsync(client, route, await fixture.TokenAsync(role));
             var status = response.StatusCode;
             if (route.Allowed.Contains(role))
                 Assert.True(status is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden) && !IsDenied(response),
@@ -135,11 +136,13 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
     private static bool IsDenied(HttpResponseMessage response) =>
         response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.OriginalString.Contains("/account/denied", StringComparison.Ordinal) == true;
 
-    private Task<HttpResponseMessage> SendAsync(HttpClient client, RouteRule route)
+    private Task<HttpResponseMessage> SendAsync(HttpClient client, RouteRule route, string? antiforgeryToken = null)
     {
         var request = new HttpRequestMessage(new HttpMethod(route.Method), route.Path.Replace("{item}", fixture.ItemId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
         if (route.Method != "GET")
             request.Content = new StringContent(route.Body ?? "{}", Encoding.UTF8, "application/json");
+        if (route.IsApi && route.Method != "GET" && antiforgeryToken is not null)
+            request.Headers.Add(WebTestSupport.AntiforgeryHeader, antiforgeryToken);
         return client.SendAsync(request);
     }
 }
@@ -154,6 +157,7 @@ public sealed record RouteRule(string Method, string Path, string[] Allowed, str
 public sealed class RoleMatrixFixture : IAsyncLifetime
 {
     private readonly Dictionary<string, HttpClient> _clients = [];
+    private readonly Dictionary<string, string> _tokens = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     public VocAppFactory App { get; } = new();
@@ -174,6 +178,23 @@ public sealed class RoleMatrixFixture : IAsyncLifetime
             if (!_clients.TryGetValue(role, out var client))
                 _clients[role] = client = await WebTestSupport.SignedInClientAsync(App, role);
             return client;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The antiforgery token of <paramref name="role"/>'s session, as its pages carry it.</summary>
+    public async Task<string> TokenAsync(string role)
+    {
+        var client = await ClientAsync(role);
+        await _gate.WaitAsync();
+        try
+        {
+            if (!_tokens.TryGetValue(role, out var token))
+                _tokens[role] = token = await WebTestSupport.PageAntiforgeryTokenAsync(client);
+            return token;
         }
         finally
         {

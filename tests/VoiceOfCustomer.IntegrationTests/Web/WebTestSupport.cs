@@ -52,6 +52,13 @@ public static partial class WebTestSupport
         return WebUtility.HtmlDecode(match.Groups[1].Value);
     }
 
+    /// <summary>The header a signed-in caller sends the antiforgery token in, on every API call that changes data.</summary>
+    public const string AntiforgeryHeader = "RequestVerificationToken";
+
+    /// <summary>The token a signed-in page carries (every page has one in its forms), as a script on it would send it.</summary>
+    public static async Task<string> PageAntiforgeryTokenAsync(HttpClient client) =>
+        AntiforgeryToken(await client.GetStringAsync("/account/settings"));
+
     /// <summary>Posts the sign-in form as a browser would: GET the page (cookie + token), then POST it.</summary>
     public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password, string? returnUrl = null)
     {
@@ -73,6 +80,14 @@ public static partial class WebTestSupport
         var client = Client(app);
         var response = await PostLoginAsync(client, email, Password);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return client;
+    }
+
+    /// <summary>Signed in, and sending the page's antiforgery token in its header on every call, as a script on the app's pages does.</summary>
+    public static async Task<HttpClient> SignedInApiClientAsync(VocAppFactory app, string role)
+    {
+        var client = await SignedInClientAsync(app, role);
+        client.DefaultRequestHeaders.Add(AntiforgeryHeader, await PageAntiforgeryTokenAsync(client));
         return client;
     }
 

@@ -29,7 +29,8 @@ public sealed record AuditEntryResponse(
 
 /// <summary>
 /// Coding voices from integrations and the web app's own scripts: the same <see cref="AttributionService"/> rules
-/// as the form. Key callers send a header, not a cookie, and every write takes a JSON body, hence no antiforgery.
+/// as the form. MVC's form-token check is off here: <see cref="ApiRequestGuardMiddleware"/> asks cookie callers for
+/// the token in a header instead and takes only JSON bodies.
 /// </summary>
 [ApiController]
 [Route("api/feedback/{id:long}")]

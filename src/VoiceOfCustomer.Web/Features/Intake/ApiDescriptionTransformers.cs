@@ -33,7 +33,8 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer, IOpe
         document.Info.Title = "VoiceOfCustomer API";
         document.Info.Description =
             "Send customer voices in, code them, and read them back. Authenticate with an API key in `X-Api-Key` (scopes `intake`, `read`, " +
-            "`coding`) or, from the web app, with the session cookie of a role that may do the same. Errors are RFC 9457 problem details " +
+            "`coding`) or, from the web app, with the session cookie of a role that may do the same; a write with the cookie also sends the " +
+            "page's antiforgery token in `RequestVerificationToken`. Bodies are `application/json`. Errors are RFC 9457 problem details " +
             "naming the field. Enum values are lower-case kebab (`in-progress`). Examples: docs/api.md.";
         document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
         return Task.CompletedTask;

@@ -13,8 +13,9 @@ using VoiceOfCustomer.Web.Infrastructure;
 namespace VoiceOfCustomer.Web.Features.Intake;
 
 /// <summary>
-/// Feedback intake and reads for integrations. Callers authenticate with an API key (header, not cookie), so
-/// antiforgery tokens do not apply; every action also requires a JSON body, which a cross-site form cannot send.
+/// Feedback intake and reads for integrations (an API key) and the web app (the session cookie). MVC's form-token
+/// check is off here: <see cref="ApiRequestGuardMiddleware"/> asks cookie callers for the token in a header instead
+/// and takes only JSON bodies.
 /// </summary>
 [ApiController]
 [Route("api/feedback")]

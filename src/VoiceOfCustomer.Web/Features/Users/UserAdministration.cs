@@ -105,7 +105,7 @@ public static class UserStates
 /// </summary>
 public sealed class UserAdministration(
     VocDbContext db, UserManager<AppUser> users, DatabaseWriteGate gate, IEmailTemplates templates, IOptions<EmailOptions> email,
-    IOptions<UsersOptions> options, TimeProvider time, IStringLocalizer<SharedResource> t, ILogger<UserAdministration> logger)
+    IOptions<UsersOptions> options, TimeProvider time, IStringLocalizer<SharedResource> t, ChangedSessions sessions, ILogger<UserAdministration> logger)
 {
     public const int PageSize = 50;
     public const int EmailMaxLength = 254;
@@ -323,7 +323,11 @@ public sealed class UserAdministration(
             return UserAdminResult.NotFound;
         var result = await change(user);
         if (result.Outcome == UserAdminOutcome.Saved)
+        {
             await transaction.CommitAsync(cancellationToken);
+            // After the commit, or a session checked in between would read the old state and be trusted again.
+            sessions.MarkChanged(user.Id);
+        }
         return result;
     }
 

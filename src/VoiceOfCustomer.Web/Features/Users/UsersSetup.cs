@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,8 @@ public sealed class UsersOptions
 
     /// <summary>
     /// How often a signed-in session is checked against the database: a deactivated user's open session ends, and a
-    /// changed role takes effect, within this time. Zero checks on every request (one extra query each).
+    /// changed role takes effect, within this time (at once on the instance that made the change, see
+    /// <see cref="ChangedSessions"/>). Zero checks on every request (one extra query each).
     /// </summary>
     public TimeSpan SessionCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 }
@@ -52,6 +54,12 @@ public static class UsersSetup
         });
         services.AddOptions<SecurityStampValidatorOptions>().Configure<IOptions<UsersOptions>>((stamp, users) =>
             stamp.ValidationInterval = users.Value.SessionCheckInterval);
+        services.AddSingleton<ChangedSessions>();
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme).PostConfigure<ChangedSessions>((cookie, changed) =>
+        {
+            var stampCheck = cookie.Events.OnValidatePrincipal;
+            cookie.Events.OnValidatePrincipal = context => changed.ValidatePrincipalAsync(context, stampCheck);
+        });
         services.AddScoped<IdentityErrorDescriber, LocalizedIdentityErrorDescriber>();
         services.AddScoped<UserAdministration>();
         return services;
