@@ -30,6 +30,7 @@ public static class WebApplicationSetup
         services.AddOptions<WebOptions>().Bind(configuration.GetSection(WebOptions.SectionName));
         var web = configuration.GetSection(WebOptions.SectionName).Get<WebOptions>() ?? new WebOptions();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = web.MaxRequestBodyBytes);
+        builder.AddVocSecurityHeaders();
 
         services.AddVocCore(configuration);
         services.AddVocSuggestions(configuration);
@@ -110,6 +111,7 @@ public static class WebApplicationSetup
 
     public static WebApplication UseVocPipeline(this WebApplication app)
     {
+        app.UseVocSecurityHeaders();
         app.UseMiddleware<ServerTimingMiddleware>();
         app.UseExceptionHandler();
         // Browser pages get friendly HTML error pages; /api keeps RFC 9457 problem details for every error.
@@ -123,6 +125,8 @@ public static class WebApplicationSetup
             app.UseHsts();
         app.UseStaticFiles();
         app.UseRouting();
+        // After routing: the sign-in limit is an endpoint policy (SignInRateLimit).
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         // After authentication so the user's saved language (a claim) is known. /api stays English: problem details

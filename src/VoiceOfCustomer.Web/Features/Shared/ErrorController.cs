@@ -43,6 +43,7 @@ public sealed record ErrorViewModel(int StatusCode, string TraceId, string? Path
         404 => ("Page not found", "There is nothing at this address. It may have moved, or the link may be mistyped."),
         405 => ("That action isn't available here", "The page exists but does not accept this kind of request."),
         413 => ("That upload is too large", "Try a smaller file or split it into several parts."),
+        429 => ("Too many attempts", "Too many sign-in attempts came from your network in a short time, so sign-in is paused for a while."),
         >= 500 => ("Something went wrong on our side", "The error has been logged. Try again in a moment; if it keeps happening, give an administrator the reference below."),
         _ => ("The request could not be completed", "Go back and try again."),
     };
