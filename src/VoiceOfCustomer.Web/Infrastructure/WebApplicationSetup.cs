@@ -37,6 +37,7 @@ public static class WebApplicationSetup
             kestrel.Limits.MaxRequestBodySize = web.MaxRequestBodyBytes;
             RequestLimitsMiddleware.RaiseKestrelLimits(kestrel.Limits, web);
         });
+        builder.AddVocSecurityHeaders();
 
         services.AddVocCore(configuration);
         services.AddVocSuggestions(configuration);
@@ -125,6 +126,7 @@ public static class WebApplicationSetup
 
     public static WebApplication UseVocPipeline(this WebApplication app)
     {
+        app.UseVocSecurityHeaders();
         app.UseMiddleware<ServerTimingMiddleware>();
         app.UseExceptionHandler();
         // Browser pages get friendly HTML error pages; /api keeps RFC 9457 problem details for every error.
@@ -140,6 +142,8 @@ public static class WebApplicationSetup
             app.UseHsts();
         app.UseStaticFiles();
         app.UseRouting();
+        // After routing: the sign-in limit is an endpoint policy (SignInRateLimit).
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseApiRequestGuard();

@@ -31,6 +31,8 @@ public class VocAppFactory : WebApplicationFactory<Program>
             ["Workflows:DispatcherEnabled"] = "false",
             ["Email:Outbox:Enabled"] = "false",
             ["Suggestions:BackgroundTraining"] = "false",
+            // Every test client is one address to the sign-in rate limit; the tests of that limit set their own.
+            ["SignInRateLimit:PermitLimit"] = "100000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             _settings[key] = value;

@@ -5,7 +5,7 @@ namespace VoiceOfCustomer.IntegrationTests.Web;
 
 public sealed class AccountPageTests(WebAppFixture fixture) : IClassFixture<WebAppFixture>
 {
-    private const string InvalidCredentials = "The email or password is incorrect.";
+    private const string InvalidCredentials = "The email or password is incorrect. After too many failed attempts an account is locked for a while";
 
     [Fact]
     public async Task Anonymous_visitor_is_redirected_to_sign_in_with_a_return_url()
@@ -46,13 +46,14 @@ public sealed class AccountPageTests(WebAppFixture fixture) : IClassFixture<WebA
             Assert.DoesNotContain("Wrong-password-1", html);
         }
 
+        // The fifth locks the account, with the same message (which says that an account can be locked).
         var fifth = await WebTestSupport.PostLoginAsync(client, email, "Wrong-password-1");
-        Assert.Contains("Too many failed sign-in attempts", await fifth.Content.ReadAsStringAsync());
+        Assert.Contains(InvalidCredentials, await fifth.Content.ReadAsStringAsync());
 
         // Locked: even the right password does not sign in now.
         var correct = await WebTestSupport.PostLoginAsync(client, email, WebTestSupport.Password);
         Assert.Equal(HttpStatusCode.OK, correct.StatusCode);
-        Assert.Contains("Too many failed sign-in attempts", await correct.Content.ReadAsStringAsync());
+        Assert.Contains(InvalidCredentials, await correct.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/feedback")).StatusCode);
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Localization;
 using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Identity;
@@ -14,11 +15,16 @@ public sealed class AccountController(
     SignInManager<AppUser> signIn, UserManager<AppUser> users, VocDbContext db, TimeProvider time,
     IStringLocalizer<SharedResource> t, ILogger<AccountController> logger) : Controller
 {
-    // One message for unknown email and wrong password, so the form does not reveal which accounts exist.
-    internal const string InvalidCredentials = "The email or password is incorrect.";
-    internal const string LockedOut = "Too many failed sign-in attempts. This account is locked for a while; try again later or ask an administrator.";
+    /// <summary>
+    /// The one answer for an unknown e-mail, a wrong password and a locked account, so the form does not reveal which
+    /// accounts exist or are locked; it still tells a locked-out person why the right password may not work.
+    /// </summary>
+    internal const string InvalidCredentials = "The email or password is incorrect. After too many failed attempts an account is locked for a while: try again later or ask an administrator.";
     internal const string NotAllowed = "This account cannot sign in here yet. Ask an administrator.";
     internal const string Deactivated = "This account has been deactivated. Ask an administrator if you need it again.";
+
+    /// <summary>The hash an unknown e-mail's password is checked against (made once, with the same hasher and cost as real ones).</summary>
+    private static string? s_decoyHash;
 
     [HttpGet("login")]
     [AllowAnonymous]
@@ -29,42 +35,58 @@ public sealed class AccountController(
         return View(new LoginViewModel { ReturnUrl = returnUrl });
     }
 
+    /// <summary>
+    /// Every failed attempt costs one password hash, whatever the reason (unknown e-mail, no password yet, locked,
+    /// wrong password), so the time of the answer does not tell them apart either.
+    /// </summary>
     [HttpPost("login")]
     [AllowAnonymous]
+    [EnableRateLimiting(SignInRateLimit.PolicyName)]
     public async Task<IActionResult> Login([FromForm] LoginViewModel model)
     {
         if (!ModelState.IsValid)
             return LoginAgain(model);
 
         var user = await users.FindByEmailAsync(model.Email!.Trim());
-        if (user is null)
+        if (user?.PasswordHash is null)
         {
+            CheckDecoyPassword(model.Password!);
             ModelState.AddModelError(string.Empty, t[InvalidCredentials]);
             return LoginAgain(model);
         }
 
-        var result = await signIn.PasswordSignInAsync(user, model.Password!, model.RememberMe, lockoutOnFailure: true);
-        if (result.Succeeded)
+        // Identity refuses a locked or not-allowed account before it looks at the password: check the password here,
+        // so that answer costs the hash a wrong password costs.
+        var lockedOut = await users.IsLockedOutAsync(user);
+        string message;
+        if (lockedOut || !await signIn.CanSignInAsync(user))
         {
-            logger.LogInformation("User {UserId} signed in.", user.Id);
-            await UserStates.RecordSignInAsync(db, user.Id, time.GetUtcNow().UtcDateTime, logger, HttpContext.RequestAborted);
-            return LocalRedirect(SafeReturnUrl(model.ReturnUrl));
+            var passwordIsRight = await users.CheckPasswordAsync(user, model.Password!);
+            var deactivated = lockedOut && UserStates.IsDeactivated(user);
+            if (deactivated)
+                logger.LogWarning("Deactivated user {UserId} tried to sign in.", user.Id);
+            else if (lockedOut)
+                logger.LogWarning("User {UserId} is locked out.", user.Id);
+            // Said only to someone who knows the password, so these do not tell strangers the account exists. A locked
+            // account answers as a wrong password does even then: else guessing could go on through the lockout.
+            message = !passwordIsRight ? InvalidCredentials
+                : deactivated ? Deactivated
+                : lockedOut ? InvalidCredentials
+                : NotAllowed;
         }
-        if (result.IsLockedOut && UserStates.IsDeactivated(user))
-        {
-            // Said only to someone who knows the password, so the message does not tell strangers the account exists.
-            logger.LogWarning("Deactivated user {UserId} tried to sign in.", user.Id);
-            ModelState.AddModelError(string.Empty, t[await users.CheckPasswordAsync(user, model.Password!) ? Deactivated : InvalidCredentials]);
-        }
-        else if (result.IsLockedOut)
-        {
-            logger.LogWarning("User {UserId} is locked out.", user.Id);
-            ModelState.AddModelError(string.Empty, t[LockedOut]);
-        }
-        else if (result.IsNotAllowed || result.RequiresTwoFactor)
-            ModelState.AddModelError(string.Empty, t[NotAllowed]);
         else
-            ModelState.AddModelError(string.Empty, t[InvalidCredentials]);
+        {
+            var result = await signIn.PasswordSignInAsync(user, model.Password!, model.RememberMe, lockoutOnFailure: true);
+            if (result.Succeeded)
+            {
+                logger.LogInformation("User {UserId} signed in.", user.Id);
+                await UserStates.RecordSignInAsync(db, user.Id, time.GetUtcNow().UtcDateTime, logger, HttpContext.RequestAborted);
+                return LocalRedirect(SafeReturnUrl(model.ReturnUrl));
+            }
+            // A failure that locks the account (the fifth) gets the same answer as the four before it.
+            message = result.RequiresTwoFactor ? NotAllowed : InvalidCredentials;
+        }
+        ModelState.AddModelError(string.Empty, t[message]);
         return LoginAgain(model);
     }
 
@@ -136,6 +158,13 @@ public sealed class AccountController(
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
         return View();
+    }
+
+    private void CheckDecoyPassword(string password)
+    {
+        var decoy = new AppUser();
+        s_decoyHash ??= users.PasswordHasher.HashPassword(decoy, Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
+        users.PasswordHasher.VerifyHashedPassword(decoy, s_decoyHash, password);
     }
 
     // The password input never renders a value, so the password is not echoed back.

@@ -48,6 +48,7 @@ public sealed record ErrorViewModel(int StatusCode, string TraceId, string? Path
         413 => ("That upload is too large", "Try a smaller file or split it into several parts."),
         414 => ("That address is too long", "The link carries more than this server reads. Shorten the search text or the filters and try again."),
         431 => ("The request is too large", "Your browser sent more cookies or headers than this server reads. Clear this site's cookies and try again."),
+        429 => ("Too many attempts", "Too many sign-in attempts came from your network in a short time, so sign-in is paused for a while."),
         >= 500 => ("Something went wrong on our side", "The error has been logged. Try again in a moment; if it keeps happening, give an administrator the reference below."),
         _ => ("The request could not be completed", "Go back and try again."),
     };

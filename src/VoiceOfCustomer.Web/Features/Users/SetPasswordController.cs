@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Identity;
@@ -32,6 +33,7 @@ public sealed class SetPasswordController(
     }
 
     [HttpPost("")]
+    [EnableRateLimiting(Account.SignInRateLimit.PolicyName)]
     public async Task<IActionResult> Set([FromForm] SetPasswordInput input, CancellationToken cancellationToken)
     {
         var user = await UsableLinkAsync(input.User, input.Token);
