@@ -134,7 +134,7 @@ public sealed class AttributionService(VocDbContext db, TimeProvider time, Sugge
             await transaction.CommitAsync(cancellationToken);
             return new(CodingOutcome.Saved, [], after);
         }
-        catch (DbUpdateException) // the version moved under us, or two first codings raced
+        catch (DbUpdateException error) when (error.IsConflict()) // the version moved under us, or two first codings raced
         {
             db.ChangeTracker.Clear();
             var current = await SnapshotAsync(itemId, cancellationToken);

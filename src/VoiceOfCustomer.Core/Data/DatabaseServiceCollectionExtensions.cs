@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace VoiceOfCustomer.Data;
@@ -42,7 +43,10 @@ public static class DatabaseServiceCollectionExtensions
             default:
                 throw new InvalidOperationException($"Database:Provider '{provider}' is not supported. Use Sqlite or Postgres.");
         }
-        return builder;
+        // EF logs every failed command and save at Error, lost races included; DatabaseFaultLogging logs the faults.
+        return builder
+            .ConfigureWarnings(warnings => warnings.Log((RelationalEventId.CommandError, LogLevel.Debug), (CoreEventId.SaveChangesFailed, LogLevel.Debug)))
+            .AddInterceptors(DatabaseFaultLogging.Instance);
     }
 
     /// <summary>

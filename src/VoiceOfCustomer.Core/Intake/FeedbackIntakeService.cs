@@ -125,7 +125,7 @@ public sealed class FeedbackIntakeService(
             await transaction.CommitAsync(cancellationToken);
             return true;
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException error) when (error.IsConflict())
         {
             await transaction.RollbackAsync(CancellationToken.None);
             return false;

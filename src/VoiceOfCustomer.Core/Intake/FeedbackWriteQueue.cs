@@ -48,10 +48,13 @@ public sealed class FeedbackWriteQueue : IAsyncDisposable
 
     private sealed record PendingWrite(FeedbackIntakeService.PendingItem Item, TaskCompletionSource<bool> Done);
 
+    /// <summary>Stored, lost to a concurrent insert of the same key, or failed for another reason (that item alone).</summary>
+    private readonly record struct Outcome(bool Stored, Exception? Fault = null);
+
     private async Task LoopAsync()
     {
         var group = new List<PendingWrite>(MaxGroupSize);
-        var outcomes = new List<bool>(MaxGroupSize);
+        var outcomes = new List<Outcome>(MaxGroupSize);
         while (await _queue.Reader.WaitToReadAsync())
         {
             group.Clear();
@@ -62,7 +65,12 @@ public sealed class FeedbackWriteQueue : IAsyncDisposable
             {
                 await WriteGroupAsync(group, outcomes);
                 for (var i = 0; i < group.Count; i++)
-                    group[i].Done.TrySetResult(outcomes[i]);
+                {
+                    if (outcomes[i].Fault is { } fault)
+                        group[i].Done.TrySetException(fault);
+                    else
+                        group[i].Done.TrySetResult(outcomes[i].Stored);
+                }
             }
             catch (Exception error)
             {
@@ -73,7 +81,7 @@ public sealed class FeedbackWriteQueue : IAsyncDisposable
         }
     }
 
-    private async Task WriteGroupAsync(List<PendingWrite> group, List<bool> outcomes)
+    private async Task WriteGroupAsync(List<PendingWrite> group, List<Outcome> outcomes)
     {
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VocDbContext>();
@@ -82,19 +90,20 @@ public sealed class FeedbackWriteQueue : IAsyncDisposable
         await using var transaction = await db.Database.BeginTransactionAsync();
         foreach (var write in group)
         {
-            // A savepoint per item: a conflict undoes that item alone (with the prospect or contact it created).
+            // A savepoint per item: a conflict or a fault undoes that item alone (with the prospect or contact it created).
             await transaction.CreateSavepointAsync("item");
             try
             {
                 await FeedbackIntakeService.StoreAsync(db, write.Item, CancellationToken.None);
                 await transaction.ReleaseSavepointAsync("item");
-                outcomes.Add(true);
+                outcomes.Add(new(Stored: true));
             }
-            catch (DbUpdateException)
+            catch (DbUpdateException error)
             {
                 await transaction.RollbackToSavepointAsync("item");
                 await transaction.ReleaseSavepointAsync("item");
-                outcomes.Add(false);
+                // A lost race: the caller reads the winner's row. Anything else fails that request, not the group.
+                outcomes.Add(error.IsConflict() ? new(Stored: false) : new(Stored: false, error));
             }
             finally
             {

@@ -30,7 +30,7 @@ public sealed class ReferenceDataSeeder(VocDbContext db, IOptions<SeedOptions> o
         {
             return await AddMissingAsync(data, cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException error) when (error.IsConflict())
         {
             // Another process (the CLI beside the web app) seeded the same keys a moment ago: read again and retry once.
             db.ChangeTracker.Clear();

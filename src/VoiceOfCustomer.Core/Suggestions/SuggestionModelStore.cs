@@ -99,7 +99,7 @@ public sealed partial class SuggestionModelStore(IServiceScopeFactory scopes, IL
                 model.Version = version;
                 return record;
             }
-            catch (DbUpdateException ex) when (attempt < MaxSaveAttempts)
+            catch (DbUpdateException ex) when (attempt < MaxSaveAttempts && ex.IsConflict())
             {
                 LogVersionTaken(version, ex.InnerException?.Message ?? ex.Message);
             }

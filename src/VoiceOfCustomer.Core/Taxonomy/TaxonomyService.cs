@@ -274,7 +274,7 @@ public sealed partial class TaxonomyService(VocDbContext db, TimeProvider time, 
             await transaction.CommitAsync(cancellationToken);
             return TaxonomyResult.Saved(entry.Id);
         }
-        catch (DbUpdateException) when (onConflict is not null) // the unique key index caught a race
+        catch (DbUpdateException error) when (onConflict is not null && error.IsConflict()) // the unique key index caught a race
         {
             return TaxonomyResult.Invalid(onConflict);
         }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using VoiceOfCustomer.ApiKeys;
 using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Intake;
@@ -45,12 +46,16 @@ public class VocAppFactory : WebApplicationFactory<Program>
 
     public TestDatabase Database => _database;
 
+    /// <summary>What the app logged at Warning or above.</summary>
+    public CapturingLoggerProvider Logs { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(Logs));
         if (TestServices is not null)
             builder.ConfigureTestServices(TestServices);
     }

@@ -126,6 +126,7 @@ public sealed partial class SuggestionPageTests(SuggestionPageFixture fixture) :
         var records = await RecordsAsync(itemId);
         Assert.Equal(records.Count, records.Select(r => (r.Field, r.Source, r.ModelVersion)).Distinct().Count());
         Assert.Equal(Enum.GetValues<SuggestionField>().Length, records.Count);
+        App.Logs.AssertNoErrors();
     }
 
     [Fact]

@@ -115,6 +115,7 @@ public sealed class WorkflowDefinitionCatalogTests : IDisposable
         var rows = await RowsAsync(app);
         Assert.Equal([1, 2, 3], rows.Select(r => r.Version));
         Assert.Equal(3, rows.Select(r => r.Hash).Distinct().Count());
+        app.Logs.AssertNoErrors();
     }
 
     [Fact]

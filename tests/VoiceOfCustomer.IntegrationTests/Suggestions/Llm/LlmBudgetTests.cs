@@ -26,6 +26,7 @@ public sealed class LlmBudgetTests
         var usage = Assert.Single(await host.App.WithDbAsync(db => db.LlmDailyUsage.ToListAsync()));
         Assert.Equal(DateOnly.FromDateTime(LlmTestHost.Now.UtcDateTime), usage.Day);
         Assert.Equal(1, usage.Calls);
+        host.Logs.AssertNoErrors();
     }
 
     [Fact]
@@ -45,5 +46,6 @@ public sealed class LlmBudgetTests
         var record = Assert.Single(await host.RecordsAsync());
         Assert.Equal("""{"OwningDomain":"t-supply"}""", record.AnswerJson);
         Assert.Equal(1, await host.App.WithDbAsync(db => db.LlmDailyUsage.Select(u => u.Calls).SingleAsync()));
+        host.Logs.AssertNoErrors();
     }
 }

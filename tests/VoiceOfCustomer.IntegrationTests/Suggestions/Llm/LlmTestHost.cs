@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using VoiceOfCustomer.Coding;
 using VoiceOfCustomer.Intake;
@@ -63,7 +61,6 @@ public sealed class LlmTestHost : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             all[key] = value;
         var clock = new FakeTimeProvider(Now);
-        var logs = new CapturingLoggerProvider();
         var app = new VocAppFactory(database ?? TestDatabase.CreateSqlite(),
             all.ToDictionary(pair => LlmSuggestionOptions.SectionName + ":" + pair.Key, pair => pair.Value))
         {
@@ -71,10 +68,9 @@ public sealed class LlmTestHost : IAsyncDisposable
             {
                 services.RemoveAll<TimeProvider>();
                 services.AddSingleton<TimeProvider>(clock);
-                services.AddSingleton<ILoggerProvider>(logs);
             },
         };
-        var host = new LlmTestHost(app, server, keyVariable, clock, logs);
+        var host = new LlmTestHost(app, server, keyVariable, clock, app.Logs);
         await host.SeedAsync();
         return host;
     }
@@ -142,27 +138,5 @@ public sealed class LlmTestHost : IAsyncDisposable
         App.Dispose();
         await Server.DisposeAsync();
         Environment.SetEnvironmentVariable(KeyVariable, null);
-    }
-}
-
-/// <summary>Keeps every log entry at Warning or above, so a test can assert that a discard was logged.</summary>
-public sealed class CapturingLoggerProvider : ILoggerProvider
-{
-    public ConcurrentQueue<(string Category, LogLevel Level, string Message)> Entries { get; } = new();
-
-    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-    public void Dispose() { }
-
-    private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (IsEnabled(logLevel))
-                owner.Entries.Enqueue((category, logLevel, formatter(state, exception)));
-        }
     }
 }
