@@ -49,6 +49,17 @@ public static class BrowserSession
         return page;
     }
 
+    /// <summary>A new customer and the id of the seeded <c>support</c> channel, for arranging feedback items.</summary>
+    public static async Task<(int ChannelId, VoiceOfCustomer.Customers.Customer Customer)> AddSupportCustomerAsync(
+        VoiceOfCustomer.Data.VocDbContext db, string reference, string name)
+    {
+        var channel = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Channels, c => c.Key == "support");
+        var customer = new VoiceOfCustomer.Customers.Customer { Reference = reference, ReferenceNormalized = reference, Name = name, CreatedAt = DateTime.UtcNow };
+        db.Add(customer);
+        await db.SaveChangesAsync();
+        return (channel.Id, customer);
+    }
+
     /// <summary>Set VOC_BROWSER_SCREENSHOTS to a folder to keep full-page screenshots for a look by eye.</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using VoiceOfCustomer.Customers;
 using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Identity;
 using VoiceOfCustomer.Import;
@@ -163,20 +162,17 @@ public sealed class ContentSecurityPolicyTests
 
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VocDbContext>();
-        var channel = await db.Channels.SingleAsync(c => c.Key == "support");
-        var customer = new Customer { Reference = "CRM-CSP", ReferenceNormalized = "CRM-CSP", Name = "Policy Retail", CreatedAt = DateTime.UtcNow };
-        db.Add(customer);
-        await db.SaveChangesAsync();
+        var (channelId, customer) = await BrowserSession.AddSupportCustomerAsync(db, "CRM-CSP", "Policy Retail");
         var received = DateTime.UtcNow.AddDays(-8);
         var item = new FeedbackItem
         {
-            ChannelId = channel.Id, ExternalId = "CSP-1", CustomerId = customer.Id, Verbatim = "<b onclick=\"alert(1)\">Exports</b> time out.",
+            ChannelId = channelId, ExternalId = "CSP-1", CustomerId = customer.Id, Verbatim = "<b onclick=\"alert(1)\">Exports</b> time out.",
             Language = "en", ReceivedAt = received, IngestedAt = received, AttributionDueAt = received.AddHours(48),
         };
         // A concluded item last week, so the SLA page has a chart to draw.
         var coded = new FeedbackItem
         {
-            ChannelId = channel.Id, ExternalId = "CSP-2", CustomerId = customer.Id, Verbatim = "Dashboards are slow.", Language = "en",
+            ChannelId = channelId, ExternalId = "CSP-2", CustomerId = customer.Id, Verbatim = "Dashboards are slow.", Language = "en",
             ReceivedAt = received, IngestedAt = received, AttributionDueAt = received.AddHours(48), Status = FeedbackStatus.Attributed,
         };
         db.FeedbackItems.AddRange(item, coded);

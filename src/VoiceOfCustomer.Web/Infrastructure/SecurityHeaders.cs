@@ -36,10 +36,15 @@ public static partial class SecurityHeaders
     /// <summary>Our own pages get the referrer; other sites get none, not even the origin (our URLs carry search terms and customer ids).</summary>
     public const string ReferrerPolicy = "same-origin";
 
-    /// <summary>Kestrel's <c>Server: Kestrel</c> header tells a prober what it talks to, for nothing in return.</summary>
+    /// <summary>
+    /// No <c>Server</c> header (Kestrel's <c>Server: Kestrel</c> tells a prober what it talks to, for nothing in return),
+    /// and the TempData cookie (flash messages) Secure over HTTPS like the sign-in cookie; MVC's default never marks it.
+    /// </summary>
     public static WebApplicationBuilder AddVocSecurityHeaders(this WebApplicationBuilder builder)
     {
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(options =>
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         return builder;
     }
 
@@ -57,7 +62,6 @@ public static partial class SecurityHeaders
                 headers["Referrer-Policy"] = ReferrerPolicy;
                 // Antiforgery writes SAMEORIGIN on pages with a form; nothing of ours is meant to be framed at all.
                 headers.XFrameOptions = "DENY";
-                headers.Remove("Server");
                 return Task.CompletedTask;
             });
 
