@@ -37,14 +37,11 @@ public static partial class SecurityHeaders
     public const string ReferrerPolicy = "same-origin";
 
     /// <summary>
-    /// No <c>Server</c> header (Kestrel's <c>Server: Kestrel</c> tells a prober what it talks to, for nothing in return),
-    /// and the TempData cookie (flash messages) Secure over HTTPS like the sign-in cookie; MVC's default never marks it.
+    /// No <c>Server</c> header (Kestrel's <c>Server: Kestrel</c> tells a prober what it talks to, for nothing in return).
     /// </summary>
     public static WebApplicationBuilder AddVocSecurityHeaders(this WebApplicationBuilder builder)
     {
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
-        builder.Services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(options =>
-            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         return builder;
     }
 

@@ -359,9 +359,6 @@ public static partial class SecurityHeaderRules
 /// <summary>One <c>Set-Cookie</c> header and the flags it carries.</summary>
 public sealed record SetCookie(string Name, string Value, HashSet<string> Flags, string? SameSite, bool Deletes)
 {
-    /// <summary>Cookies a later item of the same issue makes Secure (issue 15 item 10, the antiforgery cookie); remove it then.</summary>
-    public static readonly string[] NotYetSecure = ["voc.csrf"];
-
     public static SetCookie Parse(string header)
     {
         var parts = header.Split(';', StringSplitOptions.TrimEntries);
@@ -381,7 +378,7 @@ public sealed record SetCookie(string Name, string Value, HashSet<string> Flags,
             yield return $"{Name} is not HttpOnly";
         if (SameSite is not ("lax" or "strict"))
             yield return $"{Name} has SameSite={SameSite ?? "(none)"}";
-        if (overHttps && !Flags.Contains("secure") && !NotYetSecure.Contains(Name))
+        if (overHttps && !Flags.Contains("secure"))
             yield return $"{Name} is not Secure over HTTPS";
     }
 }
