@@ -187,6 +187,16 @@ public sealed class BadInputRegressionTests(BadInputFixture fixture) : IClassFix
         Assert.Contains("between 1900-01-01 and 2999-12-31", WebUtility.HtmlDecode(html), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_out_of_range_message_reads_in_Chinese()
+    {
+        using var client = await WebTestSupport.SignedInClientAsync(fixture.App, Roles.ProductManager);
+        client.DefaultRequestHeaders.Add("Accept-Language", "zh-CN");
+
+        Assert.Contains("不在 1900-01-01 至 2999-12-31 之间", WebUtility.HtmlDecode(await client.GetStringAsync("/sla?to=9999-12-31")), StringComparison.Ordinal);
+        Assert.Contains("不在 1900-01-01 至 2999-12-31 之间", WebUtility.HtmlDecode(await client.GetStringAsync("/feedback?from=0001-01-01")), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("weeks", "to=9999-12-31", "to")]
     [InlineData("csms", "from=0001-01-01", "from")]

@@ -61,6 +61,9 @@ public sealed class RequestLimitTests(KestrelProductionFixture fixture) : IClass
         Assert.Equal(HttpStatusCode.RequestUriTooLong, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("That address is too long", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var chinese = new HttpRequestMessage(HttpMethod.Get, path + "?q=" + new string('x', 10_000)) { Headers = { { "Accept-Language", "zh-CN" } } };
+        Assert.Contains("网址太长", await (await fixture.Client.SendAsync(chinese)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
