@@ -42,7 +42,7 @@ public static partial class FeedbackValidator
             errors.Add(new("verbatim", $"The verbatim is {submission.Verbatim.Length:N0} characters; at most {FeedbackItem.VerbatimMaxLength:N0} are allowed."));
 
         if (submission.ReceivedAt is { } receivedAt && receivedAt > now + window.AllowedClockSkew)
-            errors.Add(new("receivedAt", $"receivedAt {receivedAt:O} is more than {window.AllowedClockSkew.TotalMinutes:0} minutes in the future."));
+            errors.Add(new("receivedAt", $"receivedAt {receivedAt:O} is more than {window.AllowedClockSkew.TotalMinutes:0.#} minutes in the future."));
         else if (submission.ReceivedAt is { } old && old < window.EarliestReceivedAt)
             errors.Add(new("receivedAt", $"receivedAt {old:O} is before {window.EarliestReceivedAt:yyyy-MM-dd}, the earliest date accepted (Intake:EarliestReceivedAt)."));
 

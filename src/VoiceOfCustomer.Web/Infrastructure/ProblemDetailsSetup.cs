@@ -89,51 +89,36 @@ public static class ProblemDetailsSetup
     }
 }
 
-/// <summary>Turns Kestrel's bad-request exceptions (body too large, malformed framing) into problem details, never a 500.</summary>
+/// <summary>
+/// Turns the exceptions that mean the request itself is bad into problem details, never a 500: Kestrel's bad-request
+/// exceptions (body too large, malformed framing), and a typed value holding U+0000 that reached PostgreSQL, which
+/// refuses the character (intake and the searches keep it away; this covers every other text a request carries).
+/// </summary>
 public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not BadHttpRequestException bad)
-            return false;
-        context.Response.StatusCode = bad.StatusCode;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        var problem = exception switch
         {
-            HttpContext = context,
-            Exception = exception,
-            ProblemDetails =
+            BadHttpRequestException bad => new ProblemDetails
             {
                 Status = bad.StatusCode,
                 Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request is malformed.",
                 Detail = bad.Message,
                 Extensions = { ["field"] = "body" },
             },
-        });
-    }
-}
-
-/// <summary>
-/// A typed value holding U+0000 that reached PostgreSQL (which refuses the character) is the caller's mistake: a 400,
-/// never a 500. Intake and the searches already keep the character away; this covers every other text a request carries.
-/// </summary>
-public sealed class UnstorableTextExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
-{
-    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
-    {
-        if (!VoiceOfCustomer.Data.UnstorableText.IsCause(exception) || context.Response.HasStarted)
-            return false;
-        context.Response.StatusCode = StatusCodes.Status400BadRequest;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            Exception = exception,
-            ProblemDetails =
+            _ when VoiceOfCustomer.Data.UnstorableText.IsCause(exception) => new ProblemDetails
             {
                 Status = StatusCodes.Status400BadRequest,
                 Title = "The request is not valid.",
                 Detail = "A value in the request holds the character U+0000 (NUL), which cannot be stored or searched for; remove it and try again.",
             },
-        });
+            _ => null,
+        };
+        if (problem is null || context.Response.HasStarted)
+            return false;
+        context.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, Exception = exception, ProblemDetails = problem });
     }
 }
 

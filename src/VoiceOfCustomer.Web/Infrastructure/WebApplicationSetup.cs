@@ -49,7 +49,6 @@ public static class WebApplicationSetup
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier));
         services.AddExceptionHandler<BadRequestExceptionHandler>();
-        services.AddExceptionHandler<UnstorableTextExceptionHandler>();
 
         // The OpenAPI document describes types with the minimal-API JSON options, so they get the same settings.
         services.ConfigureHttpJsonOptions(options => ConfigureApiJson(options.SerializerOptions));

@@ -67,7 +67,7 @@ public abstract class IntakeApiTestBase : IAsyncLifetime
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
 
     /// <summary>Asserts a 4xx problem+json answer and returns its body.</summary>
-    protected static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    internal static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
     {
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(status == response.StatusCode, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
@@ -78,7 +78,7 @@ public abstract class IntakeApiTestBase : IAsyncLifetime
     }
 
     /// <summary>Asserts a 400 validation problem whose <c>errors</c> name <paramref name="field"/>.</summary>
-    protected static async Task<JsonElement> AssertFieldErrorAsync(HttpResponseMessage response, string field)
+    internal static async Task<JsonElement> AssertFieldErrorAsync(HttpResponseMessage response, string field)
     {
         var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
         var errors = problem.GetProperty("errors");

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using VoiceOfCustomer.Identity;
 using VoiceOfCustomer.Import;
 using VoiceOfCustomer.IntegrationTests.Infrastructure;
+using VoiceOfCustomer.IntegrationTests.Intake;
 using VoiceOfCustomer.IntegrationTests.Web;
 
 namespace VoiceOfCustomer.IntegrationTests.Security;
@@ -82,28 +83,9 @@ public sealed class BadInputRegressionTests(BadInputFixture fixture) : IClassFix
 
     private static string Unique(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..8];
 
-    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(body).RootElement.Clone();
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        Assert.DoesNotContain("   at ", body, StringComparison.Ordinal); // no stack trace
-        return problem;
-    }
-
     /// <summary>A 400 whose <c>errors</c> name <paramref name="field"/>; returns its first message.</summary>
-    private static async Task<string> FieldErrorAsync(HttpResponseMessage response, string field)
-    {
-        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
-        var errors = problem.GetProperty("errors");
-        Assert.True(errors.TryGetProperty(field, out var messages),
-            $"Expected an error for '{field}', got: {errors}");
-        var message = messages[0].GetString();
-        Assert.False(string.IsNullOrWhiteSpace(message));
-        return message!;
-    }
+    private static async Task<string> FieldErrorAsync(HttpResponseMessage response, string field) =>
+        (await IntakeApiTestBase.AssertFieldErrorAsync(response, field)).GetProperty("errors").GetProperty(field)[0].GetString()!;
 
     private Task<bool> StoredAsync(string externalId) => fixture.App.WithDbAsync(db => db.FeedbackItems.AnyAsync(f => f.ExternalId == externalId));
 
@@ -203,6 +185,16 @@ public sealed class BadInputRegressionTests(BadInputFixture fixture) : IClassFix
         var html = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode}");
         Assert.Contains("between 1900-01-01 and 2999-12-31", WebUtility.HtmlDecode(html), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_out_of_range_message_reads_in_Chinese()
+    {
+        using var client = await WebTestSupport.SignedInClientAsync(fixture.App, Roles.ProductManager);
+        client.DefaultRequestHeaders.Add("Accept-Language", "zh-CN");
+
+        Assert.Contains("不在 1900-01-01 至 2999-12-31 之间", WebUtility.HtmlDecode(await client.GetStringAsync("/sla?to=9999-12-31")), StringComparison.Ordinal);
+        Assert.Contains("不在 1900-01-01 至 2999-12-31 之间", WebUtility.HtmlDecode(await client.GetStringAsync("/feedback?from=0001-01-01")), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -334,12 +326,18 @@ public sealed class NulSearchTests
 {
     public static TheoryData<string> Providers => new() { "Sqlite", "Postgres" };
 
+    private static async Task<ProductionAppFactory> StartAsync(string provider)
+    {
+        var app = new ProductionAppFactory(provider == "Postgres" ? TestDatabase.CreatePostgres() : TestDatabase.CreateSqlite());
+        await app.EnsureChannelsAsync();
+        return app;
+    }
+
     [Theory]
     [MemberData(nameof(Providers))]
     public async Task Searching_for_NUL_finds_only_the_items_that_contain_it(string provider)
     {
-        using var app = new ProductionAppFactory(provider == "Postgres" ? TestDatabase.CreatePostgres() : TestDatabase.CreateSqlite());
-        await app.EnsureChannelsAsync();
+        using var app = await StartAsync(provider);
         var customer = (await WebTestSupport.AddCustomerAsync(app, "ACME-001", "Acme Retail")).Id;
         var now = DateTime.UtcNow;
         var plain = await WebTestSupport.AddFeedbackAsync(app, new FeedbackItemSpec("support", "N-1", customer, "Plain text, Export is slow.", now.AddHours(-2)));
@@ -372,8 +370,7 @@ public sealed class NulSearchTests
     [MemberData(nameof(Providers))]
     public async Task A_NUL_in_any_other_typed_value_is_never_a_500(string provider)
     {
-        using var app = new ProductionAppFactory(provider == "Postgres" ? TestDatabase.CreatePostgres() : TestDatabase.CreateSqlite());
-        await app.EnsureChannelsAsync();
+        using var app = await StartAsync(provider);
         using var api = app.CreateApiClient(await app.CreateApiKeyAsync("read"));
         using var web = await WebTestSupport.SignedInClientAsync(app, Roles.Admin);
 
@@ -400,8 +397,7 @@ public sealed class NulSearchTests
     [MemberData(nameof(Providers))]
     public async Task A_NUL_in_a_voice_is_400_on_both_providers(string provider)
     {
-        using var app = new ProductionAppFactory(provider == "Postgres" ? TestDatabase.CreatePostgres() : TestDatabase.CreateSqlite());
-        await app.EnsureChannelsAsync();
+        using var app = await StartAsync(provider);
         using var api = app.CreateApiClient(await app.CreateApiKeyAsync("intake"));
 
         var response = await api.PostAsync("/api/feedback", new StringContent(

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using VoiceOfCustomer.IntegrationTests.Infrastructure;
+using VoiceOfCustomer.IntegrationTests.Intake;
 
 namespace VoiceOfCustomer.IntegrationTests.Security;
 
@@ -38,24 +39,13 @@ public sealed class KestrelProductionFixture : IAsyncLifetime
 
 public sealed class RequestLimitTests(KestrelProductionFixture fixture) : IClassFixture<KestrelProductionFixture>
 {
-    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(body).RootElement.Clone();
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
-        return problem;
-    }
-
     [Fact]
     public async Task A_10000_character_query_on_the_api_is_414_problem_details()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/feedback?q=" + new string('x', 10_000));
         request.Headers.Add("X-Api-Key", fixture.ApiKey);
 
-        var problem = await ProblemAsync(await fixture.Client.SendAsync(request), HttpStatusCode.RequestUriTooLong);
+        var problem = await IntakeApiTestBase.AssertProblemAsync(await fixture.Client.SendAsync(request), HttpStatusCode.RequestUriTooLong);
 
         Assert.Equal("url", problem.GetProperty("field").GetString());
         Assert.Contains("8,192", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -71,6 +61,9 @@ public sealed class RequestLimitTests(KestrelProductionFixture fixture) : IClass
         Assert.Equal(HttpStatusCode.RequestUriTooLong, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("That address is too long", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var chinese = new HttpRequestMessage(HttpMethod.Get, path + "?q=" + new string('x', 10_000)) { Headers = { { "Accept-Language", "zh-CN" } } };
+        Assert.Contains("网址太长", await (await fixture.Client.SendAsync(chinese)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -89,7 +82,7 @@ public sealed class RequestLimitTests(KestrelProductionFixture fixture) : IClass
         request.Headers.Add("X-Api-Key", fixture.ApiKey);
         request.Headers.Add("X-Padding", new string('x', 40 * 1024));
 
-        var problem = await ProblemAsync(await fixture.Client.SendAsync(request), HttpStatusCode.RequestHeaderFieldsTooLarge);
+        var problem = await IntakeApiTestBase.AssertProblemAsync(await fixture.Client.SendAsync(request), HttpStatusCode.RequestHeaderFieldsTooLarge);
 
         Assert.Equal("headers", problem.GetProperty("field").GetString());
 
@@ -120,7 +113,7 @@ public sealed class RequestLimitTests(KestrelProductionFixture fixture) : IClass
         };
         request.Headers.Add("X-Api-Key", fixture.IntakeKey);
 
-        var problem = await ProblemAsync(await fixture.Client.SendAsync(request), HttpStatusCode.RequestEntityTooLarge);
+        var problem = await IntakeApiTestBase.AssertProblemAsync(await fixture.Client.SendAsync(request), HttpStatusCode.RequestEntityTooLarge);
 
         Assert.Equal("body", problem.GetProperty("field").GetString());
     }

@@ -43,6 +43,33 @@ public sealed class FeedbackValidatorTests
     }
 
     [Fact]
+    public void ReceivedAt_before_the_earliest_date_is_refused_and_the_window_is_configurable()
+    {
+        var window = new IntakeOptions { EarliestReceivedAt = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero), AllowedClockSkew = TimeSpan.Zero };
+        Assert.Equal(["receivedAt"], Fields(Valid() with { ReceivedAt = new DateTimeOffset(1978, 1, 11, 21, 31, 40, TimeSpan.Zero) }));
+        Assert.Empty(Fields(Valid() with { ReceivedAt = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero) }));
+        Assert.Equal(["receivedAt"], FeedbackValidator.Validate(Valid() with { ReceivedAt = new DateTimeOffset(2019, 12, 31, 0, 0, 0, TimeSpan.Zero) }, Now, window).Select(e => e.Field));
+        Assert.Equal(["receivedAt"], FeedbackValidator.Validate(Valid() with { ReceivedAt = Now.AddSeconds(1) }, Now, window).Select(e => e.Field));
+    }
+
+    [Fact]
+    public void U0000_in_a_text_field_is_named()
+    {
+        var submission = Valid() with { Verbatim = "a\0b", Contact = new ContactSubmission { Name = "Li\0Lei" } };
+        Assert.Equal(["verbatim", "contact.name"], Fields(submission));
+    }
+
+    [Fact]
+    public void Metadata_holding_a_lone_surrogate_or_bytes_that_are_not_UTF8_is_named()
+    {
+        var surrogate = JsonDocument.Parse("""{"note":{"list":["fine","\ud800"]}}""").RootElement;
+        var bytes = JsonDocument.Parse((byte[])[.. "{\"a\":\""u8, 0xFF, .. "\"}"u8]).RootElement;
+        Assert.Equal(["metadata"], Fields(Valid() with { Metadata = surrogate }));
+        Assert.Equal("$.note.list[1]", FeedbackValidator.FirstInvalidText(surrogate));
+        Assert.Equal(["metadata"], Fields(Valid() with { Metadata = bytes }));
+    }
+
+    [Fact]
     public void Metadata_must_be_an_object_of_at_most_16_KB()
     {
         var small = JsonDocument.Parse("""{"priority":"high"}""").RootElement;
