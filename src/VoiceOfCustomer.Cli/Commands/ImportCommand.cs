@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Import;
 
 namespace VoiceOfCustomer.Cli.Commands;
@@ -61,6 +64,49 @@ public static class ImportCommand
             }
         });
         return command;
+    }
+
+    /// <summary><c>voc import-status [JOB-ID]</c>: the recent import jobs (or one), as the upload page shows them, interrupted ones included.</summary>
+    public static Command BuildStatus(Func<CancellationToken, Task<ServiceProvider>>? createServices = null)
+    {
+        createServices ??= cancellationToken => CliHost.CreateAsync(cancellationToken);
+        var jobId = new Argument<Guid?>("JOB-ID") { Description = "One job's id (as 'voc import' prints it); without it, the 20 most recent jobs.", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("import-status", "Show the import jobs: running, succeeded, failed, or interrupted (the process stopped without finishing).") { jobId };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var services = await createServices(cancellationToken);
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<VocDbContext>();
+            var query = db.ImportJobs.AsNoTracking();
+            if (parse.GetValue(jobId) is { } id)
+                query = query.Where(j => j.Id == id);
+            var jobs = await query.OrderByDescending(j => j.CreatedAt).Take(RecentJobs).ToListAsync(cancellationToken);
+            if (jobs.Count == 0)
+            {
+                Console.Error.WriteLine(parse.GetValue(jobId) is null ? "No imports yet." : "error: no import job with that id.");
+                return parse.GetValue(jobId) is null ? 0 : 1;
+            }
+            var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+            var timeout = scope.ServiceProvider.GetRequiredService<IOptions<ImportOptions>>().Value.HeartbeatTimeout;
+            foreach (var job in jobs)
+                PrintJob(job, job.StatusAt(now, timeout));
+            return 0;
+        });
+        return command;
+    }
+
+    private const int RecentJobs = 20;
+
+    private static void PrintJob(ImportJob job, ImportJobStatus status)
+    {
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(c,
+            $"{job.Id}  {job.CreatedAt:yyyy-MM-dd HH:mm:ss}Z  {status,-11}  {job.FileName} ({job.ChannelKey}): {job.RowsRead:N0} rows, imported {job.Imported:N0}, duplicates {job.Duplicates:N0}, rejected {job.Rejected:N0}"));
+        if (status == ImportJobStatus.Interrupted)
+            Console.WriteLine(string.Create(c,
+                $"    no heartbeat since {job.HeartbeatAt ?? job.CreatedAt:yyyy-MM-dd HH:mm:ss}Z: its process stopped. Run 'voc import' on the same file again; rows already stored are skipped."));
+        else if (job.Error is not null)
+            Console.WriteLine($"    {job.Error}");
     }
 
     private static int Fail(string message)

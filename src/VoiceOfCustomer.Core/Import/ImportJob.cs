@@ -20,7 +20,21 @@ public sealed class ImportJob
     public string? StartedById { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? FinishedAt { get; set; }
+
+    /// <summary>
+    /// When the process running the job last said it was alive (at the start and with every saved batch). A process
+    /// killed mid-import cannot mark its job failed; a heartbeat that stops shows it.
+    /// </summary>
+    public DateTime? HeartbeatAt { get; set; }
+
     public List<ImportRejection> Rejections { get; set; } = [];
+
+    /// <summary>The status to show: <see cref="ImportJobStatus.Interrupted"/> for a running job whose heartbeat is older than <paramref name="heartbeatTimeout"/>.</summary>
+    public ImportJobStatus StatusAt(DateTime utcNow, TimeSpan heartbeatTimeout) =>
+        Status == ImportJobStatus.Running && utcNow - (HeartbeatAt ?? CreatedAt) > heartbeatTimeout ? ImportJobStatus.Interrupted : Status;
+
+    /// <summary>No more progress will come: succeeded, failed, or interrupted.</summary>
+    public static bool IsOver(ImportJobStatus shown) => shown is ImportJobStatus.Succeeded or ImportJobStatus.Failed or ImportJobStatus.Interrupted;
 }
 
 public enum ImportJobStatus
@@ -29,6 +43,9 @@ public enum ImportJobStatus
     Running,
     Succeeded,
     Failed,
+
+    /// <summary>Shown, never stored: the job is still Running in the database but its process stopped (killed, crashed, power lost).</summary>
+    Interrupted,
 }
 
 /// <summary>A row the import refused: its line in the file, the field at fault and why.</summary>

@@ -29,12 +29,14 @@ public sealed class ImportJobStore(IDbContextFactory<VocDbContext> contexts, Tim
     public async Task MarkRunningAsync(Guid id, long? fileBytes, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
         await db.ImportJobs.Where(j => j.Id == id).ExecuteUpdateAsync(s => s
             .SetProperty(j => j.Status, ImportJobStatus.Running)
+            .SetProperty(j => j.HeartbeatAt, now)
             .SetProperty(j => j.FileBytes, j => fileBytes ?? j.FileBytes), cancellationToken);
     }
 
-    /// <summary>Stores the counters and the rejections collected since the last call.</summary>
+    /// <summary>Stores the counters and the rejections collected since the last call, and the heartbeat.</summary>
     public async Task SaveProgressAsync(Guid id, ImportProgress progress, IReadOnlyCollection<ImportRowError> newRejections, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -49,7 +51,9 @@ public sealed class ImportJobStore(IDbContextFactory<VocDbContext> contexts, Tim
             }));
             await db.SaveChangesAsync(cancellationToken);
         }
+        var now = time.GetUtcNow().UtcDateTime;
         await db.ImportJobs.Where(j => j.Id == id).ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.HeartbeatAt, now)
             .SetProperty(j => j.RowsRead, (int)progress.RowsRead)
             .SetProperty(j => j.BytesRead, progress.BytesRead)
             .SetProperty(j => j.Imported, progress.Imported)

@@ -65,4 +65,11 @@ public sealed class ImportOptions
 
     /// <summary>Where the web upload page puts uploaded files while they wait for the worker; empty uses the system temp folder.</summary>
     public string? UploadFolder { get; set; }
+
+    /// <summary>
+    /// A running import beats with its progress, at least once per batch (a batch lasts at most
+    /// <see cref="CsvFeedbackImporter.MaxBatchDuration"/>); one silent for longer than this is shown as interrupted: its
+    /// process was killed or crashed. Keep it well above the batch time, or a slow import looks interrupted.
+    /// </summary>
+    public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.FromMinutes(1);
 }

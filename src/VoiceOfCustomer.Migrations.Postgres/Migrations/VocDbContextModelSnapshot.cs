@@ -586,6 +586,9 @@ namespace VoiceOfCustomer.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("Imported")
                         .HasColumnType("integer");
 

@@ -565,6 +565,9 @@ namespace VoiceOfCustomer.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("HeartbeatAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Imported")
                         .HasColumnType("INTEGER");
 

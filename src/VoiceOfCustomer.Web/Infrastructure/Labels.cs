@@ -68,6 +68,7 @@ public static class Labels
         [ImportJobStatus.Running] = "Running",
         [ImportJobStatus.Succeeded] = "Succeeded",
         [ImportJobStatus.Failed] = "Failed",
+        [ImportJobStatus.Interrupted] = "Interrupted",
 
         [SlaEscalationLevel.Warning] = "Warning",
         [SlaEscalationLevel.Breach] = "Breach",

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using VoiceOfCustomer.Data;
@@ -27,29 +26,6 @@ internal static class SeedTestSupport
         new(DatabaseServiceCollectionExtensions.Configure(new DbContextOptionsBuilder<VocDbContext>(), database.Provider, database.ConnectionString).Options
             is DbContextOptions<VocDbContext> options ? options : throw new InvalidOperationException());
 
-    public sealed record CliResult(int ExitCode, string Output, string Errors);
-
     /// <summary>Runs the real <c>voc</c> executable (copied beside the tests) against the test database.</summary>
-    public static async Task<CliResult> RunVocAsync(TestDatabase database, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "voc.dll"));
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        start.Environment["DOTNET_ENVIRONMENT"] = "Testing";
-        start.Environment["Database__Provider"] = database.Provider.ToString();
-        start.Environment["ConnectionStrings__Default"] = database.ConnectionString;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliResult(process.ExitCode, await output, await errors);
-    }
+    public static Task<VocProcess.Result> RunVocAsync(TestDatabase database, params string[] arguments) => VocProcess.RunAsync(database, null, arguments);
 }

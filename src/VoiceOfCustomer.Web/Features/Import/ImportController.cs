@@ -25,6 +25,7 @@ public sealed class ImportController(
     ImportQueue queue,
     IOptions<WebOptions> web,
     IOptions<ImportOptions> importOptions,
+    TimeProvider time,
     IStringLocalizer<SharedResource> t) : Controller
 {
     public const int RejectionsPerPage = 500;
@@ -86,21 +87,25 @@ public sealed class ImportController(
         var hasMore = rejections.Count > RejectionsPerPage;
         if (hasMore)
             rejections.RemoveAt(RejectionsPerPage);
-        return View(new ImportDetailsModel(job, rejections, page, hasMore, importOptions.Value.MaxStoredRejections));
+        return View(new ImportDetailsModel(job, ShownStatus(job), rejections, page, hasMore, importOptions.Value.MaxStoredRejections));
     }
 
     [HttpGet("{id:guid}/status")]
     public async Task<IActionResult> Status(Guid id, CancellationToken cancellationToken)
     {
         var job = await db.ImportJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
-        return job is null ? NotFound() : Ok(ImportStatusDto.From(job));
+        return job is null ? NotFound() : Ok(ImportStatusDto.From(job, ShownStatus(job)));
     }
 
     private async Task<ImportFormModel> BuildFormAsync(ImportFormInput input, string? problem, CancellationToken cancellationToken)
     {
         var recent = await db.ImportJobs.AsNoTracking().OrderByDescending(j => j.CreatedAt).Take(RecentJobs).ToListAsync(cancellationToken);
-        return new ImportFormModel(input, await channels.KeysAsync(cancellationToken), recent, problem, web.Value.MaxUploadBytes);
+        return new ImportFormModel(input, await channels.KeysAsync(cancellationToken), [.. recent.Select(j => new ImportJobRow(j, ShownStatus(j)))], problem,
+            web.Value.MaxUploadBytes);
     }
+
+    /// <summary>Running, or interrupted when its process has stopped beating (<see cref="ImportOptions.HeartbeatTimeout"/>).</summary>
+    private ImportJobStatus ShownStatus(ImportJob job) => job.StatusAt(time.GetUtcNow().UtcDateTime, importOptions.Value.HeartbeatTimeout);
 
     private static string Megabytes(long bytes) => (bytes / 1048576.0).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -122,22 +127,25 @@ public sealed class ImportFormInput
     public string? Mapping { get; set; }
 }
 
-public sealed record ImportFormModel(ImportFormInput Input, IReadOnlyList<string> Channels, IReadOnlyList<ImportJob> Recent, string? Problem, long MaxUploadBytes);
+public sealed record ImportFormModel(ImportFormInput Input, IReadOnlyList<string> Channels, IReadOnlyList<ImportJobRow> Recent, string? Problem, long MaxUploadBytes);
 
-public sealed record ImportDetailsModel(ImportJob Job, IReadOnlyList<ImportRejection> Rejections, int Page, bool HasMore, int MaxStoredRejections)
+/// <summary>A job with the status to show (see <see cref="ImportJob.StatusAt"/>).</summary>
+public sealed record ImportJobRow(ImportJob Job, ImportJobStatus Status);
+
+public sealed record ImportDetailsModel(ImportJob Job, ImportJobStatus Status, IReadOnlyList<ImportRejection> Rejections, int Page, bool HasMore, int MaxStoredRejections)
 {
-    public bool IsFinished => Job.Status is ImportJobStatus.Succeeded or ImportJobStatus.Failed;
+    public bool IsFinished => ImportJob.IsOver(Status);
 }
 
-/// <summary>What <c>GET /import/{id}/status</c> answers, for the page's poll.</summary>
+/// <summary>What <c>GET /import/{id}/status</c> answers, for the page's poll. <c>Finished</c>: no more progress will come (also when interrupted).</summary>
 public sealed record ImportStatusDto(
     Guid Id, string Status, bool Finished, long? FileBytes, long BytesRead, double? Percent,
-    int RowsRead, int Imported, int Duplicates, int Rejected, string? Error)
+    int RowsRead, int Imported, int Duplicates, int Rejected, string? Error, DateTime? HeartbeatAt = null)
 {
-    public static ImportStatusDto From(ImportJob job) => new(
+    public static ImportStatusDto From(ImportJob job, ImportJobStatus shown) => new(
         job.Id,
-        job.Status.ToString(),
-        job.Status is ImportJobStatus.Succeeded or ImportJobStatus.Failed,
+        shown.ToString(),
+        ImportJob.IsOver(shown),
         job.FileBytes,
         job.BytesRead,
         job.Status == ImportJobStatus.Succeeded ? 100 : job.FileBytes is > 0 ? Math.Round(100.0 * job.BytesRead / job.FileBytes.Value, 1) : null,
@@ -145,5 +153,6 @@ public sealed record ImportStatusDto(
         job.Imported,
         job.Duplicates,
         job.Rejected,
-        job.Error);
+        job.Error,
+        job.HeartbeatAt);
 }

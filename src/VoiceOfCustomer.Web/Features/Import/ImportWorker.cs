@@ -17,7 +17,7 @@ public sealed class ImportWorker(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await FailInterruptedJobsAsync(stoppingToken);
+        await FailQueuedJobsOfEarlierRunsAsync(stoppingToken);
         await foreach (var item in queue.Reader.ReadAllAsync(stoppingToken))
         {
             try
@@ -44,15 +44,18 @@ public sealed class ImportWorker(
         }
     }
 
-    /// <summary>The queue lives in memory, so jobs left queued or running by a previous process will never finish: say so.</summary>
-    private async Task FailInterruptedJobsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The queue lives in memory, so uploads left queued by a previous process will never run: say so. Running jobs are
+    /// left alone: one may be a <c>voc import</c> still at work, and a dead one shows as interrupted once its heartbeat stops.
+    /// </summary>
+    private async Task FailQueuedJobsOfEarlierRunsAsync(CancellationToken cancellationToken)
     {
         try
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             var now = time.GetUtcNow().UtcDateTime;
             await db.ImportJobs
-                .Where(j => j.Status == ImportJobStatus.Queued || j.Status == ImportJobStatus.Running)
+                .Where(j => j.Status == ImportJobStatus.Queued)
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(j => j.Status, ImportJobStatus.Failed)
                     .SetProperty(j => j.Error, "The application restarted before this import finished; upload the file again (rows already stored are skipped).")
@@ -60,7 +63,7 @@ public sealed class ImportWorker(
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {
-            logger.LogWarning(error, "Could not mark interrupted imports as failed");
+            logger.LogWarning(error, "Could not mark the uploads queued before the restart as failed");
         }
     }
 }
