@@ -1,5 +1,8 @@
 using VoiceOfCustomer.Web;
+using VoiceOfCustomer.Web.Infrastructure;
 
+// The launch profile's Development is a default: ASPNETCORE_ENVIRONMENT=Production dotnet run runs in Production.
+LaunchEnvironment.Apply();
 var builder = WebApplication.CreateBuilder(args);
 builder.AddVocWeb();
 

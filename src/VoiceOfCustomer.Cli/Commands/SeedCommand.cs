@@ -11,7 +11,8 @@ namespace VoiceOfCustomer.Cli.Commands;
 /// <summary>
 /// <c>voc seed [--customers N] [--feedback N] [--seed S] [--as-of yyyy-MM-dd] [--no-history] [--append]</c>: the reference
 /// data (always loaded at start) plus a demo organisation with two quarters of SLA history. Refuses a database that
-/// already has customers unless <c>--append</c>, so a real installation is not mixed with demo data by accident.
+/// already has customers unless <c>--append</c>, and one that holds real data (<see cref="DemoDataGuard"/>) always,
+/// so a real installation is never mixed with demo data.
 /// </summary>
 public static class SeedCommand
 {
@@ -26,7 +27,7 @@ public static class SeedCommand
         var seed = new Option<int?>("--seed") { Description = "Random seed; the same seed and --as-of give the same data (default 42)." };
         var asOf = new Option<DateTime?>("--as-of") { Description = "Date the demo data is generated relative to, yyyy-MM-dd; its history ends there (default: today, history up to now, UTC)." };
         var noHistory = new Option<bool>("--no-history") { Description = "Store the voices as new and uncoded, arriving now, without living through the SLA (a plain load; default Seed:SlaHistory)." };
-        var append = new Option<bool>("--append") { Description = "Add demo data even though the database already has customers." };
+        var append = new Option<bool>("--append") { Description = "Add demo data to a database that already holds demo data (never to one with real data)." };
         var command = new Command("seed", "Load the reference data and generate a demo organisation: customers, contacts and feedback.")
         {
             customers, feedback, seed, asOf, noHistory, append,
@@ -61,6 +62,12 @@ public static class SeedCommand
         if (existing > 0 && !arguments.Append)
         {
             await errors.WriteLineAsync($"error: the database already has {existing} customer(s). Run 'voc seed --append' to add demo data to it anyway.");
+            return Refused;
+        }
+        // --append or not: never into a real installation (the seeder refuses as well, whoever calls it).
+        if (await DemoDataGuard.FindAsync(db, cancellationToken) is { } real)
+        {
+            await errors.WriteLineAsync($"error: {new DemoDataRefusedException(real).Message}");
             return Refused;
         }
 

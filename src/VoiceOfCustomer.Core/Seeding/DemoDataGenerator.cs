@@ -198,7 +198,7 @@ public sealed class DemoDataGenerator(DemoCatalog catalog, int seed, DateTime an
             }
 
             var csm = csmUserIds is { Count: > 0 } && stage is not LifecycleStage.Prospect ? csmUserIds[random.Next(csmUserIds.Count)] : null;
-            customers.Add(new DemoCustomer($"DEMO-{seed}-{i + 1:D5}", name, stage, segment, industry, region, arr, ltv, cac, csm,
+            customers.Add(new DemoCustomer($"{DemoDataGuard.CustomerReferencePrefix}{seed}-{i + 1:D5}", name, stage, segment, industry, region, arr, ltv, cac, csm,
                 chinese ? "zh" : "en", createdAt, contacts));
         }
         return customers;
@@ -279,7 +279,7 @@ public sealed class DemoDataGenerator(DemoCatalog catalog, int seed, DateTime an
 
             var contact = customer.Contacts.Count > 0 && random.NextDouble() < 0.85 ? PickContact(random, customer, channel.Touchpoint) : null;
             var metadata = Metadata(random, channel.Touchpoint, tone, i);
-            yield return new DemoFeedback(channel.Key, $"demo-{seed}-{i + 1:D7}", customer.Reference, contact, verbatim, receivedAt, language, metadata, gap.Key, metric.Key);
+            yield return new DemoFeedback(channel.Key, $"{DemoDataGuard.ExternalIdPrefix}{seed}-{i + 1:D7}", customer.Reference, contact, verbatim, receivedAt, language, metadata, gap.Key, metric.Key);
         }
     }
 

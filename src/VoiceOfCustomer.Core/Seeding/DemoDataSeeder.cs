@@ -27,7 +27,7 @@ public sealed record DemoSeedResult(int CustomersAdded, int CustomersAlreadyTher
 /// then the voices through <see cref="FeedbackBulkWriter"/> (many), each arriving shortly after the customer spoke,
 /// then their history through the real SLA workflow (<see cref="DemoSlaHistory"/>, following <see cref="DemoStory"/>).
 /// Customers whose reference exists and voices whose (channel, external id) exists are skipped, so running the same
-/// seed twice adds nothing.
+/// seed twice adds nothing. A database holding real data (<see cref="DemoDataGuard"/>) is refused, whoever asks.
 /// </summary>
 public sealed class DemoDataSeeder(VocDbContext db, DatabaseConnection connection, DemoSlaHistory history, TimeProvider time)
 {
@@ -38,6 +38,8 @@ public sealed class DemoDataSeeder(VocDbContext db, DatabaseConnection connectio
     {
         ArgumentOutOfRangeException.ThrowIfNegative(request.Customers);
         ArgumentOutOfRangeException.ThrowIfNegative(request.Feedback);
+        if (await DemoDataGuard.FindAsync(db, cancellationToken) is { } real)
+            throw new DemoDataRefusedException(real);
         var stopwatch = Stopwatch.StartNew();
         var catalog = await LoadCatalogAsync(cancellationToken);
         var generator = new DemoDataGenerator(catalog, request.Seed, request.Anchor);
@@ -105,7 +107,7 @@ public sealed class DemoDataSeeder(VocDbContext db, DatabaseConnection connectio
     {
         if (lived.Count == 0)
             return [];
-        var prefix = $"demo-{seed}-";
+        var prefix = $"{DemoDataGuard.ExternalIdPrefix}{seed}-";
         var ids = new Dictionary<(int, string), long>();
         foreach (var row in await db.FeedbackItems.AsNoTracking().Where(f => f.ExternalId.StartsWith(prefix))
                      .Select(f => new { f.Id, f.ChannelId, f.ExternalId }).ToListAsync(cancellationToken))

@@ -191,9 +191,16 @@ internal sealed class AppProcess
             },
         };
         foreach (var (key, value) in settings)
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        {
+            // null takes a variable away, e.g. ASPNETCORE_ENVIRONMENT.
+            if (value is null)
+                start.Environment.Remove(key.Replace(":", "__", StringComparison.Ordinal));
+            else
+                start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the web app.");
-        var started = new TaskCompletionSource();
+        // Continuations off the output reader's thread: a caller that kills the process next would wait on that thread itself.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) => { if (e.Data?.Contains("Application started", StringComparison.Ordinal) == true) started.TrySetResult(); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) errors.Enqueue(e.Data); };

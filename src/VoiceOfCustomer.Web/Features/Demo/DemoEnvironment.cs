@@ -12,7 +12,9 @@ namespace VoiceOfCustomer.Web;
 /// <summary>
 /// Start-up data, after migrations. Every environment: the reference data from the seed files (intake needs
 /// channels) and the four roles. Development only: an empty database gets the demo organisation and one demo
-/// user per role, and the demo sign-ins are printed at each start. Testing and Production never get demo data.
+/// user per role, and the demo sign-ins are printed at each start. Testing and Production never get demo data, and
+/// neither does a database holding anything the demo did not write (a customer, a voice, a user): the start logs a
+/// warning saying what it found instead.
 /// </summary>
 public static class DemoEnvironment
 {
@@ -39,7 +41,13 @@ public static class DemoEnvironment
 
         var options = services.GetRequiredService<IOptions<SeedOptions>>().Value;
         var users = services.GetRequiredService<UserManager<AppUser>>();
-        if (!await services.GetRequiredService<VocDbContext>().Customers.AnyAsync())
+        var db = services.GetRequiredService<VocDbContext>();
+        if (await FindRealDataAsync(db) is { } real)
+        {
+            logger.LogWarning("Development start without demo data: {Found}. Demo users and the demo organisation go only into an empty database "
+                + "(or one holding nothing but the demo's); give the demo a database of its own, e.g. ConnectionStrings__Default=\"Data Source=data/demo.db\"", real);
+        }
+        else if (!await db.Customers.AnyAsync())
         {
             // Users first, so the demo customers get the demo CSMs.
             await EnsureDemoUsersAsync(users, options.DemoPassword);
@@ -57,6 +65,16 @@ public static class DemoEnvironment
 
         if (await users.FindByEmailAsync(Users[0].Email) is not null)
             logger.LogInformation("{Banner}", Banner(app, options.DemoPassword));
+    }
+
+    /// <summary>What the demo did not write: customers and voices (<see cref="DemoDataGuard"/>), and people other than the demo users.</summary>
+    private static async Task<string?> FindRealDataAsync(VocDbContext db)
+    {
+        var demoEmails = Users.Select(u => u.Email.ToUpperInvariant()).ToList();
+        var people = await db.Users.CountAsync(u => u.NormalizedEmail == null || !demoEmails.Contains(u.NormalizedEmail));
+        var data = await DemoDataGuard.FindAsync(db);
+        return people == 0 && data is null ? null
+            : string.Join("; ", new[] { data?.ToString(), people > 0 ? $"it has {people} user(s) who are not demo users" : null }.Where(part => part is not null));
     }
 
     private static async Task EnsureRolesAsync(RoleManager<IdentityRole> roles)
