@@ -40,7 +40,7 @@ public sealed class LlmKernelFilterTests
 
         var outcome = await SuggestAsync(host, id, "The forecast ignored our promotion.");
 
-        Assert.Equal(LlmOffReason.VerbatimMayNotLeave, outcome.Refused);
+        Assert.Equal(LlmOffReason.VerbatimMayNotLeave.ToString(), outcome.Refused?.ToString());
         Assert.Null(outcome.Answer);
         Assert.Null(outcome.Discard);
         Assert.Empty(host.Server.Requests);
@@ -58,7 +58,7 @@ public sealed class LlmKernelFilterTests
         var second = await SuggestAsync(host, id, "The forecast ignored our promotion.");
 
         Assert.NotNull(first.Answer);
-        Assert.Equal(LlmOffReason.BudgetSpent(1), second.Refused);
+        Assert.Equal(LlmOffReason.BudgetSpent(1).ToString(), second.Refused?.ToString());
         Assert.Single(host.Server.Requests);
         Assert.Equal(1, await host.App.WithDbAsync(db => db.LlmDailyUsage.SumAsync(u => u.Calls)));
     }
