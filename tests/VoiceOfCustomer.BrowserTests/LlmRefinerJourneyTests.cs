@@ -1,8 +1,6 @@
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using VoiceOfCustomer.Customers;
 using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Identity;
 using VoiceOfCustomer.Intake;
@@ -18,13 +16,9 @@ namespace VoiceOfCustomer.BrowserTests;
 /// </summary>
 public sealed class LlmRefinerJourneyTests
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
-    private const string Password = "Correct-horse-1";
-
     [Fact]
     public async Task A_refined_suggestion_is_shown_a_garbage_answer_is_not_and_the_admin_page_counts_it_in_both_languages()
     {
-        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: scripts/test.sh installs Debian's chromium package.");
         await using var llm = await FakeChatServer.StartAsync();
         using var app = new KestrelAppFactory(settings: new Dictionary<string, string?>
         {
@@ -47,13 +41,7 @@ public sealed class LlmRefinerJourneyTests
         Assert.Equal(1, await refiner.RunOnceAsync());
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        await using var browser = await BrowserSession.LaunchAsync(playwright);
 
         var csm = await SignInAsync(browser, baseUrl, "csm-llm@example.test", "en-GB");
         await csm.GotoAsync($"/coding/{refined}");
@@ -79,35 +67,17 @@ public sealed class LlmRefinerJourneyTests
         Assert.Equal(2, llm.Requests.Count);
     }
 
-    private static async Task<IPage> SignInAsync(IBrowser browser, string baseUrl, string email, string locale)
-    {
-        var context = await browser.NewContextAsync(new() { BaseURL = baseUrl, Locale = locale });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
-        await page.GotoAsync("/account/login");
-        await page.Locator("input[type=email]").FillAsync(email);
-        await page.Locator("input[type=password]").FillAsync(Password);
-        await page.Locator("form[action*='login'] button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
-        return page;
-    }
+    private static async Task<IPage> SignInAsync(IBrowser browser, string baseUrl, string email, string locale) =>
+        await BrowserSession.SignInAsync(await browser.NewContextAsync(new() { BaseURL = baseUrl, Locale = locale }), email);
 
     /// <summary>An Admin, a CSM, and the cold-start model built from the seeded taxonomy.</summary>
     private static async Task ArrangeUsersAndModelAsync(KestrelAppFactory app)
     {
+        await BrowserSession.CreateUserAsync(app, "admin-llm@example.test", Roles.Admin, "Admin");
+        await BrowserSession.CreateUserAsync(app, "csm-llm@example.test", Roles.Csm, "CSM");
         await using var scope = app.Services.CreateAsyncScope();
-        var services = scope.ServiceProvider;
-        var users = services.GetRequiredService<UserManager<AppUser>>();
-        foreach (var (email, role) in new[] { ("admin-llm@example.test", Roles.Admin), ("csm-llm@example.test", Roles.Csm) })
-        {
-            var user = new AppUser { UserName = email, Email = email, DisplayName = role };
-            Assert.True((await users.CreateAsync(user, Password)).Succeeded);
-            Assert.True((await users.AddToRoleAsync(user, role)).Succeeded);
-        }
-        var db = services.GetRequiredService<VocDbContext>();
-        db.Add(new Customer { Reference = "CRM-21", ReferenceNormalized = "CRM-21", Name = "Entities Ltd", CreatedAt = DateTime.UtcNow });
-        await db.SaveChangesAsync();
-        Assert.NotNull(await services.GetRequiredService<SuggestionTrainer>().ColdStartIfNoModelAsync());
+        await BrowserSession.AddSupportCustomerAsync(scope.ServiceProvider.GetRequiredService<VocDbContext>(), "CRM-21", "Entities Ltd");
+        Assert.NotNull(await scope.ServiceProvider.GetRequiredService<SuggestionTrainer>().ColdStartIfNoModelAsync());
     }
 
     private static Task<long> AddItemAsync(KestrelAppFactory app, string externalId, string verbatim) => app.WithDbAsync(async db =>

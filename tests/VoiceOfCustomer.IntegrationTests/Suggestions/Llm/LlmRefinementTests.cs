@@ -102,18 +102,10 @@ public sealed class LlmRefinementTests
         var id = await host.AddOpenAsync("O-1", PromoVerbatim);
         host.Server.Content = "I think this is about promotions: t-promo-feed.";
 
-        Assert.Equal(1, await host.Service.RunOnceAsync());
+        await AssertDiscardedOnceAsync(host, id, LlmDiscardKind.NotJson, "NotJson: not valid JSON: ");
 
-        var record = Assert.Single(await host.RecordsAsync());
-        Assert.Null(record.AnswerJson);
-        Assert.StartsWith("NotJson: not valid JSON: ", record.DiscardReason, StringComparison.Ordinal);
         Assert.Contains(host.Logs.Entries, e => e.Level == LogLevel.Warning && e.Category == typeof(LlmSuggester).FullName
             && e.Message.Contains($"item {id}", StringComparison.Ordinal) && e.Message.Contains("not valid JSON", StringComparison.Ordinal));
-        Assert.Equal(LlmDiscardKind.NotJson, host.Status.Current.LastDiscard!.Kind);
-        var today = await host.Service.TodayAsync();
-        Assert.Equal((0, 1), (today.Used, today.Discarded));
-        Assert.Equal(new Dictionary<LlmDiscardKind, int> { [LlmDiscardKind.NotJson] = 1 }, today.DiscardedByKind);
-        await AssertOnlyLocalSuggestionsAsync(host, id);
     }
 
     [Theory]
@@ -129,29 +121,21 @@ public sealed class LlmRefinementTests
         var id = await host.AddOpenAsync("O-1", PromoVerbatim);
         host.Server.Content = answer;
 
-        await host.Service.RunOnceAsync();
+        var record = await AssertDiscardedOnceAsync(host, id, kind, $"{kind}: {reason}");
 
-        var record = Assert.Single(await host.RecordsAsync());
-        Assert.Null(record.AnswerJson);
         Assert.Equal($"{kind}: {reason}", record.DiscardReason);
-        Assert.Equal(new Dictionary<LlmDiscardKind, int> { [kind] = 1 }, (await host.Service.TodayAsync()).DiscardedByKind);
-        await AssertOnlyLocalSuggestionsAsync(host, id);
     }
 
     [Fact]
     public async Task A_late_answer_is_discarded_as_a_timeout()
     {
         await using var host = await LlmTestHost.StartAsync(new Dictionary<string, string?> { ["Timeout"] = "00:00:01" });
-        await host.AddOpenAsync("O-1", PromoVerbatim);
+        var id = await host.AddOpenAsync("O-1", PromoVerbatim);
         host.Server.Content = ValidAnswer;
         host.Server.Delay = TimeSpan.FromSeconds(5);
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        Assert.Equal(1, await host.Service.RunOnceAsync());
+        var record = await AssertDiscardedOnceAsync(host, id, LlmDiscardKind.Timeout, "Timeout: ");
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"The pass waited {clock.Elapsed} for a late answer.");
-        var record = Assert.Single(await host.RecordsAsync());
-        Assert.Null(record.AnswerJson);
         Assert.Equal("Timeout: no answer within the timeout of 1 s", record.DiscardReason);
         Assert.InRange(record.ElapsedMs, 900, 4000);
         Assert.Contains(host.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("timeout", StringComparison.Ordinal));
@@ -195,15 +179,10 @@ public sealed class LlmRefinementTests
         var id = await host.AddOpenAsync("O-1", PromoVerbatim);
         host.Server.StatusCode = status;
 
-        Assert.Equal(1, await host.Service.RunOnceAsync());
+        var record = await AssertDiscardedOnceAsync(host, id, LlmDiscardKind.HttpError, "HttpError: ");
 
-        var record = Assert.Single(await host.RecordsAsync());
-        Assert.Null(record.AnswerJson);
         Assert.Equal($"HttpError: the endpoint answered HTTP {status}", record.DiscardReason);
         Assert.Single(host.Server.Requests);
-        Assert.Equal(new Dictionary<LlmDiscardKind, int> { [LlmDiscardKind.HttpError] = 1 }, (await host.Service.TodayAsync()).DiscardedByKind);
-        await AssertOnlyLocalSuggestionsAsync(host, id);
-        host.Logs.AssertNoErrors();
     }
 
     [Fact]
@@ -213,14 +192,7 @@ public sealed class LlmRefinementTests
         var id = await host.AddOpenAsync("O-1", PromoVerbatim);
         host.Server.RawBody = "<html><body>Gateway says hello</body></html>";
 
-        Assert.Equal(1, await host.Service.RunOnceAsync());
-
-        var record = Assert.Single(await host.RecordsAsync());
-        Assert.Null(record.AnswerJson);
-        Assert.StartsWith("BadResponse: the endpoint's reply is not a chat completion", record.DiscardReason, StringComparison.Ordinal);
-        Assert.Equal(LlmDiscardKind.BadResponse, host.Status.Current.LastDiscard!.Kind);
-        await AssertOnlyLocalSuggestionsAsync(host, id);
-        host.Logs.AssertNoErrors();
+        await AssertDiscardedOnceAsync(host, id, LlmDiscardKind.BadResponse, "BadResponse: the endpoint's reply is not a chat completion");
     }
 
     [Fact]
@@ -403,6 +375,27 @@ public sealed class LlmRefinementTests
         Assert.Contains(">端点返回 HTTP 错误: 1</li>", chinese, StringComparison.Ordinal);
         Assert.DoesNotContain("discarded", chinese, StringComparison.Ordinal);
         Assert.DoesNotContain("NotJson<", chinese, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// One pass over the one open item ends in a discard of <paramref name="kind"/>: stored with its reason, the status's
+    /// last discard, counted for today, no error logged, and the item's suggestions the local model's alone.
+    /// </summary>
+    private static async Task<VoiceOfCustomer.Suggestions.LlmSuggestionRecord> AssertDiscardedOnceAsync(LlmTestHost host, long itemId, LlmDiscardKind kind, string reasonStart)
+    {
+        Assert.Equal(1, await host.Service.RunOnceAsync());
+
+        var record = Assert.Single(await host.RecordsAsync());
+        Assert.Equal(itemId, record.FeedbackItemId);
+        Assert.Null(record.AnswerJson);
+        Assert.StartsWith(reasonStart, record.DiscardReason, StringComparison.Ordinal);
+        Assert.Equal(kind, host.Status.Current.LastDiscard!.Kind);
+        var today = await host.Service.TodayAsync();
+        Assert.Equal((0, 1), (today.Used, today.Discarded));
+        Assert.Equal(new Dictionary<LlmDiscardKind, int> { [kind] = 1 }, today.DiscardedByKind);
+        host.Logs.AssertNoErrors();
+        await AssertOnlyLocalSuggestionsAsync(host, itemId);
+        return record;
     }
 
     /// <summary>A discarded answer never reaches the coding form: the item's suggestions are the local model's alone (cold-start here).</summary>
