@@ -6,6 +6,7 @@ using VoiceOfCustomer.Import;
 using VoiceOfCustomer.Intake;
 using VoiceOfCustomer.Sla;
 using VoiceOfCustomer.Suggestions;
+using VoiceOfCustomer.Suggestions.Llm;
 using VoiceOfCustomer.Taxonomy;
 using VoiceOfCustomer.Workflows.Persistence;
 
@@ -98,6 +99,14 @@ public static class Labels
         [SuggestionOutcome.Accepted] = "Accepted",
         [SuggestionOutcome.Corrected] = "Corrected",
         [SuggestionOutcome.Abstained] = "Abstained",
+
+        [LlmDiscardKind.NotJson] = "Not valid JSON",
+        [LlmDiscardKind.WrongShape] = "JSON, but not in the shape asked for",
+        [LlmDiscardKind.UnknownCode] = "Names a code not in the taxonomy",
+        [LlmDiscardKind.Timeout] = "No answer within the timeout",
+        [LlmDiscardKind.HttpError] = "HTTP error from the endpoint",
+        [LlmDiscardKind.Unreachable] = "Endpoint unreachable",
+        [LlmDiscardKind.BadResponse] = "Reply is not a chat completion",
     };
 
     private static readonly Dictionary<string, string> RoleLabels = new(StringComparer.Ordinal)

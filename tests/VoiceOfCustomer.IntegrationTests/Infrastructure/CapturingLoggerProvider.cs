@@ -3,9 +3,11 @@ using Microsoft.Extensions.Logging;
 
 namespace VoiceOfCustomer.IntegrationTests.Infrastructure;
 
-/// <summary>Keeps every log entry at Warning or above, so a test can assert what was (or was not) logged.</summary>
+/// <summary>Keeps every log entry at Warning (or <see cref="MinimumLevel"/>) or above, so a test can assert what was (or was not) logged.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider
 {
+    public LogLevel MinimumLevel { get; init; } = LogLevel.Warning;
+
     public ConcurrentQueue<(string Category, LogLevel Level, string Message)> Entries { get; } = new();
 
     /// <summary>The Error and Critical entries, one line each, for an assertion message.</summary>
@@ -26,7 +28,7 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
     private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= owner.MinimumLevel;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {

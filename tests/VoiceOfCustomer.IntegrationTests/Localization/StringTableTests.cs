@@ -5,6 +5,7 @@ using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using VoiceOfCustomer.Customers;
+using VoiceOfCustomer.Suggestions.Llm;
 using VoiceOfCustomer.Taxonomy;
 using VoiceOfCustomer.Web;
 using VoiceOfCustomer.Web.Features.Coding;
@@ -110,6 +111,14 @@ public sealed partial class StringTableTests
             .Concat(Enum.GetValues<VoiceOfCustomer.Suggestions.SuggestionField>().Select(SuggestionPanel.FieldLabel))
             .Concat(Enum.GetValues<VoiceOfCustomer.Suggestions.SuggestionSource>().Select(SuggestionPanel.SourceLabel))
             .Concat(Enum.GetValues<VoiceOfCustomer.Suggestions.AbstainReason>().Select(SuggestionPanel.AbstainLabel))
+            // The LLM refiner's messages on /admin/suggestions: why it makes no call, why an answer was discarded.
+            .Concat(new[] { LlmOffReason.SwitchedOff, LlmOffReason.NotConfigured, LlmOffReason.VerbatimMayNotLeave, LlmOffReason.NoKernel, LlmOffReason.BudgetSpent(1) }
+                .Select(reason => reason.Template))
+            .Concat(new[]
+            {
+                LlmDiscard.NotJson("x"), LlmDiscard.WrongShape("x"), LlmDiscard.UnknownCode(VoiceOfCustomer.Suggestions.SuggestionField.Tags, "x"),
+                LlmDiscard.Timeout(TimeSpan.FromSeconds(1)), LlmDiscard.HttpError(500), LlmDiscard.Unreachable("x"), LlmDiscard.BadResponse(new InvalidOperationException()),
+            }.Select(discard => discard.Template))
             // The calendar form's labels and hints, the calendar rules' messages and the SLA date filters' labels.
             .Concat(["Name", "Time zone", "IANA id such as Asia/Shanghai or Europe/Berlin.",
                 "Unknown time zone '{0}'; use an IANA id such as 'Asia/Shanghai' or 'Europe/Berlin'.", "A working interval must end after it starts ({0} {1}–{2}).",

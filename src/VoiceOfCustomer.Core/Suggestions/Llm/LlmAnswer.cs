@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using VoiceOfCustomer.Coding;
 
 namespace VoiceOfCustomer.Suggestions.Llm;
@@ -44,13 +45,14 @@ public sealed record LlmAnswer(IReadOnlyDictionary<SuggestionField, string> Code
 
     /// <summary>
     /// Validates a raw answer against the taxonomy: a JSON object (a ```json fence is tolerated) whose known fields name
-    /// offered keys. Unknown fields are ignored; null or empty values mean "no opinion". Anything else is a reason to discard.
+    /// offered keys. Unknown fields are ignored; null or empty values mean "no opinion". Anything else is a reason to
+    /// discard: the endpoint may ignore the schema it was sent, so nothing it returns is trusted.
     /// </summary>
-    public static (LlmAnswer? Answer, string? Reason) Parse(string? text, LlmTaxonomy taxonomy)
+    public static (LlmAnswer? Answer, LlmDiscard? Discard) Parse(string? text, LlmTaxonomy taxonomy)
     {
         var json = StripFence(text);
         if (string.IsNullOrWhiteSpace(json))
-            return (null, "empty answer");
+            return (null, LlmDiscard.NotJson("empty answer"));
         JsonDocument document;
         try
         {
@@ -58,12 +60,12 @@ public sealed record LlmAnswer(IReadOnlyDictionary<SuggestionField, string> Code
         }
         catch (JsonException e)
         {
-            return (null, $"not valid JSON: {e.Message}");
+            return (null, LlmDiscard.NotJson(e.Message));
         }
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
-                return (null, $"not a JSON object but {document.RootElement.ValueKind}");
+                return (null, LlmDiscard.WrongShape($"not a JSON object but {document.RootElement.ValueKind}"));
             var codes = new Dictionary<SuggestionField, string>();
             var tags = new List<string>();
             foreach (var property in document.RootElement.EnumerateObject())
@@ -76,14 +78,14 @@ public sealed record LlmAnswer(IReadOnlyDictionary<SuggestionField, string> Code
                     if (value.ValueKind == JsonValueKind.Null)
                         continue;
                     if (value.ValueKind != JsonValueKind.Array)
-                        return (null, $"Tags must be an array of keys, not {value.ValueKind}");
+                        return (null, LlmDiscard.WrongShape($"Tags must be an array of keys, not {value.ValueKind}"));
                     foreach (var element in value.EnumerateArray())
                     {
                         if (element.ValueKind != JsonValueKind.String)
-                            return (null, $"Tags must hold keys (strings), not {element.ValueKind}");
+                            return (null, LlmDiscard.WrongShape($"Tags must hold keys (strings), not {element.ValueKind}"));
                         var key = Resolve(field, element.GetString()!, taxonomy);
                         if (key is null)
-                            return (null, $"unknown Tags key '{Truncate(element.GetString()!)}'");
+                            return (null, LlmDiscard.UnknownCode(field, Truncate(element.GetString()!)));
                         if (!tags.Contains(key, StringComparer.Ordinal))
                             tags.Add(key);
                     }
@@ -92,17 +94,58 @@ public sealed record LlmAnswer(IReadOnlyDictionary<SuggestionField, string> Code
                 if (value.ValueKind == JsonValueKind.Null || (value.ValueKind == JsonValueKind.String && string.IsNullOrWhiteSpace(value.GetString())))
                     continue;
                 if (value.ValueKind != JsonValueKind.String)
-                    return (null, $"{field} must be a key (string), not {value.ValueKind}");
+                    return (null, LlmDiscard.WrongShape($"{field} must be a key (string), not {value.ValueKind}"));
                 var resolved = Resolve(field, value.GetString()!, taxonomy);
                 if (resolved is null)
-                    return (null, $"unknown {field} key '{Truncate(value.GetString()!)}'");
+                    return (null, LlmDiscard.UnknownCode(field, Truncate(value.GetString()!)));
                 codes[field] = resolved;
             }
             if (codes.Count == 0 && tags.Count == 0)
-                return (null, "the answer names no code");
+                return (null, LlmDiscard.WrongShape("the answer names no code"));
             return (new LlmAnswer(codes, tags), null);
         }
     }
+
+    /// <summary>
+    /// The answer's JSON schema for this taxonomy, as OpenAI's structured outputs take it (strict: every property
+    /// required, nothing else allowed): each field null or one offered key, Tags an array of offered keys. A field with
+    /// nothing offered is left out. Past <see cref="MaxSchemaEnumValues"/> keys the enums are dropped (OpenAI refuses
+    /// larger schemas) and the prompt's lists and <see cref="Parse"/> alone keep the answer on the taxonomy.
+    /// </summary>
+    public static JsonObject Schema(LlmTaxonomy taxonomy)
+    {
+        var keys = SingleFields.Append(SuggestionField.Tags).ToDictionary(field => field, field => OfferedKeys(field, taxonomy));
+        var withEnums = keys.Values.Sum(list => list.Count) <= MaxSchemaEnumValues;
+        var properties = new JsonObject();
+        foreach (var (field, offered) in keys.Where(pair => pair.Value.Count > 0))
+        {
+            var key = new JsonObject { ["type"] = "string" };
+            if (withEnums)
+                key["enum"] = new JsonArray(offered.Select(k => (JsonNode?)JsonValue.Create(k)).ToArray());
+            if (field == SuggestionField.Tags)
+            {
+                properties[field.ToString()] = new JsonObject { ["type"] = "array", ["items"] = key };
+                continue;
+            }
+            key["type"] = new JsonArray("string", "null");
+            if (withEnums)
+                key["enum"]!.AsArray().Add(null);
+            properties[field.ToString()] = key;
+        }
+        return new JsonObject
+        {
+            ["type"] = "object",
+            ["properties"] = properties,
+            ["required"] = new JsonArray(properties.Select(p => (JsonNode?)JsonValue.Create(p.Key)).ToArray()),
+            ["additionalProperties"] = false,
+        };
+    }
+
+    /// <summary>OpenAI's structured outputs take at most 1,000 enum values in one schema.</summary>
+    internal const int MaxSchemaEnumValues = 1000;
+
+    private static IReadOnlyList<string> OfferedKeys(SuggestionField field, LlmTaxonomy taxonomy) =>
+        field == SuggestionField.ValueDimension ? Enum.GetNames<ValueDimension>() : taxonomy.Of(field).Select(e => e.Key).ToList();
 
     /// <summary>The canonical key (or value-dimension name) for <paramref name="value"/>, or null when it is not offered.</summary>
     private static string? Resolve(SuggestionField field, string value, LlmTaxonomy taxonomy)

@@ -1,11 +1,14 @@
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.AI;
 using VoiceOfCustomer.Coding;
 
 namespace VoiceOfCustomer.Suggestions.Llm;
 
-/// <summary>The prompt for one item: the taxonomy and the answer contract, the nearest coded examples, the local suggestion, the verbatim.</summary>
+/// <summary>
+/// The two messages of the prompt for one item: the system message (the taxonomy and the answer contract) and the user
+/// message (the nearest coded examples, the local suggestion, the verbatim). <see cref="LlmKernel"/> puts them into its
+/// prompt function as variables, so the template engine encodes them and a verbatim cannot open a message of its own.
+/// </summary>
 public static class LlmPrompt
 {
     /// <summary>Coded examples are quoted up to this length: they show the style of coding, not every word.</summary>
@@ -13,10 +16,6 @@ public static class LlmPrompt
 
     private static readonly SuggestionField[] TaxonomyFields =
         [SuggestionField.BusinessMetric, SuggestionField.CapabilityGap, SuggestionField.OwningDomain, SuggestionField.Tags];
-
-    public static IReadOnlyList<ChatMessage> Build(LlmTaxonomy taxonomy, IReadOnlyList<CodedExample> examples,
-        IReadOnlyDictionary<SuggestionField, string>? localSuggestion, string verbatim) =>
-        [new ChatMessage(ChatRole.System, SystemText(taxonomy)), new ChatMessage(ChatRole.User, UserText(examples, localSuggestion, verbatim))];
 
     internal static string SystemText(LlmTaxonomy taxonomy)
     {

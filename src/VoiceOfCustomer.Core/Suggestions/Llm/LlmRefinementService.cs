@@ -12,8 +12,9 @@ namespace VoiceOfCustomer.Suggestions.Llm;
 /// <summary>
 /// Refines the suggestions of newly arrived items in the background, so no request ever waits on the endpoint. Each
 /// pass takes the newest open, uncoded items without an <see cref="LlmSuggestionRecord"/>, claims each by inserting
-/// that record (so two app instances never both pay for one item), reserves a call from the daily budget, asks the
-/// LLM and stores the validated answer or the reason it was discarded.
+/// that record (so two app instances never both pay for one item), asks the LLM through <see cref="LlmSuggester"/>
+/// (whose kernel's filters hold the budget and the verbatim rule) and stores the validated answer or the reason it was
+/// discarded.
 /// </summary>
 public sealed class LlmRefinementService(
     IServiceProvider services,
@@ -42,7 +43,7 @@ public sealed class LlmRefinementService(
             {
                 // A database hiccup must not end the loop; the next pass tries again.
                 logger.LogError(e, "LLM refinement pass failed");
-                status.Update(s => s with { LastError = e.Message });
+                status.Update(s => s with { LastPassError = e.Message });
             }
         }
     }
@@ -70,16 +71,34 @@ public sealed class LlmRefinementService(
         return OffReason(options.CurrentValue) is { } off ? current with { Disabled = off } : current;
     }
 
-    /// <summary>Why the settings (or a missing chat client) allow no call; null when calls may be made.</summary>
-    private LlmOffReason? OffReason(LlmSuggestionOptions settings)
+    /// <summary>
+    /// Today's answers (UTC day, every instance): how many were used and how many discarded, by kind. Read from the
+    /// stored records, whose discard reasons start with their kind; a day holds at most the daily budget of them.
+    /// </summary>
+    public async Task<LlmDayCounts> TodayAsync(CancellationToken cancellationToken = default)
     {
-        const string Section = LlmSuggestionOptions.SectionName;
-        return !settings.Enabled ? new LlmOffReason("off: {0}:Enabled is false", Section)
-            : !settings.IsConfigured ? new LlmOffReason("off: {0}:Endpoint and :Model must both be set", Section)
-            : !settings.SendVerbatim ? new LlmOffReason("no call is made: {0}:SendVerbatim is false, so no verbatim may leave the app", Section)
-            : services.GetService<LlmSuggester>() is null ? new LlmOffReason("off: no chat client is registered")
-            : null;
+        var day = budget.Today;
+        var from = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var to = from.AddDays(1);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await db.LlmSuggestions
+            .Where(l => l.CreatedAt >= from && l.CreatedAt < to && l.DiscardReason != PendingReason)
+            .Select(l => new { Used = l.AnswerJson != null, Kind = l.DiscardReason == null ? null : l.DiscardReason.Substring(0, LlmDiscard.KindPrefixLength) })
+            .ToListAsync(cancellationToken);
+        var discarded = rows.Where(r => !r.Used).ToList();
+        var byKind = discarded.Select(r => LlmDiscard.KindOf(r.Kind)).OfType<LlmDiscardKind>()
+            .GroupBy(kind => kind).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count());
+        return new LlmDayCounts(day, rows.Count(r => r.Used), discarded.Count, byKind);
     }
+
+    /// <summary>Why the settings (or a missing kernel) allow no call; null when calls may be made.</summary>
+    private LlmOffReason? OffReason(LlmSuggestionOptions settings) =>
+        !settings.Enabled ? LlmOffReason.SwitchedOff
+        : !settings.IsConfigured ? LlmOffReason.NotConfigured
+        // SendVerbatimFilter refuses such a call anyway; checking here first spares claiming items for nothing.
+        : !settings.SendVerbatim ? LlmOffReason.VerbatimMayNotLeave
+        : services.GetService<LlmSuggester>() is null ? LlmOffReason.NoKernel
+        : null;
 
     /// <summary>One pass; returns how many items got a stored answer or discard reason.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
@@ -119,7 +138,7 @@ public sealed class LlmRefinementService(
             if (items.Count == 0)
             {
                 var calls = await budget.CallsTodayAsync(cancellationToken);
-                status.Update(s => s with { Disabled = null, CallsToday = calls, Day = budget.Today, LastPassAt = now });
+                status.Update(s => s with { Disabled = null, CallsToday = calls, Day = budget.Today, LastPassAt = now, LastPassError = null });
                 return 0;
             }
             taxonomy = await LoadTaxonomyAsync(db, cancellationToken);
@@ -132,29 +151,32 @@ public sealed class LlmRefinementService(
         {
             if (!await ClaimAsync(id, settings.Model!, cancellationToken))
                 continue;
-            if (!await budget.TryReserveAsync(cancellationToken))
-            {
-                await ReleaseAsync(id, cancellationToken);
-                stopReason = new LlmOffReason("no call is made: today's budget of {0} calls ({1}:DailyCallBudget) is spent", settings.DailyCallBudget, LlmSuggestionOptions.SectionName);
-                break;
-            }
-            status.Update(s => s with { LastCallAt = time.GetUtcNow() });
+            var calledAt = time.GetUtcNow();
             var local = await LocalSuggestionAsync(id, cancellationToken);
             var outcome = await suggester.SuggestAsync(id, verbatim, taxonomy, examples, local, cancellationToken);
+            if (outcome.Refused is { } refused)
+            {
+                // Nothing was sent (today's budget is spent, say): the item waits for a later pass.
+                await ReleaseAsync(id, cancellationToken);
+                stopReason = refused;
+                break;
+            }
+            status.Update(s => s with { LastCallAt = calledAt });
+            var discardReason = outcome.Discard is null ? null : Clip(outcome.Discard.StoredReason);
             await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
             {
                 await db.LlmSuggestions.Where(l => l.FeedbackItemId == id).ExecuteUpdateAsync(set => set
                     .SetProperty(l => l.AnswerJson, outcome.Answer == null ? null : outcome.Answer.ToJson())
-                    .SetProperty(l => l.DiscardReason, outcome.DiscardReason == null ? null : Clip(outcome.DiscardReason))
+                    .SetProperty(l => l.DiscardReason, discardReason)
                     .SetProperty(l => l.ElapsedMs, outcome.ElapsedMs)
                     .SetProperty(l => l.CreatedAt, time.GetUtcNow().UtcDateTime), cancellationToken);
             }
             stored++;
-            status.Update(s => s with { LastError = outcome.DiscardReason });
+            status.Update(s => s with { LastDiscard = outcome.Discard });
         }
 
         var today = await budget.CallsTodayAsync(cancellationToken);
-        status.Update(s => s with { Disabled = stopReason, CallsToday = today, Day = budget.Today, LastPassAt = now });
+        status.Update(s => s with { Disabled = stopReason, CallsToday = today, Day = budget.Today, LastPassAt = now, LastPassError = null });
         return stored;
     }
 
@@ -184,7 +206,7 @@ public sealed class LlmRefinementService(
         }
     }
 
-    /// <summary>Gives an item back when the budget ran out before its call, so it is tried again on a later day.</summary>
+    /// <summary>Gives an item back when a filter refused its call (the budget ran out), so it is tried again on a later day.</summary>
     private async Task ReleaseAsync(long itemId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -242,3 +264,6 @@ public sealed class LlmRefinementService(
 
     private static string Clip(string reason) => reason.Length <= 1000 ? reason : reason[..999] + "…";
 }
+
+/// <summary>One UTC day's answers: used, discarded, and the discarded by kind (kinds with none left out).</summary>
+public sealed record LlmDayCounts(DateOnly Day, int Used, int Discarded, IReadOnlyDictionary<LlmDiscardKind, int> DiscardedByKind);

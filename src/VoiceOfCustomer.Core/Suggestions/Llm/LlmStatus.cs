@@ -4,13 +4,15 @@ namespace VoiceOfCustomer.Suggestions.Llm;
 public sealed class LlmStatus
 {
     private readonly Lock _lock = new();
-    private Snapshot _current = new(null, null, null, 0, null, null);
+    private Snapshot _current = new(null, null, null, 0, null, null, null);
 
     /// <param name="LastCallAt">When this instance last called the endpoint (UTC).</param>
-    /// <param name="LastError">Why the last discarded answer was discarded; null after a used answer.</param>
+    /// <param name="LastDiscard">Why the last discarded answer was discarded; null after a used answer.</param>
     /// <param name="CallsToday">Calls made today by every instance, as last read from the database.</param>
     /// <param name="Disabled">Why no call is made at all (switched off, verbatim not to be sent, budget spent); null while calls are made.</param>
-    public sealed record Snapshot(DateTimeOffset? LastCallAt, string? LastError, DateOnly? Day, int CallsToday, LlmOffReason? Disabled, DateTimeOffset? LastPassAt)
+    /// <param name="LastPassError">Why the last background pass failed (a database error, say); null after a pass that ran.</param>
+    public sealed record Snapshot(DateTimeOffset? LastCallAt, LlmDiscard? LastDiscard, DateOnly? Day, int CallsToday, LlmOffReason? Disabled,
+        DateTimeOffset? LastPassAt, string? LastPassError)
     {
         /// <summary>The reason in English, for logs and tests.</summary>
         public string? DisabledReason => Disabled?.ToString();
@@ -38,5 +40,21 @@ public sealed class LlmStatus
 /// </summary>
 public sealed record LlmOffReason(string Template, params object[] Arguments)
 {
+    private const string Section = LlmSuggestionOptions.SectionName;
+
+    public static LlmOffReason SwitchedOff { get; } = new("off: {0}:Enabled is false", Section);
+    public static LlmOffReason NotConfigured { get; } = new("off: {0}:Endpoint and :Model must both be set", Section);
+    public static LlmOffReason VerbatimMayNotLeave { get; } = new("no call is made: {0}:SendVerbatim is false, so no verbatim may leave the app", Section);
+    public static LlmOffReason NoKernel { get; } = new("off: no chat client is registered");
+
+    public static LlmOffReason BudgetSpent(int budget) =>
+        new("no call is made: today's budget of {0} calls ({1}:DailyCallBudget) is spent", budget, Section);
+
     public override string ToString() => string.Format(System.Globalization.CultureInfo.InvariantCulture, Template, Arguments);
+}
+
+/// <summary>A filter of the refiner's kernel refused the call before anything was sent; the item is given back.</summary>
+public sealed class LlmCallRefusedException(LlmOffReason reason) : Exception(reason.ToString())
+{
+    public LlmOffReason Reason { get; } = reason;
 }

@@ -25,11 +25,23 @@ public sealed class LlmSuggestionOptions
     /// <summary>Customers' words leave the app only when this is true; while false no call is made at all.</summary>
     public bool SendVerbatim { get; set; }
     public int NearestExamples { get; set; } = 5;
+
+    /// <summary>How the answer's format is asked for; <see cref="LlmAnswerFormat.JsonObject"/> for endpoints without structured outputs.</summary>
+    public LlmAnswerFormat AnswerFormat { get; set; } = LlmAnswerFormat.JsonSchema;
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
     public int BatchSize { get; set; } = 10;
 
     /// <summary>Enabled, with an endpoint and a model: the chat client is registered and the background loop runs.</summary>
     public bool IsConfigured => Enabled && !string.IsNullOrWhiteSpace(Endpoint) && !string.IsNullOrWhiteSpace(Model);
+}
+
+/// <summary>The <c>response_format</c> a request carries. Either way the answer is validated against the taxonomy.</summary>
+public enum LlmAnswerFormat
+{
+    /// <summary>A strict JSON schema whose enums are the offered keys (OpenAI, Azure OpenAI, recent Ollama and vLLM).</summary>
+    JsonSchema,
+    /// <summary>Plain JSON mode; the keys are only in the prompt. For endpoints that refuse or ignore a schema.</summary>
+    JsonObject,
 }
 
 internal sealed class LlmSuggestionOptionsValidator : IValidateOptions<LlmSuggestionOptions>
@@ -54,6 +66,8 @@ internal sealed class LlmSuggestionOptionsValidator : IValidateOptions<LlmSugges
             errors.Add($"{P}DailyCallBudget {options.DailyCallBudget} must not be negative.");
         if (options.NearestExamples is < 0 or > 50)
             errors.Add($"{P}NearestExamples {options.NearestExamples} must be between 0 and 50.");
+        if (!Enum.IsDefined(options.AnswerFormat))
+            errors.Add($"{P}AnswerFormat {options.AnswerFormat} must be JsonSchema or JsonObject.");
         if (options.PollInterval <= TimeSpan.Zero)
             errors.Add($"{P}PollInterval {options.PollInterval} must be positive.");
         if (options.BatchSize < 1)

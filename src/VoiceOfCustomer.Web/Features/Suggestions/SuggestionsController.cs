@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.Extensions.Localization;
 using VoiceOfCustomer.Identity;
 using VoiceOfCustomer.Suggestions;
+using VoiceOfCustomer.Suggestions.Llm;
 
 namespace VoiceOfCustomer.Web.Features.Suggestions;
 
@@ -20,6 +21,7 @@ public sealed class SuggestionsController(SuggestionReports reports, IStringLoca
     public async Task<IActionResult> Index([FromQuery] SuggestionsQuery query, CancellationToken cancellationToken)
     {
         var versions = await reports.KnownVersionsAsync(cancellationToken);
+        var llm = HttpContext.RequestServices.GetService<LlmRefinementService>();
         var parsed = SuggestionsQuery.Parse(query, versions, t);
         if (parsed.Errors.Count > 0)
             Response.StatusCode = StatusCodes.Status400BadRequest;
@@ -34,7 +36,8 @@ public sealed class SuggestionsController(SuggestionReports reports, IStringLoca
             Versions = versions,
             RetrainAvailable = HttpContext.RequestServices.GetService<ISuggestionTrainingTrigger>() is not null,
             Training = HttpContext.RequestServices.GetService<SuggestionTrainingStatus>(),
-            Llm = HttpContext.RequestServices.GetService<VoiceOfCustomer.Suggestions.Llm.LlmRefinementService>()?.CurrentStatus(),
+            Llm = llm?.CurrentStatus(),
+            LlmToday = llm is null ? null : await llm.TodayAsync(cancellationToken),
         });
     }
 

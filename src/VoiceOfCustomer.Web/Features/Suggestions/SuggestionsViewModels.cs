@@ -86,8 +86,10 @@ public sealed class SuggestionsPageViewModel
     public required bool RetrainAvailable { get; init; }
     /// <summary>The background trainer's state in this instance (training now, progress, last error).</summary>
     public SuggestionTrainingStatus? Training { get; init; }
-    /// <summary>The optional LLM refiner: why it is off, or its calls today and last error.</summary>
+    /// <summary>The optional LLM refiner: why it is off, or its calls today and the last discarded answer.</summary>
     public VoiceOfCustomer.Suggestions.Llm.LlmStatus.Snapshot? Llm { get; init; }
+    /// <summary>Today's LLM answers, used and discarded by kind, from every instance.</summary>
+    public VoiceOfCustomer.Suggestions.Llm.LlmDayCounts? LlmToday { get; init; }
 
     public string Href(int? page = null)
     {

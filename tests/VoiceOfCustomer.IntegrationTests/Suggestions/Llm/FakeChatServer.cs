@@ -13,8 +13,8 @@ namespace VoiceOfCustomer.IntegrationTests.Suggestions.Llm;
 
 /// <summary>
 /// A real HTTP server on 127.0.0.1 that speaks the OpenAI chat-completions wire format (POST {base}/chat/completions),
-/// answering with <see cref="Content"/> after <see cref="Delay"/>, or with <see cref="StatusCode"/> when it is not 200.
-/// Every request's body and Authorization header are kept.
+/// answering with <see cref="Content"/> after <see cref="Delay"/>, with <see cref="StatusCode"/> when it is not 200, or
+/// with <see cref="RawBody"/> (no chat completion at all) when set. Every request's body and Authorization header are kept.
 /// </summary>
 public sealed class FakeChatServer : IAsyncDisposable
 {
@@ -31,6 +31,8 @@ public sealed class FakeChatServer : IAsyncDisposable
     public string Content { get; set; } = "{}";
     public TimeSpan Delay { get; set; } = TimeSpan.Zero;
     public int StatusCode { get; set; } = 200;
+    /// <summary>Sent as is with HTTP 200 and text/html, in place of a chat completion: an endpoint that answers garbage.</summary>
+    public string? RawBody { get; set; }
 
     public sealed record CapturedRequest(string Body, string? Authorization)
     {
@@ -38,6 +40,10 @@ public sealed class FakeChatServer : IAsyncDisposable
 
         /// <summary>All message contents of the request, joined: what the model was shown.</summary>
         public string PromptText => string.Join("\n", Json.GetProperty("messages").EnumerateArray().Select(ContentText));
+
+        /// <summary>The messages' roles and texts, in order.</summary>
+        public IReadOnlyList<(string Role, string Text)> Messages =>
+            Json.GetProperty("messages").EnumerateArray().Select(m => (m.GetProperty("role").GetString()!, ContentText(m))).ToList();
 
         private static string ContentText(JsonElement message)
         {
@@ -71,6 +77,8 @@ public sealed class FakeChatServer : IAsyncDisposable
                     return Results.Empty;
                 }
             }
+            if (server.RawBody is { } raw)
+                return Results.Content(raw, "text/html");
             if (server.StatusCode != 200)
                 return Results.Json(new { error = new { message = "simulated failure", type = "server_error" } }, statusCode: server.StatusCode);
             return Results.Json(new
@@ -87,6 +95,16 @@ public sealed class FakeChatServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         server = new FakeChatServer(app, address.TrimEnd('/') + "/v1");
         return server;
+    }
+
+    /// <summary>An address on 127.0.0.1 where nothing listens: a port just handed out by the system and closed again.</summary>
+    public static string UnreachableBaseUrl()
+    {
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return $"http://127.0.0.1:{port}/v1";
     }
 
     public async ValueTask DisposeAsync()

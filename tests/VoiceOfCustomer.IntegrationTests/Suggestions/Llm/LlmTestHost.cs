@@ -21,13 +21,15 @@ public sealed class LlmTestHost : IAsyncDisposable
 {
     public static readonly DateTimeOffset Now = new(2026, 5, 4, 9, 0, 0, TimeSpan.Zero);
 
-    private LlmTestHost(VocAppFactory app, FakeChatServer server, string keyVariable, FakeTimeProvider clock, CapturingLoggerProvider logs)
+    private LlmTestHost(VocAppFactory app, FakeChatServer server, string keyVariable, FakeTimeProvider clock, CapturingLoggerProvider logs,
+        CapturingLoggerProvider infoLogs)
     {
         App = app;
         Server = server;
         KeyVariable = keyVariable;
         Clock = clock;
         Logs = logs;
+        InfoLogs = infoLogs;
     }
 
     public VocAppFactory App { get; }
@@ -35,10 +37,13 @@ public sealed class LlmTestHost : IAsyncDisposable
     public string KeyVariable { get; }
     public FakeTimeProvider Clock { get; }
     public CapturingLoggerProvider Logs { get; }
+    /// <summary>Information entries too: what <see cref="LlmCallLogFilter"/> writes for each call.</summary>
+    public CapturingLoggerProvider InfoLogs { get; }
     public int CustomerId { get; private set; }
 
     public LlmRefinementService Service => App.Services.GetRequiredService<LlmRefinementService>();
     public LlmStatus Status => App.Services.GetRequiredService<LlmStatus>();
+    public LlmSuggester Suggester => App.Services.GetRequiredService<LlmSuggester>();
 
     /// <param name="settings">Overrides of the Suggestions:Llm keys (without the section prefix).</param>
     /// <param name="apiKey">Value put in the environment variable the options name; null leaves it unset.</param>
@@ -61,6 +66,7 @@ public sealed class LlmTestHost : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             all[key] = value;
         var clock = new FakeTimeProvider(Now);
+        var infoLogs = new CapturingLoggerProvider { MinimumLevel = Microsoft.Extensions.Logging.LogLevel.Information };
         var app = new VocAppFactory(database ?? TestDatabase.CreateSqlite(),
             all.ToDictionary(pair => LlmSuggestionOptions.SectionName + ":" + pair.Key, pair => pair.Value))
         {
@@ -68,9 +74,10 @@ public sealed class LlmTestHost : IAsyncDisposable
             {
                 services.RemoveAll<TimeProvider>();
                 services.AddSingleton<TimeProvider>(clock);
+                services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(infoLogs);
             },
         };
-        var host = new LlmTestHost(app, server, keyVariable, clock, app.Logs);
+        var host = new LlmTestHost(app, server, keyVariable, clock, app.Logs, infoLogs);
         await host.SeedAsync();
         return host;
     }
@@ -130,6 +137,10 @@ public sealed class LlmTestHost : IAsyncDisposable
     /// <summary>An open, uncoded item; later calls are newer.</summary>
     public async Task<long> AddOpenAsync(string externalId, string verbatim, int minutesAgo = 10) =>
         await WebTestSupport.AddFeedbackAsync(App, new FeedbackItemSpec("support", externalId, CustomerId, verbatim, Now.UtcDateTime.AddMinutes(-minutesAgo)));
+
+    /// <summary>What the suggester is given by a pass: this host's taxonomy and coded examples.</summary>
+    public Task<(LlmTaxonomy Taxonomy, List<CodedExample> Examples)> PromptInputsAsync() =>
+        App.WithDbAsync(async db => (await LlmRefinementService.LoadTaxonomyAsync(db, CancellationToken.None), await LlmRefinementService.LoadExamplesAsync(db, CancellationToken.None)));
 
     public Task<List<LlmSuggestionRecord>> RecordsAsync() => App.WithDbAsync(db => db.LlmSuggestions.OrderBy(r => r.FeedbackItemId).ToListAsync());
 

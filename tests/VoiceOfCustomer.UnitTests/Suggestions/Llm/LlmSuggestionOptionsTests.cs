@@ -16,6 +16,7 @@ public sealed class LlmSuggestionOptionsTests
         Assert.False(options.IsConfigured);
         Assert.False(options.SendVerbatim);
         Assert.Equal("VOC_LLM_API_KEY", options.ApiKeyEnvironmentVariable);
+        Assert.Equal(LlmAnswerFormat.JsonSchema, options.AnswerFormat);
     }
 
     [Fact]
@@ -46,9 +47,10 @@ public sealed class LlmSuggestionOptionsTests
             PollInterval = TimeSpan.Zero,
             BatchSize = 0,
             ApiKeyEnvironmentVariable = " ",
+            AnswerFormat = (LlmAnswerFormat)7,
         }));
 
-        foreach (var key in new[] { "Timeout", "DailyCallBudget", "NearestExamples", "PollInterval", "BatchSize", "ApiKeyEnvironmentVariable" })
+        foreach (var key in new[] { "Timeout", "DailyCallBudget", "NearestExamples", "PollInterval", "BatchSize", "ApiKeyEnvironmentVariable", "AnswerFormat" })
             Assert.Contains("Suggestions:Llm:" + key, errors, StringComparison.Ordinal);
     }
 }
