@@ -39,7 +39,7 @@ public sealed class OutboxDeliveryTests
         Assert.Contains("Acme &lt;Retail&gt;", message.Html);
         Assert.Contains("促销期间补货单总是延迟。", message.Html);
         var mail = Assert.Single(await app.MailsAsync([id]));
-        Assert.Equal(MailMessages.MessageId(mail.Key, "localhost"), message.Header("message-id"));
+        Assert.Equal($"<{MimeMessages.MessageId(mail.Id, mail.Key, "localhost")}>", message.Header("message-id"));
 
         Assert.Equal(OutboxEmailState.Sent, mail.State);
         Assert.Equal(clock.GetUtcNow().UtcDateTime, mail.SentAt);
