@@ -11,25 +11,25 @@ public sealed record EmailMessage(string MessageId, string ToAddress, string? To
 public interface IEmailSender
 {
     /// <summary>
-    /// Starts a batch: its mails share one connection, opened with the first mail and closed cleanly when the batch is
-    /// disposed. A batch belongs to one caller at a time; it is never shared across threads.
+    /// Opens a session: its mails share one connection, opened with the first mail and closed cleanly when the session
+    /// is disposed. A session belongs to one caller; it is never shared across threads.
     /// </summary>
-    IEmailBatch StartBatch();
+    IEmailSession OpenSession();
 }
 
-public interface IEmailBatch : IAsyncDisposable
+public interface IEmailSession : IAsyncDisposable
 {
-    /// <summary>Hands one mail over. Throws <see cref="EmailDeliveryException"/> when it was not accepted, saying whether it ever can be and whether the batch can go on.</summary>
+    /// <summary>Hands one mail over. Throws <see cref="EmailDeliveryException"/> when it was not accepted, saying whether it ever can be and whether the session can go on.</summary>
     Task SendAsync(EmailMessage message, CancellationToken ct);
 }
 
 /// <summary>A mail that was not accepted.</summary>
 /// <param name="Permanent">The server refused this mail for good (a 5xx answer to its recipient or its content): sending it again cannot help.</param>
-/// <param name="EndsBatch">The connection is gone, could not be made, or refuses our sender: the rest of the batch waits for the next attempt too.</param>
-public sealed class EmailDeliveryException(string message, bool permanent, bool endsBatch, Exception? inner = null) : Exception(message, inner)
+/// <param name="EndsSession">The connection is gone, could not be made, or refuses our sender: the session's other mails wait for their next attempt too.</param>
+public sealed class EmailDeliveryException(string message, bool permanent, bool endsSession, Exception? inner = null) : Exception(message, inner)
 {
     public bool Permanent { get; } = permanent;
-    public bool EndsBatch { get; } = endsBatch;
+    public bool EndsSession { get; } = endsSession;
 }
 
 /// <summary>Builds the MIME message both senders deliver: multipart/alternative (plain text, then HTML), UTF-8, headers encoded per RFC 2047.</summary>
@@ -40,7 +40,7 @@ public static class MimeMessages
         var mime = new MimeMessage { Date = date, MessageId = message.MessageId };
         mime.From.Add(new MailboxAddress(options.FromName, options.From));
         if (!MailboxAddress.TryParse(message.ToAddress, out var to) || to.Address != message.ToAddress.Trim())
-            throw new EmailDeliveryException($"The recipient address '{message.ToAddress}' is not a valid e-mail address.", permanent: true, endsBatch: false);
+            throw new EmailDeliveryException($"The recipient address '{message.ToAddress}' is not a valid e-mail address.", permanent: true, endsSession: false);
         to.Name = string.IsNullOrWhiteSpace(message.ToName) ? null : message.ToName.ReplaceLineEndings(" ");
         mime.To.Add(to);
         // Header values may not carry line breaks; a subject built from a template value must still send.
@@ -71,9 +71,9 @@ public static class MimeMessages
 /// </summary>
 public sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options, EmailPickupDirectory directory, TimeProvider time) : IEmailSender
 {
-    public IEmailBatch StartBatch() => new Batch(options.Value, directory.Path, time);
+    public IEmailSession OpenSession() => new Session(options.Value, directory.Path, time);
 
-    private sealed class Batch(EmailOptions settings, string folder, TimeProvider time) : IEmailBatch
+    private sealed class Session(EmailOptions settings, string folder, TimeProvider time) : IEmailSession
     {
         public async Task SendAsync(EmailMessage message, CancellationToken ct)
         {
@@ -90,7 +90,7 @@ public sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options, E
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                throw new EmailDeliveryException($"Could not write the mail to the pickup folder {folder}: {ex.Message}", permanent: false, endsBatch: true, ex);
+                throw new EmailDeliveryException($"Could not write the mail to the pickup folder {folder}: {ex.Message}", permanent: false, endsSession: true, ex);
             }
         }
 

@@ -11,13 +11,14 @@ namespace VoiceOfCustomer.Workflows.Email;
 internal sealed record EmailDbContextResolver(Func<IServiceProvider, DbContext> Resolve);
 
 /// <summary>
-/// Delivers the e-mail outbox in batches. A batch's mails are claimed with one conditional update (a lease), so several
-/// app instances never send the same mail at once; they go out outside any transaction through one connection of
-/// <see cref="IEmailSender"/>, and each is marked sent as soon as the server accepted it. A failed mail is scheduled
-/// again with exponential back-off, or kept as a dead letter when the server refused it for good or after
-/// <see cref="OutboxOptions.MaxAttempts"/> failures. When the connection is lost (or cannot be made), the mails of the
-/// batch not yet sent wait with the same back-off; none is lost and none that was accepted goes again.
-/// Nothing here throws out of the loop: an unreachable server only delays mail.
+/// Delivers the e-mail outbox in rounds. A round sends every due mail over one connection of <see cref="IEmailSender"/>
+/// (opened for its first mail, closed with QUIT when nothing more is due), claiming the mails a batch of
+/// <see cref="OutboxOptions.BatchSize"/> at a time with one conditional update (a lease), so several app instances
+/// never send the same mail at once. Mails go out outside any transaction, and each is marked sent as soon as the
+/// server accepted it. A failed mail is scheduled again with exponential back-off, or kept as a dead letter when the
+/// server refused it for good or after <see cref="OutboxOptions.MaxAttempts"/> failures. When the connection is lost
+/// (or cannot be made), the batch's mails not yet sent wait with the same back-off and the round ends; none is lost
+/// and none that was accepted goes again. Nothing here throws out of the loop: an unreachable server only delays mail.
 /// </summary>
 public sealed partial class OutboxSender(
     IServiceScopeFactory scopes,
@@ -39,11 +40,7 @@ public sealed partial class OutboxSender(
         {
             try
             {
-                int delivered;
-                // A full batch means more may be due: go again at once.
-                do
-                    delivered = await DeliverDueAsync(stoppingToken);
-                while (delivered >= options.Value.Outbox.BatchSize && !stoppingToken.IsCancellationRequested);
+                await DeliverAllDueAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -65,8 +62,33 @@ public sealed partial class OutboxSender(
         }
     }
 
-    /// <summary>One round: claims up to a batch of due mails and tries each once. Returns how many were attempted (sent or failed).</summary>
+    /// <summary>
+    /// One round: batch after batch of due mails over one connection, until a batch comes back short (nothing more is
+    /// due) or the connection failed (the next poll tries again). Returns how many mails were attempted (sent or failed).
+    /// </summary>
+    public async Task<int> DeliverAllDueAsync(CancellationToken ct)
+    {
+        var session = sender.OpenSession();
+        await using var _ = session;
+        var total = 0;
+        while (true)
+        {
+            var (attempted, connectionFailed) = await DeliverBatchAsync(session, ct);
+            total += attempted;
+            if (attempted < options.Value.Outbox.BatchSize || connectionFailed || ct.IsCancellationRequested)
+                return total;
+        }
+    }
+
+    /// <summary>One batch over a connection of its own: claims up to a batch of due mails and tries each once. Returns how many were attempted (sent or failed).</summary>
     public async Task<int> DeliverDueAsync(CancellationToken ct)
+    {
+        var session = sender.OpenSession();
+        await using var _ = session;
+        return (await DeliverBatchAsync(session, ct)).Attempted;
+    }
+
+    private async Task<(int Attempted, bool ConnectionFailed)> DeliverBatchAsync(IEmailSession session, CancellationToken ct)
     {
         var settings = options.Value;
         await using var scope = scopes.CreateAsyncScope();
@@ -79,31 +101,35 @@ public sealed partial class OutboxSender(
         var leaseUntil = now + settings.Outbox.LeaseDuration;
         var claimed = await ClaimBatchAsync(mails, lease, now, leaseUntil, settings.Outbox.BatchSize, ct);
         if (claimed.Count == 0)
-            return 0;
+            return (0, false);
 
         var attempted = 0;
+        var recorded = 0;
         EmailDeliveryException? connectionFailure = null;
-        var batch = sender.StartBatch();
+        // A sent mail's row is updated while the next mail is on the wire (one database command at a time, in order).
+        var marking = Task.CompletedTask;
         try
         {
             foreach (var mail in claimed)
             {
                 if (connectionFailure is not null)
                 {
-                    // Not tried: the batch's connection is gone. It waits with the same back-off as the mail that failed.
+                    // Not tried: the connection is gone. It waits with the same back-off as the mail that failed.
                     attempted++;
+                    await marking;
                     await RecordFailureAsync(mails, mail, lease, $"Not sent in this batch: {connectionFailure.Message}", permanent: false);
+                    recorded++;
                     continue;
                 }
                 // A mail must be done before its lease ends, or another instance could take it over and send it twice.
-                var worstCase = TimeSpan.FromSeconds(settings.Smtp.TimeoutSeconds + (attempted == 0 ? settings.Smtp.ConnectTimeoutSeconds : 0));
+                var worstCase = TimeSpan.FromSeconds(settings.Smtp.TimeoutSeconds + settings.Smtp.ConnectTimeoutSeconds);
                 if (Now() + worstCase >= leaseUntil)
                     break;
                 ct.ThrowIfCancellationRequested();
                 attempted++;
                 try
                 {
-                    await batch.SendAsync(new EmailMessage(
+                    await session.SendAsync(new EmailMessage(
                         MimeMessages.MessageId(mail.Id, mail.Key, settings.ResolvedMessageIdDomain),
                         mail.ToAddress, mail.ToName, mail.Subject, mail.TextBody, mail.HtmlBody), ct);
                 }
@@ -114,8 +140,10 @@ public sealed partial class OutboxSender(
                 catch (EmailDeliveryException ex)
                 {
                     LogSendFailed(mail.Id, ex.Permanent ? "refused permanently" : "failed", ex.Message);
+                    await marking;
                     await RecordFailureAsync(mails, mail, lease, ex.Message, ex.Permanent);
-                    if (ex.EndsBatch)
+                    recorded++;
+                    if (ex.EndsSession)
                         connectionFailure = ex;
                     continue;
                 }
@@ -123,22 +151,29 @@ public sealed partial class OutboxSender(
                 {
                     var error = $"{ex.GetType().Name}: {Describe(ex)}";
                     LogSendFailed(mail.Id, "failed", error);
+                    await marking;
                     await RecordFailureAsync(mails, mail, lease, error, permanent: false);
+                    recorded++;
                     continue;
                 }
                 // Sent: recorded even if the host is stopping, or the mail would go out again.
-                await MarkSentAsync(mails, mail, lease);
+                await marking;
+                marking = MarkSentAsync(mails, mail, lease);
+                recorded++;
             }
         }
         finally
         {
-            await batch.DisposeAsync();
+            await marking;
             // Whatever the batch did not get to (stopping, or its lease running short) is free for the next round at once.
-            var ids = claimed.Select(e => e.Id).ToList();
-            await mails.Where(e => ids.Contains(e.Id) && e.LeaseOwner == lease)
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseUntil, (DateTime?)null).SetProperty(e => e.LeaseOwner, (string?)null), CancellationToken.None);
+            if (recorded < claimed.Count)
+            {
+                var ids = claimed.Select(e => e.Id).ToList();
+                await mails.Where(e => ids.Contains(e.Id) && e.LeaseOwner == lease)
+                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseUntil, (DateTime?)null).SetProperty(e => e.LeaseOwner, (string?)null), CancellationToken.None);
+            }
         }
-        return attempted;
+        return (attempted, connectionFailure is not null);
     }
 
     /// <summary>

@@ -10,8 +10,8 @@ using Microsoft.Extensions.Options;
 namespace VoiceOfCustomer.Workflows.Email;
 
 /// <summary>
-/// Sends over SMTP with MailKit: one connection per batch (connect, TLS per <c>Email:Smtp:TlsMode</c>, sign-in when a
-/// user name is set), reused for the batch's mails, closed with QUIT. Every failure becomes an
+/// Sends over SMTP with MailKit: one connection per session (connect, TLS per <c>Email:Smtp:TlsMode</c>, sign-in when a
+/// user name is set), reused for the session's mails, closed with QUIT. Every failure becomes an
 /// <see cref="EmailDeliveryException"/> that says whether the mail can ever go and whether the connection is still usable.
 /// </summary>
 public sealed partial class SmtpEmailSender(IOptions<EmailOptions> options, TimeProvider time, ILogger<SmtpEmailSender> logger) : IEmailSender
@@ -22,9 +22,9 @@ public sealed partial class SmtpEmailSender(IOptions<EmailOptions> options, Time
     /// <summary>Tests trust their own certificate with this; unset, MailKit validates the server's certificate as usual.</summary>
     internal RemoteCertificateValidationCallback? ServerCertificateValidation { get; set; }
 
-    public IEmailBatch StartBatch() => new Batch(options.Value, time, ServerCertificateValidation, logger);
+    public IEmailSession OpenSession() => new Session(options.Value, time, ServerCertificateValidation, logger);
 
-    private sealed class Batch(EmailOptions settings, TimeProvider time, RemoteCertificateValidationCallback? certificateValidation, ILogger logger) : IEmailBatch
+    private sealed class Session(EmailOptions settings, TimeProvider time, RemoteCertificateValidationCallback? certificateValidation, ILogger logger) : IEmailSession
     {
         private readonly EmailOptions _settings = settings;
         private SmtpClient? _client;
@@ -47,10 +47,10 @@ public sealed partial class SmtpEmailSender(IOptions<EmailOptions> options, Time
                 var code = (int)ex.StatusCode;
                 var permanent = code >= 500 && ex.ErrorCode is SmtpErrorCode.RecipientNotAccepted or SmtpErrorCode.MessageNotAccepted;
                 // A refused sender is refused for every mail; 421 means the server is closing the connection.
-                var endsBatch = ex.ErrorCode == SmtpErrorCode.SenderNotAccepted || ex.StatusCode == SmtpStatusCode.ServiceNotAvailable || !client.IsConnected;
-                if (endsBatch)
+                var endsSession = ex.ErrorCode == SmtpErrorCode.SenderNotAccepted || ex.StatusCode == SmtpStatusCode.ServiceNotAvailable || !client.IsConnected;
+                if (endsSession)
                     Drop();
-                throw new EmailDeliveryException(Refusal(ex, code, permanent), permanent, endsBatch, ex);
+                throw new EmailDeliveryException(Refusal(ex, code, permanent), permanent, endsSession, ex);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
@@ -58,12 +58,12 @@ public sealed partial class SmtpEmailSender(IOptions<EmailOptions> options, Time
                 Drop();
                 throw new EmailDeliveryException(
                     $"The SMTP server {Server} did not accept the mail within {Smtp.TimeoutSeconds} s (Email:Smtp:TimeoutSeconds); the connection was dropped.",
-                    permanent: false, endsBatch: true);
+                    permanent: false, endsSession: true);
             }
             catch (Exception ex) when (ex is IOException or SocketException or SmtpProtocolException or ServiceNotConnectedException)
             {
                 Drop();
-                throw new EmailDeliveryException($"The connection to the SMTP server {Server} was lost while sending: {ex.Message}", permanent: false, endsBatch: true, ex);
+                throw new EmailDeliveryException($"The connection to the SMTP server {Server} was lost while sending: {ex.Message}", permanent: false, endsSession: true, ex);
             }
             catch
             {
@@ -98,7 +98,7 @@ public sealed partial class SmtpEmailSender(IOptions<EmailOptions> options, Time
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 client.Dispose();
-                throw new EmailDeliveryException(ConnectFailure(ex, mode), permanent: false, endsBatch: true, ex);
+                throw new EmailDeliveryException(ConnectFailure(ex, mode), permanent: false, endsSession: true, ex);
             }
             catch
             {
@@ -163,7 +163,7 @@ public sealed partial class SmtpEmailSender(IOptions<EmailOptions> options, Time
             }
             catch (Exception ex)
             {
-                // Every mail of the batch was already accepted or recorded as failed: a failed goodbye changes nothing.
+                // Every mail of the session was already accepted or recorded as failed: a failed goodbye changes nothing.
                 LogQuitFailed(logger, Server, ex.Message);
             }
             finally

@@ -79,6 +79,41 @@ public sealed class SmtpDeliveryTests
     }
 
     [Fact]
+    public async Task A_round_sends_batch_after_batch_over_one_connection_and_ends_at_a_connection_failure()
+    {
+        var clock = EmailClock.At2026();
+        await using var server = new TinySmtpServer();
+        using var app = EmailAppFactory.Sqlite(server.Port, clock, new Dictionary<string, string?>
+        {
+            ["Email:Outbox:BatchSize"] = "2",
+            ["Email:Smtp:ConnectTimeoutSeconds"] = "1",
+        });
+        async Task<List<long>> QueueAsync(string prefix)
+        {
+            var ids = new List<long>();
+            for (var i = 0; i < 5; i++)
+                ids.Add(await app.QueueAsync($"{prefix}{i}@voc-test.example", $"{prefix} {i}", "text", "<p>html</p>", clock.GetUtcNow().UtcDateTime));
+            return ids;
+        }
+
+        var first = await QueueAsync("round");
+        Assert.Equal(5, await app.Sender.DeliverAllDueAsync(CancellationToken.None));
+        Assert.Equal((1, 1), (server.Connections, server.Quits));
+        Assert.Equal(5, server.Accepted.Count);
+        Assert.All(await app.MailsAsync(first), m => Assert.Equal(OutboxEmailState.Sent, m.State));
+
+        // The server stops answering: the first batch fails and waits; the round ends there instead of waiting out
+        // the connect timeout once per batch. The rest stay due for the next poll, untouched.
+        server.Silent = true;
+        var second = await QueueAsync("silent");
+        Assert.Equal(2, await app.Sender.DeliverAllDueAsync(CancellationToken.None));
+        Assert.Equal(2, server.Connections);
+        var mails = await app.MailsAsync(second);
+        Assert.Equal(2, mails.Count(m => m.Attempts == 1 && m.LastError is not null && m.State == OutboxEmailState.Pending));
+        Assert.Equal(3, mails.Count(m => m.Attempts == 0 && m.LastError is null && m.LeaseOwner is null && m.State == OutboxEmailState.Pending));
+    }
+
+    [Fact]
     public async Task Maildev_stopped_mid_batch_keeps_the_accepted_mails_sent_and_after_its_restart_sends_each_other_mail_once_with_its_Message_ID()
     {
         var clock = EmailClock.At2026();
@@ -296,7 +331,7 @@ public sealed class SmtpDeliveryTests
     {
         private readonly Counter _accepted = new(count, then);
 
-        public IEmailBatch StartBatch() => new Batch(_accepted, inner.StartBatch());
+        public IEmailSession OpenSession() => new Session(_accepted, inner.OpenSession());
 
         private sealed class Counter(int count, Func<Task> then)
         {
@@ -315,7 +350,7 @@ public sealed class SmtpDeliveryTests
             public void Accepted() => _accepted++;
         }
 
-        private sealed class Batch(Counter counter, IEmailBatch inner) : IEmailBatch
+        private sealed class Session(Counter counter, IEmailSession inner) : IEmailSession
         {
             public async Task SendAsync(EmailMessage message, CancellationToken ct)
             {

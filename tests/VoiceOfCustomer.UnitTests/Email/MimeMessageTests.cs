@@ -64,7 +64,7 @@ public sealed class MimeMessageTests
         var failure = Assert.Throws<EmailDeliveryException>(() =>
             MimeMessages.Create(new EmailOptions(), new EmailMessage("voc.9.abcdef012345@voc.example", address, null, "s", "t", ""), Date));
         Assert.True(failure.Permanent);
-        Assert.False(failure.EndsBatch);
+        Assert.False(failure.EndsSession);
         Assert.Contains(address, failure.Message);
     }
 }
