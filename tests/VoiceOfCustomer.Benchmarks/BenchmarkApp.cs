@@ -168,7 +168,7 @@ public sealed class BenchmarkApp : IAsyncDisposable
         throw new FileNotFoundException("Build the web app first: dotnet build -c Release src/VoiceOfCustomer.Web");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

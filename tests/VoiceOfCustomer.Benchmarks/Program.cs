@@ -39,6 +39,11 @@ public static class Program
                 return await SuggestionBenchmark.RunAsync(
                     BenchmarkSupport.IntOption(rest, "--coded", 20_000),
                     BenchmarkSupport.IntOption(rest, "--samples", 200));
+            case "mail":
+                return await MailBenchmark.RunAsync(
+                    BenchmarkSupport.IntOption(rest, "--mails", 1_000),
+                    BenchmarkSupport.IntOption(rest, "--rounds", 5),
+                    BenchmarkSupport.Option(rest, "--smtp-port") is { } port ? int.Parse(port, System.Globalization.CultureInfo.InvariantCulture) : null);
             default:
                 Console.Error.WriteLine("""
                     usage: VoiceOfCustomer.Benchmarks BENCHMARK [options]
@@ -48,6 +53,7 @@ public static class Program
                       coding [--items 1000000] [--samples 100] [--submits 200]  coding queue pages and attribution submits, server time
                       suggest [--coded 20000] [--samples 200]         train the suggester on N coded items; server time of an item's suggestions
                       sla [--items 1000000] [--due 10000] [--samples 50]  due-timer query and processing a burst of due SLA timers (SQLite, in process)
+                      mail [--mails 1000] [--rounds 5] [--smtp-port P]  outbox delivery to maildev vs a plain loop over one MailKit connection
                     The api, list and coding benchmarks start the Release build of the web app: dotnet build -c Release first.
                     """);
                 return 2;

@@ -11,7 +11,7 @@ namespace VoiceOfCustomer.Workflows.Email;
 public static class EmailServiceCollectionExtensions
 {
     /// <summary>
-    /// Options, templates, the sender (SMTP when <c>Email:Smtp:Host</c> is set, else .eml files in the pickup folder),
+    /// Options, templates, the sender (SMTP through MailKit when <c>Email:Smtp:Host</c> is set, else .eml files in the pickup folder),
     /// the outbox sender (not as a hosted service: see <see cref="AddVocOutboxDelivery"/>) and the admin service.
     /// </summary>
     /// <param name="dataRoot">The checkout's root (or the published app's folder): relative folders are resolved against it.</param>
@@ -49,7 +49,10 @@ public static class EmailServiceCollectionExtensions
     public static IServiceCollection AddVocOutboxDelivery(this IServiceCollection services, IConfiguration configuration)
     {
         if (configuration.GetValue($"{EmailOptions.SectionName}:Outbox:Enabled", true))
+        {
             services.AddHostedService(sp => sp.GetRequiredService<OutboxSender>());
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EmailOptions>, SmtpPasswordValidator>());
+        }
         return services;
     }
 }

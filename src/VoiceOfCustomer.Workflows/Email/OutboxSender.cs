@@ -11,10 +11,14 @@ namespace VoiceOfCustomer.Workflows.Email;
 internal sealed record EmailDbContextResolver(Func<IServiceProvider, DbContext> Resolve);
 
 /// <summary>
-/// Delivers the e-mail outbox. Each mail is claimed with a conditional update (a lease), so several app instances
-/// never send the same mail at once; it is sent outside any transaction, then marked sent, or scheduled again with
-/// exponential back-off, and kept as a dead letter after <see cref="OutboxOptions.MaxAttempts"/> failures.
-/// Nothing here throws out of the loop: an unreachable server only delays mail.
+/// Delivers the e-mail outbox in rounds. A round sends every due mail over one connection of <see cref="IEmailSender"/>
+/// (opened for its first mail, closed with QUIT when nothing more is due), claiming the mails a batch of
+/// <see cref="OutboxOptions.BatchSize"/> at a time with one conditional update (a lease), so several app instances
+/// never send the same mail at once. Mails go out outside any transaction, and each is marked sent as soon as the
+/// server accepted it. A failed mail is scheduled again with exponential back-off, or kept as a dead letter when the
+/// server refused it for good or after <see cref="OutboxOptions.MaxAttempts"/> failures. When the connection is lost
+/// (or cannot be made), the batch's mails not yet sent wait with the same back-off and the round ends; none is lost
+/// and none that was accepted goes again. Nothing here throws out of the loop: an unreachable server only delays mail.
 /// </summary>
 public sealed partial class OutboxSender(
     IServiceScopeFactory scopes,
@@ -24,9 +28,10 @@ public sealed partial class OutboxSender(
     ILogger<OutboxSender> logger) : BackgroundService
 {
     private const int MaxErrorLength = 2000;
+    private long _batches;
 
     /// <summary>Names this sender in <see cref="OutboxEmail.LeaseOwner"/>: machine, process and instance.</summary>
-    public string Owner { get; } = Truncate($"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}", 100);
+    public string Owner { get; } = Truncate($"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}", 80);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -35,11 +40,7 @@ public sealed partial class OutboxSender(
         {
             try
             {
-                int delivered;
-                // A full batch means more may be due: go again at once.
-                do
-                    delivered = await DeliverDueAsync(stoppingToken);
-                while (delivered >= options.Value.Outbox.BatchSize && !stoppingToken.IsCancellationRequested);
+                await DeliverAllDueAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -61,83 +62,176 @@ public sealed partial class OutboxSender(
         }
     }
 
-    /// <summary>One round: claims up to a batch of due mails and tries each once. Returns how many were attempted (sent or failed).</summary>
+    /// <summary>
+    /// One round: batch after batch of due mails over one connection, until a batch comes back short (nothing more is
+    /// due) or the connection failed (the next poll tries again). Returns how many mails were attempted (sent or failed).
+    /// </summary>
+    public async Task<int> DeliverAllDueAsync(CancellationToken ct)
+    {
+        var session = sender.OpenSession();
+        await using var _ = session;
+        var total = 0;
+        while (true)
+        {
+            var (attempted, connectionFailed) = await DeliverBatchAsync(session, ct);
+            total += attempted;
+            if (attempted < options.Value.Outbox.BatchSize || connectionFailed || ct.IsCancellationRequested)
+                return total;
+        }
+    }
+
+    /// <summary>One batch over a connection of its own: claims up to a batch of due mails and tries each once. Returns how many were attempted (sent or failed).</summary>
     public async Task<int> DeliverDueAsync(CancellationToken ct)
     {
-        var settings = options.Value.Outbox;
+        var session = sender.OpenSession();
+        await using var _ = session;
+        return (await DeliverBatchAsync(session, ct)).Attempted;
+    }
+
+    private async Task<(int Attempted, bool ConnectionFailed)> DeliverBatchAsync(IEmailSession session, CancellationToken ct)
+    {
+        var settings = options.Value;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<EmailDbContextResolver>().Resolve(scope.ServiceProvider);
         var mails = db.Set<OutboxEmail>();
 
+        // The lease names this batch, not only this sender, so the rows read back are exactly the ones claimed here.
+        var lease = $"{Owner}#{Interlocked.Increment(ref _batches).ToString(System.Globalization.CultureInfo.InvariantCulture)}";
         var now = Now();
+        var leaseUntil = now + settings.Outbox.LeaseDuration;
+        var claimed = await ClaimBatchAsync(mails, lease, now, leaseUntil, settings.Outbox.BatchSize, ct);
+        if (claimed.Count == 0)
+            return (0, false);
+
+        var attempted = 0;
+        var recorded = 0;
+        EmailDeliveryException? connectionFailure = null;
+        // A sent mail's row is updated while the next mail is on the wire (one database command at a time, in order).
+        var marking = Task.CompletedTask;
+        try
+        {
+            foreach (var mail in claimed)
+            {
+                if (connectionFailure is not null)
+                {
+                    // Not tried: the connection is gone. It waits with the same back-off as the mail that failed.
+                    attempted++;
+                    await marking;
+                    await RecordFailureAsync(mails, mail, lease, $"Not sent in this batch: {connectionFailure.Message}", permanent: false);
+                    recorded++;
+                    continue;
+                }
+                // A mail must be done before its lease ends, or another instance could take it over and send it twice.
+                var worstCase = TimeSpan.FromSeconds(settings.Smtp.TimeoutSeconds + settings.Smtp.ConnectTimeoutSeconds);
+                if (Now() + worstCase >= leaseUntil)
+                    break;
+                ct.ThrowIfCancellationRequested();
+                attempted++;
+                try
+                {
+                    await session.SendAsync(new EmailMessage(
+                        MimeMessages.MessageId(mail.Id, mail.Key, settings.ResolvedMessageIdDomain),
+                        mail.ToAddress, mail.ToName, mail.Subject, mail.TextBody, mail.HtmlBody), ct);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (EmailDeliveryException ex)
+                {
+                    LogSendFailed(mail.Id, ex.Permanent ? "refused permanently" : "failed", ex.Message);
+                    await marking;
+                    await RecordFailureAsync(mails, mail, lease, ex.Message, ex.Permanent);
+                    recorded++;
+                    if (ex.EndsSession)
+                        connectionFailure = ex;
+                    continue;
+                }
+                catch (Exception ex)
+                {
+                    var error = $"{ex.GetType().Name}: {Describe(ex)}";
+                    LogSendFailed(mail.Id, "failed", error);
+                    await marking;
+                    await RecordFailureAsync(mails, mail, lease, error, permanent: false);
+                    recorded++;
+                    continue;
+                }
+                // Sent: recorded even if the host is stopping, or the mail would go out again.
+                await marking;
+                marking = MarkSentAsync(mails, mail, lease);
+                recorded++;
+            }
+        }
+        finally
+        {
+            await marking;
+            // Whatever the batch did not get to (stopping, or its lease running short) is free for the next round at once.
+            if (recorded < claimed.Count)
+            {
+                var ids = claimed.Select(e => e.Id).ToList();
+                await mails.Where(e => ids.Contains(e.Id) && e.LeaseOwner == lease)
+                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseUntil, (DateTime?)null).SetProperty(e => e.LeaseOwner, (string?)null), CancellationToken.None);
+            }
+        }
+        return (attempted, connectionFailure is not null);
+    }
+
+    /// <summary>
+    /// Due mails, oldest due first, claimed for this batch: candidates are read, then leased with one conditional update
+    /// that repeats every condition, so a mail another instance claimed in between is left to it.
+    /// </summary>
+    private static async Task<List<OutboxEmail>> ClaimBatchAsync(DbSet<OutboxEmail> mails, string lease, DateTime now, DateTime leaseUntil, int batchSize, CancellationToken ct)
+    {
         var candidates = await mails.AsNoTracking()
             .Where(e => e.State == OutboxEmailState.Pending && e.NextAttemptAt <= now && (e.LeaseUntil == null || e.LeaseUntil < now))
             .OrderBy(e => e.NextAttemptAt).ThenBy(e => e.Id)
             .Select(e => e.Id)
-            .Take(settings.BatchSize)
+            .Take(batchSize)
             .ToListAsync(ct);
-
-        var attempted = 0;
-        foreach (var id in candidates)
-        {
-            ct.ThrowIfCancellationRequested();
-            now = Now();
-            var leaseUntil = now + settings.LeaseDuration;
-            var owner = Owner;
-            var claimed = await mails
-                .Where(e => e.Id == id && e.State == OutboxEmailState.Pending && (e.LeaseUntil == null || e.LeaseUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseUntil, leaseUntil).SetProperty(e => e.LeaseOwner, owner), ct);
-            if (claimed != 1)
-                continue; // another sender has it
-
-            var mail = await mails.AsNoTracking().SingleAsync(e => e.Id == id, ct);
-            attempted++;
-            await AttemptAsync(mails, mail, ct);
-        }
-        return attempted;
+        if (candidates.Count == 0)
+            return [];
+        var claimed = await mails
+            .Where(e => candidates.Contains(e.Id) && e.State == OutboxEmailState.Pending && (e.LeaseUntil == null || e.LeaseUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseUntil, leaseUntil).SetProperty(e => e.LeaseOwner, lease), ct);
+        if (claimed == 0)
+            return [];
+        return await mails.AsNoTracking()
+            .Where(e => candidates.Contains(e.Id) && e.LeaseOwner == lease)
+            .OrderBy(e => e.NextAttemptAt).ThenBy(e => e.Id)
+            .ToListAsync(ct);
     }
 
-    private async Task AttemptAsync(DbSet<OutboxEmail> mails, OutboxEmail mail, CancellationToken ct)
+    private Task MarkSentAsync(DbSet<OutboxEmail> mails, OutboxEmail mail, string lease)
     {
-        var owner = Owner;
-        try
-        {
-            await sender.SendAsync(new EmailMessage(mail.Key, mail.ToAddress, mail.ToName, mail.Subject, mail.TextBody, mail.HtmlBody), ct);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // Shutting down mid-send: not the mail's fault. Hand it back; the lease would expire anyway.
-            await mails.Where(e => e.Id == mail.Id && e.LeaseOwner == owner)
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseUntil, (DateTime?)null).SetProperty(e => e.LeaseOwner, (string?)null), CancellationToken.None);
-            throw;
-        }
-        catch (Exception ex)
-        {
-            var settings = options.Value.Outbox;
-            var attempts = mail.Attempts + 1;
-            var now = Now();
-            var next = now + settings.BackoffAfter(attempts);
-            var state = attempts >= settings.MaxAttempts ? OutboxEmailState.DeadLetter : OutboxEmailState.Pending;
-            var error = Truncate($"{ex.GetType().Name}: {Describe(ex)}", MaxErrorLength);
-            LogSendFailed(mail.Id, attempts, state, next, ex.GetType().Name, Describe(ex));
-            await mails.Where(e => e.Id == mail.Id && e.LeaseOwner == owner)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(e => e.Attempts, attempts)
-                    .SetProperty(e => e.LastError, error)
-                    .SetProperty(e => e.NextAttemptAt, next)
-                    .SetProperty(e => e.State, state)
-                    .SetProperty(e => e.LeaseUntil, (DateTime?)null)
-                    .SetProperty(e => e.LeaseOwner, (string?)null), CancellationToken.None);
-            return;
-        }
-
-        // Sent: recorded even if the host is stopping, or the mail would go out again.
         var sentAt = Now();
-        await mails.Where(e => e.Id == mail.Id && e.LeaseOwner == owner)
+        return mails.Where(e => e.Id == mail.Id && e.LeaseOwner == lease)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(e => e.State, OutboxEmailState.Sent)
                 .SetProperty(e => e.SentAt, sentAt)
                 .SetProperty(e => e.Attempts, mail.Attempts + 1)
+                .SetProperty(e => e.LeaseUntil, (DateTime?)null)
+                .SetProperty(e => e.LeaseOwner, (string?)null), CancellationToken.None);
+    }
+
+    /// <summary>A failed attempt: back off, or a dead letter when the server refused the mail for good or the attempts are used up.</summary>
+    private Task RecordFailureAsync(DbSet<OutboxEmail> mails, OutboxEmail mail, string lease, string error, bool permanent)
+    {
+        var outbox = options.Value.Outbox;
+        var attempts = mail.Attempts + 1;
+        var now = Now();
+        var next = now + outbox.BackoffAfter(attempts);
+        var state = permanent || attempts >= outbox.MaxAttempts ? OutboxEmailState.DeadLetter : OutboxEmailState.Pending;
+        var recorded = Truncate(error, MaxErrorLength);
+        if (state == OutboxEmailState.DeadLetter)
+            LogDeadLetter(mail.Id, attempts, recorded);
+        else
+            LogRetryScheduled(mail.Id, attempts + 1, next);
+        return mails.Where(e => e.Id == mail.Id && e.LeaseOwner == lease)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(e => e.Attempts, attempts)
+                .SetProperty(e => e.LastError, recorded)
+                .SetProperty(e => e.NextAttemptAt, next)
+                .SetProperty(e => e.State, state)
                 .SetProperty(e => e.LeaseUntil, (DateTime?)null)
                 .SetProperty(e => e.LeaseOwner, (string?)null), CancellationToken.None);
     }
@@ -149,8 +243,14 @@ public sealed partial class OutboxSender(
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox mail {MailId} failed (attempt {Attempts}, now {State}, next attempt {NextAttemptAt:o}): {ErrorType}: {Error}")]
-    private partial void LogSendFailed(long mailId, int attempts, OutboxEmailState state, DateTime nextAttemptAt, string errorType, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox mail {MailId} {Outcome}: {Error}")]
+    private partial void LogSendFailed(long mailId, string outcome, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox mail {MailId} waits for attempt {NextAttempt} at {NextAttemptAt:o}")]
+    private partial void LogRetryScheduled(long mailId, int nextAttempt, DateTime nextAttemptAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox mail {MailId} is a dead letter after {Attempts} attempts (retry it on /admin/outbox): {Error}")]
+    private partial void LogDeadLetter(long mailId, int attempts, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "An outbox round failed; it is tried again at the next poll")]
     private partial void LogRoundFailed(Exception exception);

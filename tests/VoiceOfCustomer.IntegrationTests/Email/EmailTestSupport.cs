@@ -14,7 +14,11 @@ namespace VoiceOfCustomer.IntegrationTests.Email;
 public sealed class EmailAppFactory(TestDatabase database, IDictionary<string, string?> settings, TimeProvider? time = null)
     : VocAppFactory(database, WithDefaults(settings))
 {
-    public static EmailAppFactory Sqlite(int smtpPort, TimeProvider? time = null, IDictionary<string, string?>? extra = null)
+    public static EmailAppFactory Sqlite(int smtpPort, TimeProvider? time = null, IDictionary<string, string?>? extra = null) =>
+        new(TestDatabase.CreateSqlite(), SmtpSettings(smtpPort, extra), time);
+
+    /// <summary>SMTP on 127.0.0.1 at <paramref name="smtpPort"/>, plus <paramref name="extra"/>.</summary>
+    public static Dictionary<string, string?> SmtpSettings(int smtpPort, IDictionary<string, string?>? extra = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -23,7 +27,7 @@ public sealed class EmailAppFactory(TestDatabase database, IDictionary<string, s
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
             settings[key] = value;
-        return new EmailAppFactory(TestDatabase.CreateSqlite(), settings, time);
+        return settings;
     }
 
     private static Dictionary<string, string?> WithDefaults(IDictionary<string, string?> settings)
@@ -47,7 +51,10 @@ public sealed class EmailAppFactory(TestDatabase database, IDictionary<string, s
 
     public OutboxSender Sender => Services.GetRequiredService<OutboxSender>();
 
-    public async Task<long> QueueAsync(string to, string subject, string text, string html, DateTime now, string template = "test", string language = "en")
+    /// <summary>The app's MailKit sender, e.g. to trust a test's own certificate.</summary>
+    public SmtpEmailSender SmtpSender => Assert.IsType<SmtpEmailSender>(Services.GetRequiredService<IEmailSender>());
+
+    public async Task<long> QueueAsync(string to, string subject, string text, string html, DateTime now, string template = "test", string language = "en", string? toName = "Test Recipient")
     {
         return await WithDbAsync(async db =>
         {
@@ -55,7 +62,7 @@ public sealed class EmailAppFactory(TestDatabase database, IDictionary<string, s
             {
                 Key = $"test:{Guid.NewGuid():N}:{to}",
                 ToAddress = to,
-                ToName = "Test Recipient",
+                ToName = toName,
                 Language = language,
                 Subject = subject,
                 TextBody = text,

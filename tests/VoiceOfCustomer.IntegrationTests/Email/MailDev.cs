@@ -33,20 +33,31 @@ public sealed class MailDev(string baseUrl) : IDisposable
     public async Task<IReadOnlyList<MailDevMessage>> MessagesAsync() =>
         await _http.GetFromJsonAsync<List<MailDevMessage>>("email") ?? [];
 
+    /// <summary>The message as it came over SMTP (headers still encoded).</summary>
+    public Task<string> SourceAsync(string id) => _http.GetStringAsync($"email/{Uri.EscapeDataString(id)}/source");
+
     public async Task<IReadOnlyList<MailDevMessage>> MessagesToAsync(string recipient) =>
         (await MessagesAsync()).Where(m => m.IsTo(recipient)).ToList();
 
     /// <summary>Waits until at least <paramref name="count"/> mails to <paramref name="recipient"/> arrived; returns them all.</summary>
-    public async Task<IReadOnlyList<MailDevMessage>> WaitForAsync(string recipient, int count = 1, TimeSpan? timeout = null)
+    public Task<IReadOnlyList<MailDevMessage>> WaitForAsync(string recipient, int count = 1, TimeSpan? timeout = null) =>
+        WaitAsync(messages => messages.Where(m => m.IsTo(recipient)).ToList(), count, $"mails to {recipient}", timeout);
+
+    /// <summary>Waits until this maildev holds at least <paramref name="count"/> mails (it lists a mail shortly after accepting it); returns them all.</summary>
+    public Task<IReadOnlyList<MailDevMessage>> WaitForCountAsync(int count, TimeSpan? timeout = null) =>
+        WaitAsync(messages => messages, count, "mails", timeout);
+
+    private async Task<IReadOnlyList<MailDevMessage>> WaitAsync(
+        Func<IReadOnlyList<MailDevMessage>, IReadOnlyList<MailDevMessage>> select, int count, string what, TimeSpan? timeout)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
         while (true)
         {
-            var messages = await MessagesToAsync(recipient);
+            var messages = select(await MessagesAsync());
             if (messages.Count >= count)
                 return messages;
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"{messages.Count} of {count} mails to {recipient} arrived at {_http.BaseAddress}.");
+                throw new TimeoutException($"{messages.Count} of {count} {what} arrived at {_http.BaseAddress}.");
             await Task.Delay(100);
         }
     }
@@ -77,7 +88,8 @@ public sealed class MailDevProcess : IDisposable
     public MailDev Api { get; }
     public int SmtpPort { get; }
 
-    public static async Task<MailDevProcess> StartAsync(int smtpPort)
+    /// <param name="extraArguments">More maildev options, e.g. <c>--incoming-secure</c> with a certificate.</param>
+    public static async Task<MailDevProcess> StartAsync(int smtpPort, params string[] extraArguments)
     {
         var bin = Environment.GetEnvironmentVariable(MailDev.BinVariable) is { Length: > 0 } path
             ? path
@@ -91,6 +103,8 @@ public sealed class MailDevProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var argument in extraArguments)
+            start.ArgumentList.Add(argument);
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{bin} did not start.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -138,7 +152,9 @@ public sealed class MailDevProcess : IDisposable
 
 public sealed class MailDevMessage
 {
+    [JsonPropertyName("id")] public string Id { get; set; } = "";
     [JsonPropertyName("subject")] public string Subject { get; set; } = "";
+    [JsonPropertyName("from")] public List<MailDevAddress> From { get; set; } = [];
     [JsonPropertyName("text")] public string? Text { get; set; }
     [JsonPropertyName("html")] public string? Html { get; set; }
     [JsonPropertyName("to")] public List<MailDevAddress> To { get; set; } = [];

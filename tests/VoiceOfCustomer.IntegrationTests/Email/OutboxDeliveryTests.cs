@@ -13,11 +13,11 @@ namespace VoiceOfCustomer.IntegrationTests.Email;
 public sealed class OutboxDeliveryTests
 {
     [Fact]
-    public async Task A_pending_mail_is_delivered_over_SMTP_with_text_and_HTML_and_marked_sent()
+    public async Task A_pending_mail_is_delivered_over_SMTP_with_text_and_HTML_and_Chinese_headers_and_marked_sent()
     {
         using var maildev = MailDev.FromEnvironment();
         var clock = EmailClock.At2026();
-        using var app = EmailAppFactory.Sqlite(MailDev.SmtpPort, clock);
+        using var app = EmailAppFactory.Sqlite(MailDev.SmtpPort, clock, new Dictionary<string, string?> { ["Email:FromName"] = "客户之声" });
         var templates = app.Services.GetRequiredService<IEmailTemplates>();
         var to = MailDev.UniqueRecipient("cs-lead");
         var rendered = templates.Render("sla-breach", "zh-CN", new Dictionary<string, string>
@@ -26,20 +26,29 @@ public sealed class OutboxDeliveryTests
             ["owner"] = "王芳", ["deadline"] = "2026-03-01 08:00 UTC", ["overdueBy"] = "1 天", ["timeLeft"] = "", ["level"] = "1",
             ["link"] = "http://127.0.0.1:5080/feedback/4711", ["verbatim"] = "促销期间补货单总是延迟。",
         });
-        var id = await app.QueueAsync(to, rendered.Subject, rendered.TextBody, rendered.HtmlBody, clock.GetUtcNow().UtcDateTime, "sla-breach", "zh-CN");
+        var id = await app.QueueAsync(to, rendered.Subject, rendered.TextBody, rendered.HtmlBody, clock.GetUtcNow().UtcDateTime, "sla-breach", "zh-CN", toName: "李雷");
 
         Assert.Equal(1, await app.Sender.DeliverDueAsync(CancellationToken.None));
 
         var message = Assert.Single(await maildev.WaitForAsync(to));
         Assert.Equal(rendered.Subject, message.Subject);
         Assert.StartsWith("SLA 已违约：条目 #4711", message.Subject);
+        Assert.Equal("李雷", Assert.Single(message.To).Name);
+        Assert.Equal(("客户之声", "voc@localhost"), (Assert.Single(message.From).Name, message.From[0].Address));
+        // On the wire the Chinese of the headers is RFC 2047 encoded words; the bodies are text and HTML alternatives.
+        var source = await maildev.SourceAsync(message.Id);
+        var headers = source[..source.IndexOf("\r\n\r\n", StringComparison.Ordinal)];
+        Assert.DoesNotContain("已违约", headers);
+        Assert.DoesNotContain("李雷", headers);
+        Assert.Matches(@"(?m)^Subject: SLA =\?utf-8\?[bq]\?", headers);
+        Assert.Contains("multipart/alternative", headers);
         Assert.Contains("促销期间补货单总是延迟。", message.Text);
         Assert.Contains("http://127.0.0.1:5080/feedback/4711", message.Text);
         Assert.Contains("Acme <Retail>", message.Text);
         Assert.Contains("Acme &lt;Retail&gt;", message.Html);
         Assert.Contains("促销期间补货单总是延迟。", message.Html);
         var mail = Assert.Single(await app.MailsAsync([id]));
-        Assert.Equal(MailMessages.MessageId(mail.Key, "localhost"), message.Header("message-id"));
+        Assert.Equal($"<{MimeMessages.MessageId(mail.Id, mail.Key, "localhost")}>", message.Header("message-id"));
 
         Assert.Equal(OutboxEmailState.Sent, mail.State);
         Assert.Equal(clock.GetUtcNow().UtcDateTime, mail.SentAt);

@@ -32,8 +32,9 @@ public class SlaEndToEndTests
         ["Email:Outbox:MaxBackoff"] = "00:00:01",
         ["Email:Outbox:MaxAttempts"] = "1000",
         // A killed app's claimed mails go back to the pool when their lease ends: keep that short here.
-        ["Email:Outbox:LeaseDuration"] = "00:00:03",
+        ["Email:Outbox:LeaseDuration"] = "00:00:05",
         ["Email:Smtp:TimeoutSeconds"] = "2",
+        ["Email:Smtp:ConnectTimeoutSeconds"] = "2",
         ["Email:Smtp:Host"] = "127.0.0.1",
         ["Email:Smtp:Port"] = smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Escalation:CsLeadAddresses:0"] = csLead,
