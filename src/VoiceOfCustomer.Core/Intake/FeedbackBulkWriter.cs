@@ -47,7 +47,7 @@ public enum SlaClockStart
 /// </summary>
 public sealed class FeedbackBulkWriter : IAsyncDisposable
 {
-    private const string InsertFeedbackSql = """
+    internal const string InsertFeedbackSql = """
         INSERT INTO "FeedbackItems" ("ChannelId", "ExternalId", "CustomerId", "ContactId", "Verbatim", "ReceivedAt", "IngestedAt",
                                      "Language", "Status", "OwnerCsmId", "MetadataJson", "AttributionDueAt", "SlaClockStartsAt", "SlaStartedAt")
         VALUES (@channel, @external, @customer, @contact, @verbatim, @received, @ingested, @language, @status, @owner, @metadata, @due, @clock, @slaStarted)

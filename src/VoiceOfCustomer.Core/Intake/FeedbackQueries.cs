@@ -268,17 +268,15 @@ public sealed class FeedbackQueries(VocDbContext db, ChannelCatalog channels)
     /// Items whose verbatim contains <paramref name="text"/>, ignoring the case of ASCII letters on SQLite (as its LIKE
     /// did) and of every letter on PostgreSQL (ILIKE) and SQL Server (LIKE under a case-insensitive collation). SQLite's
     /// LIKE reads text only up to a U+0000, in the pattern (so "%\0%" matched every item) and in the verbatim (so nothing
-    /// after one was found); <c>instr</c> and <c>lower</c> read the whole text. PostgreSQL cannot hold the character, so
-    /// no item contains it, and the server must not be sent one (it refuses the query).
+    /// after one was found); <c>instr</c> and <c>lower</c> read the whole text. On the servers no item contains the
+    /// character (PostgreSQL cannot hold it; SQL Server came after intake refused it), and it must not be sent:
+    /// PostgreSQL refuses the query, and SQL Server's case-insensitive collations give it no weight, so LIKE would
+    /// match every item.
     /// </summary>
     internal IQueryable<FeedbackItem> VerbatimContains(IQueryable<FeedbackItem> query, string text)
     {
-        if (db.Database.IsSqlServer())
-        {
-            var sqlServerPattern = ContainsPattern(text);
-            return query.Where(f => EF.Functions.Like(EF.Functions.Collate(f.Verbatim, SqlServerModel.CaseInsensitiveCollation), sqlServerPattern, "\\"));
-        }
-        if (!db.Database.IsNpgsql())
+        var sqlServer = db.Database.IsSqlServer();
+        if (!sqlServer && !db.Database.IsNpgsql())
         {
             var lowered = AsciiLower(text);
             return query.Where(f => f.Verbatim.ToLower().Contains(lowered));
@@ -286,7 +284,9 @@ public sealed class FeedbackQueries(VocDbContext db, ChannelCatalog channels)
         if (text.Contains('\0', StringComparison.Ordinal))
             return query.Where(f => false);
         var pattern = ContainsPattern(text);
-        return query.Where(f => EF.Functions.ILike(f.Verbatim, pattern, "\\"));
+        return sqlServer
+            ? query.Where(f => EF.Functions.Like(EF.Functions.Collate(f.Verbatim, SqlServerModel.CaseInsensitiveCollation), pattern, "\\"))
+            : query.Where(f => EF.Functions.ILike(f.Verbatim, pattern, "\\"));
     }
 
     /// <summary>Lower-cases A–Z only, as SQLite's <c>lower()</c> does without ICU.</summary>
