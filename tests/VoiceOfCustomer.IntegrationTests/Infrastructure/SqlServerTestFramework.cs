@@ -16,8 +16,8 @@ public sealed class SqlServerTestsAttribute : Attribute;
 /// <summary>
 /// xUnit's own framework, except that without a SQL Server to test on (<c>VOC_TEST_SQLSERVER</c> unset) every test that
 /// needs one is reported as skipped, with the reason, instead of failing or silently disappearing: the tests of a class
-/// marked <see cref="SqlServerTestsAttribute"/>, and the rows of a provider theory whose argument is <c>"SqlServer"</c>
-/// (<see cref="TestDatabase.Providers"/>). So the run's summary counts them, and a run with a server runs them all.
+/// marked <see cref="SqlServerTestsAttribute"/>, and the rows of a provider theory whose <c>provider</c> argument is
+/// <c>"SqlServer"</c> (<see cref="TestDatabase.Providers"/>). So the run's summary counts them, and a run with a server runs them all.
 /// </summary>
 public sealed class SqlServerTestFramework(IMessageSink messageSink) : XunitTestFramework(messageSink)
 {
@@ -56,8 +56,16 @@ public sealed class SqlServerTestFramework(IMessageSink messageSink) : XunitTest
         }
     }
 
-    public static bool NeedsSqlServer(IXunitTestCase testCase) =>
-        testCase.TestMethod.TestClass.Class.ToRuntimeType().IsDefined(typeof(SqlServerTestsAttribute), inherit: true)
-        || (testCase.TestMethodArguments ?? []).Any(argument => argument is DatabaseProvider.SqlServer
-            || argument is string name && name == nameof(DatabaseProvider.SqlServer));
+    /// <summary>The parameter of a provider theory: <c>string provider</c> (or a <see cref="DatabaseProvider"/> named so).</summary>
+    public const string ProviderParameter = "provider";
+
+    public static bool NeedsSqlServer(IXunitTestCase testCase)
+    {
+        if (testCase.TestMethod.TestClass.Class.ToRuntimeType().IsDefined(typeof(SqlServerTestsAttribute), inherit: true))
+            return true;
+        var parameters = testCase.TestMethod.Method.GetParameters().ToList();
+        var arguments = testCase.TestMethodArguments ?? [];
+        return Enumerable.Range(0, Math.Min(parameters.Count, arguments.Length)).Any(i => parameters[i].Name == ProviderParameter
+            && arguments[i] is DatabaseProvider.SqlServer or nameof(DatabaseProvider.SqlServer));
+    }
 }
