@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Text;
+using Microsoft.Extensions.Options;
+using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Cli.Commands;
 
 namespace VoiceOfCustomer.Cli;
@@ -9,7 +11,23 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         Console.OutputEncoding = Encoding.UTF8;
-        return await BuildRoot().Parse(args).InvokeAsync();
+        try
+        {
+            return await BuildRoot().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (OptionsValidationException error)
+        {
+            // A wrong setting (Database:Provider, ConnectionStrings:Default, …): name it, without a stack trace.
+            Console.Error.WriteLine(StartupFailure.Describe(error));
+            return StartupFailure.ExitCode;
+        }
+        catch (Exception error)
+        {
+            // What System.CommandLine's own handler does with any other failure.
+            if (error is not OperationCanceledException)
+                Console.Error.WriteLine("Unhandled exception: " + error);
+            return 1;
+        }
     }
 
     public static RootCommand BuildRoot()

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -18,6 +19,9 @@ public static class DatabaseConflicts
     private const int SqliteConstraint = 19;
     private const int SqliteConstraintPrimaryKey = 1555;
     private const int SqliteConstraintUnique = 2067;
+    // SQL Server: "Cannot insert duplicate key row in object … with unique index …" and "Violation of … UNIQUE KEY constraint".
+    internal const int SqlServerDuplicateKeyInUniqueIndex = 2601;
+    internal const int SqlServerUniqueConstraintViolation = 2627;
 
     /// <summary>For <c>catch (DbUpdateException e) when (e.IsConflict())</c>: a lost race, not a fault.</summary>
     public static bool IsConflict(this DbUpdateException error) =>
@@ -27,6 +31,7 @@ public static class DatabaseConflicts
     {
         SqliteException sqlite => sqlite.SqliteErrorCode == SqliteConstraint && sqlite.SqliteExtendedErrorCode is SqliteConstraintUnique or SqliteConstraintPrimaryKey,
         PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation,
+        SqlException sqlServer => sqlServer.Number is SqlServerDuplicateKeyInUniqueIndex or SqlServerUniqueConstraintViolation,
         _ => false,
     };
 }

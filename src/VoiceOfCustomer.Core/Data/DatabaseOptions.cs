@@ -5,6 +5,7 @@ public sealed class DatabaseOptions
 {
     public const string SectionName = "Database";
 
+    /// <summary><c>Sqlite</c> (embedded, the default), <c>Postgres</c> or <c>SqlServer</c>; checked at start by <see cref="DatabaseSettings"/>.</summary>
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
     /// <summary>SQLite file used when no connection string is configured; relative paths are under the checkout's root (or the program's folder when published).</summary>
@@ -18,4 +19,5 @@ public enum DatabaseProvider
 {
     Sqlite,
     Postgres,
+    SqlServer,
 }

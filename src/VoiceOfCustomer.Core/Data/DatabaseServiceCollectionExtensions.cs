@@ -5,27 +5,27 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace VoiceOfCustomer.Data;
 
 /// <summary>
-/// The single place where the database provider is chosen. SQL Server slots in here (and in a third
-/// migrations assembly) the day its EF provider can be restored; see docs/decisions/0001-database-providers.md.
+/// The single place where the database provider is chosen (SQLite, PostgreSQL or SQL Server), each with its own
+/// migrations assembly; see docs/decisions/0001-database-providers.md.
 /// </summary>
 public static class DatabaseServiceCollectionExtensions
 {
     public const string SqliteMigrationsAssembly = "VoiceOfCustomer.Migrations.Sqlite";
     public const string PostgresMigrationsAssembly = "VoiceOfCustomer.Migrations.Postgres";
+    public const string SqlServerMigrationsAssembly = "VoiceOfCustomer.Migrations.SqlServer";
 
+    /// <summary>Registers the database; a bad provider name or connection string stops here (<see cref="DatabaseSettings"/>).</summary>
     public static IServiceCollection AddVocDatabase(this IServiceCollection services, IConfiguration configuration)
     {
+        var database = DatabaseSettings.Resolve(configuration, DataRoot());
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.SectionName));
-        var options = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var connectionString = ResolveConnectionString(options, configuration.GetConnectionString("Default"), DataRoot());
-        services.AddSingleton(new DatabaseConnection(options.Provider, connectionString));
-        services.AddDbContextPool<VocDbContext>(builder => Configure(builder, options.Provider, connectionString));
-        services.AddPooledDbContextFactory<VocDbContext>(builder => Configure(builder, options.Provider, connectionString));
+        services.AddSingleton(database);
+        services.AddDbContextPool<VocDbContext>(builder => Configure(builder, database.Provider, database.ConnectionString));
+        services.AddPooledDbContextFactory<VocDbContext>(builder => Configure(builder, database.Provider, database.ConnectionString));
         return services;
     }
 
@@ -40,8 +40,12 @@ public static class DatabaseServiceCollectionExtensions
             case DatabaseProvider.Postgres:
                 builder.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly));
                 break;
+            case DatabaseProvider.SqlServer:
+                // No retrying execution strategy: the app runs its own transactions (batches, claims), which it would refuse.
+                builder.UseSqlServer(connectionString, sql => sql.MigrationsAssembly(SqlServerMigrationsAssembly));
+                break;
             default:
-                throw new InvalidOperationException($"Database:Provider '{provider}' is not supported. Use Sqlite or Postgres.");
+                throw new InvalidOperationException($"Database:Provider '{provider}' is not supported. Use {string.Join(", ", Enum.GetNames<DatabaseProvider>())}.");
         }
         // EF logs every failed command and save at Error, lost races included; DatabaseFaultLogging logs the faults.
         return builder
@@ -61,26 +65,6 @@ public static class DatabaseServiceCollectionExtensions
                 return dir.FullName;
         }
         return AppContext.BaseDirectory;
-    }
-
-    /// <summary>For SQLite, a configured connection string wins; otherwise the data file under <paramref name="dataRoot"/>, its folder created.</summary>
-    public static string ResolveConnectionString(DatabaseOptions options, string? configured, string dataRoot)
-    {
-        if (options.Provider == DatabaseProvider.Sqlite)
-        {
-            var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured) ? $"Data Source={options.SqliteFile}" : configured);
-            if (builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
-            {
-                builder.DataSource = Path.GetFullPath(builder.DataSource, dataRoot);
-                Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
-            }
-            builder.Pooling = true;
-            return builder.ToString();
-        }
-        return string.IsNullOrWhiteSpace(configured)
-            ? throw new OptionsValidationException("ConnectionStrings:Default", typeof(DatabaseOptions),
-                [$"ConnectionStrings:Default is required when Database:Provider is {options.Provider}."])
-            : configured;
     }
 }
 

@@ -12,10 +12,9 @@ using VoiceOfCustomer.Taxonomy;
 namespace VoiceOfCustomer.Data;
 
 /// <summary>
-/// The one DbContext. Migrations live in one assembly per provider; add one to both:
+/// The one DbContext. Migrations live in one assembly per provider (Sqlite, Postgres, SqlServer); add one to all three:
 /// <code>
-/// dotnet ef migrations add NAME --project src/VoiceOfCustomer.Migrations.Sqlite
-/// dotnet ef migrations add NAME --project src/VoiceOfCustomer.Migrations.Postgres
+/// scripts/add-migration.sh NAME
 /// </code>
 /// </summary>
 public sealed class VocDbContext(DbContextOptions<VocDbContext> options) : IdentityDbContext<AppUser>(options)
@@ -53,6 +52,8 @@ public sealed class VocDbContext(DbContextOptions<VocDbContext> options) : Ident
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(VocDbContext).Assembly);
         builder.ApplyConfigurationsFromAssembly(typeof(Workflows.Persistence.WorkflowInstance).Assembly);
+        if (Database.IsSqlServer())
+            SqlServerModel.Apply(builder);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -60,5 +61,7 @@ public sealed class VocDbContext(DbContextOptions<VocDbContext> options) : Ident
         // Every instant is stored as UTC; reading one back marks it so, on SQLite too.
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
         configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+        if (Database.IsSqlServer())
+            SqlServerModel.ConfigureConventions(configurationBuilder);
     }
 }

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using VoiceOfCustomer.Customers;
@@ -39,14 +40,14 @@ public enum SlaClockStart
 
 /// <summary>
 /// Writes many voices fast (CSV import, demo seeding): one connection, prepared statements, one transaction
-/// per batch, and <c>ON CONFLICT DO NOTHING</c> so a row already stored is skipped, which makes re-running
-/// an import harmless. Customers and contacts are resolved on the same connection and transaction, so a
+/// per batch, and <c>ON CONFLICT DO NOTHING</c> (SQL Server: <c>INSERT … WHERE NOT EXISTS</c> under a key-range lock)
+/// so a row already stored is skipped, which makes re-running an import harmless. Customers and contacts are resolved on the same connection and transaction, so a
 /// rolled-back batch leaves neither orphan prospects nor half-written rows. Not thread-safe: one per import.
 /// The API path uses <see cref="FeedbackIntakeService"/> instead; both apply the same rules.
 /// </summary>
 public sealed class FeedbackBulkWriter : IAsyncDisposable
 {
-    private const string InsertFeedbackSql = """
+    internal const string InsertFeedbackSql = """
         INSERT INTO "FeedbackItems" ("ChannelId", "ExternalId", "CustomerId", "ContactId", "Verbatim", "ReceivedAt", "IngestedAt",
                                      "Language", "Status", "OwnerCsmId", "MetadataJson", "AttributionDueAt", "SlaClockStartsAt", "SlaStartedAt")
         VALUES (@channel, @external, @customer, @contact, @verbatim, @received, @ingested, @language, @status, @owner, @metadata, @due, @clock, @slaStarted)
@@ -67,6 +68,32 @@ public sealed class FeedbackBulkWriter : IAsyncDisposable
         """;
 
     /// <summary>
+    /// SQL Server has neither <c>ON CONFLICT</c> nor <c>RETURNING</c>. UPDLOCK + HOLDLOCK on the existence check lock the
+    /// key's range in the unique index to the end of the transaction, so a concurrent import of the same row waits and
+    /// then finds it, instead of both inserting (one failing on the unique key).
+    /// </summary>
+    internal const string SqlServerInsertFeedbackSql = """
+        INSERT INTO [FeedbackItems] ([ChannelId], [ExternalId], [CustomerId], [ContactId], [Verbatim], [ReceivedAt], [IngestedAt],
+                                     [Language], [Status], [OwnerCsmId], [MetadataJson], [AttributionDueAt], [SlaClockStartsAt], [SlaStartedAt])
+        SELECT @channel, @external, @customer, @contact, @verbatim, @received, @ingested, @language, @status, @owner, @metadata, @due, @clock, @slaStarted
+        WHERE NOT EXISTS (SELECT 1 FROM [FeedbackItems] WITH (UPDLOCK, HOLDLOCK) WHERE [ChannelId] = @channel AND [ExternalId] = @external)
+        """;
+
+    /// <inheritdoc cref="SqlServerInsertFeedbackSql"/>
+    internal const string SqlServerInsertCustomerSql = """
+        INSERT INTO [Customers] ([Reference], [ReferenceNormalized], [Name], [LifecycleStage], [CreatedAt])
+        OUTPUT INSERTED.[Id]
+        SELECT @reference, @normalized, @name, @stage, @created
+        WHERE NOT EXISTS (SELECT 1 FROM [Customers] WITH (UPDLOCK, HOLDLOCK) WHERE [ReferenceNormalized] = @normalized)
+        """;
+
+    internal const string SqlServerInsertContactSql = """
+        INSERT INTO [Contacts] ([CustomerId], [Name], [Email], [Role])
+        OUTPUT INSERTED.[Id]
+        VALUES (@customer, @name, @email, @role)
+        """;
+
+    /// <summary>
     /// For this connection only (reset on dispose, since it returns to the pool): a 64 MB page cache, so the leaf pages
     /// of the feedback table's six indexes stay in memory as they grow, and a WAL checkpoint every 8,192 pages instead
     /// of 1,000, so a long import pays for fewer checkpoints (each an fsync). Measured in docs/benchmarks.md.
@@ -75,6 +102,7 @@ public sealed class FeedbackBulkWriter : IAsyncDisposable
     private const string DefaultSqlitePragmas = "PRAGMA cache_size=-2000; PRAGMA wal_autocheckpoint=1000;";
 
     private readonly DbConnection _connection;
+    private readonly bool _sqlServer;
     private readonly TimeProvider _time;
     private readonly SlaClockStart _clockStart;
     private readonly Dictionary<string, CustomerInfo> _customersByReference;
@@ -90,6 +118,7 @@ public sealed class FeedbackBulkWriter : IAsyncDisposable
         Dictionary<string, CustomerInfo> byReference, Dictionary<string, CustomerInfo> byName, Dictionary<(int, string), int> contacts)
     {
         _connection = connection;
+        _sqlServer = connection is SqlConnection;
         _time = time;
         _clockStart = clockStart;
         _customersByReference = byReference;
@@ -106,6 +135,7 @@ public sealed class FeedbackBulkWriter : IAsyncDisposable
         {
             DatabaseProvider.Sqlite => new SqliteConnection(database.ConnectionString),
             DatabaseProvider.Postgres => new NpgsqlConnection(database.ConnectionString),
+            DatabaseProvider.SqlServer => new SqlConnection(database.ConnectionString),
             _ => throw new NotSupportedException($"Bulk writes are not implemented for {database.Provider}."),
         };
         await connection.OpenAsync(cancellationToken);
@@ -229,7 +259,7 @@ public sealed class FeedbackBulkWriter : IAsyncDisposable
     {
         var command = _connection.CreateCommand();
         command.Transaction = _transaction;
-        command.CommandText = InsertFeedbackSql;
+        command.CommandText = _sqlServer ? SqlServerInsertFeedbackSql : InsertFeedbackSql;
         foreach (var (name, type) in new[]
                  {
                      ("@channel", DbType.Int32), ("@external", DbType.String), ("@customer", DbType.Int32), ("@contact", DbType.Int32),
@@ -240,19 +270,14 @@ public sealed class FeedbackBulkWriter : IAsyncDisposable
         {
             var parameter = command.CreateParameter();
             parameter.ParameterName = name;
-            // Instants get no DbType: Npgsql maps DbType.DateTime to "timestamp without time zone"; they are timestamptz
-            // (named, as a null has no value to infer it from). SQLite formats either way as EF does.
+            // Instants are typed as their column is (named, as a null has no value to infer it from).
             if (type == DbType.DateTime)
-            {
-                parameter.Value = DateTime.UnixEpoch;
-                if (parameter is NpgsqlParameter npgsql)
-                    npgsql.NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz;
-            }
+                AdoCommands.TypeAsInstant(parameter);
             else
                 parameter.DbType = type;
             command.Parameters.Add(parameter);
         }
-        command.Prepare();
+        AdoCommands.Prepare(command);
         return command;
     }
 
@@ -264,12 +289,12 @@ public sealed class FeedbackBulkWriter : IAsyncDisposable
 
         using var command = _connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = InsertCustomerSql;
+        command.CommandText = _sqlServer ? SqlServerInsertCustomerSql : InsertCustomerSql;
         AddParameter(command, "@reference", referenceOrName);
         AddParameter(command, "@normalized", normalized);
         AddParameter(command, "@name", referenceOrName);
         AddParameter(command, "@stage", nameof(LifecycleStage.Prospect));
-        AddParameter(command, "@created", _time.GetUtcNow().UtcDateTime);
+        AdoCommands.AddInstant(command, "@created").Value = _time.GetUtcNow().UtcDateTime;
         var id = command.ExecuteScalar();
         if (id is null or DBNull)
         {
@@ -295,7 +320,7 @@ public sealed class FeedbackBulkWriter : IAsyncDisposable
 
         using var command = _connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = InsertContactSql;
+        command.CommandText = _sqlServer ? SqlServerInsertContactSql : InsertContactSql;
         AddParameter(command, "@customer", customerId);
         AddParameter(command, "@name", name);
         AddParameter(command, "@email", (object?)email ?? DBNull.Value);
@@ -316,11 +341,12 @@ public sealed class FeedbackBulkWriter : IAsyncDisposable
         command.Parameters.Add(parameter);
     }
 
-    // EF stores TimeSpan as text ("1.00:00:00") on SQLite and as interval on PostgreSQL.
+    // EF stores TimeSpan as text ("1.00:00:00") on SQLite, as interval on PostgreSQL and as ticks on SQL Server (SqlServerModel).
     private static TimeSpan ReadTimeSpan(DbDataReader reader, int ordinal) =>
         reader.GetValue(ordinal) switch
         {
             TimeSpan span => span,
+            long ticks => TimeSpan.FromTicks(ticks),
             string text => TimeSpan.Parse(text, System.Globalization.CultureInfo.InvariantCulture),
             var other => throw new InvalidCastException($"Unexpected AttributionTarget value {other}."),
         };

@@ -241,12 +241,24 @@ public sealed class FeedbackQueries(VocDbContext db, ChannelCatalog channels)
             return exact;
         if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && await CustomerAsync(id, cancellationToken) is { } byId)
             return [byId];
-        var pattern = ContainsPattern(text);
-        customers = db.Database.IsNpgsql()
-            ? customers.Where(c => EF.Functions.ILike(c.Name, pattern, "\\") || EF.Functions.ILike(c.Reference, pattern, "\\"))
-            : customers.Where(c => EF.Functions.Like(c.Name, pattern, "\\") || EF.Functions.Like(c.Reference, pattern, "\\"));
-        return await customers.OrderBy(c => c.Name).ThenBy(c => c.Id).Take(max + 1)
+        return await CustomersContaining(customers, text).OrderBy(c => c.Name).ThenBy(c => c.Id).Take(max + 1)
             .Select(c => new CustomerMatch(c.Id, c.Reference, c.Name)).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Customers whose name or reference contains <paramref name="text"/>, ignoring case: ILIKE on PostgreSQL, LIKE under
+    /// a case-insensitive collation on SQL Server (its columns compare in binary, <see cref="SqlServerModel"/>), and
+    /// SQLite's LIKE, which ignores the case of ASCII letters.
+    /// </summary>
+    internal IQueryable<Customer> CustomersContaining(IQueryable<Customer> customers, string text)
+    {
+        var pattern = ContainsPattern(text);
+        if (db.Database.IsNpgsql())
+            return customers.Where(c => EF.Functions.ILike(c.Name, pattern, "\\") || EF.Functions.ILike(c.Reference, pattern, "\\"));
+        if (db.Database.IsSqlServer())
+            return customers.Where(c => EF.Functions.Like(EF.Functions.Collate(c.Name, SqlServerModel.CaseInsensitiveCollation), pattern, "\\")
+                || EF.Functions.Like(EF.Functions.Collate(c.Reference, SqlServerModel.CaseInsensitiveCollation), pattern, "\\"));
+        return customers.Where(c => EF.Functions.Like(c.Name, pattern, "\\") || EF.Functions.Like(c.Reference, pattern, "\\"));
     }
 
     public Task<CustomerMatch?> CustomerAsync(int id, CancellationToken cancellationToken = default) =>
@@ -254,14 +266,17 @@ public sealed class FeedbackQueries(VocDbContext db, ChannelCatalog channels)
 
     /// <summary>
     /// Items whose verbatim contains <paramref name="text"/>, ignoring the case of ASCII letters on SQLite (as its LIKE
-    /// did) and of every letter on PostgreSQL (ILIKE). SQLite's LIKE reads text only up to a U+0000, in the pattern (so
-    /// "%\0%" matched every item) and in the verbatim (so nothing after one was found); <c>instr</c> and <c>lower</c>
-    /// read the whole text. PostgreSQL cannot hold the character, so no item contains it, and the server must not be
-    /// sent one (it refuses the query).
+    /// did) and of every letter on PostgreSQL (ILIKE) and SQL Server (LIKE under a case-insensitive collation). SQLite's
+    /// LIKE reads text only up to a U+0000, in the pattern (so "%\0%" matched every item) and in the verbatim (so nothing
+    /// after one was found); <c>instr</c> and <c>lower</c> read the whole text. On the servers no item contains the
+    /// character (PostgreSQL cannot hold it; SQL Server came after intake refused it), and it must not be sent:
+    /// PostgreSQL refuses the query, and SQL Server's case-insensitive collations give it no weight, so LIKE would
+    /// match every item.
     /// </summary>
-    private IQueryable<FeedbackItem> VerbatimContains(IQueryable<FeedbackItem> query, string text)
+    internal IQueryable<FeedbackItem> VerbatimContains(IQueryable<FeedbackItem> query, string text)
     {
-        if (!db.Database.IsNpgsql())
+        var sqlServer = db.Database.IsSqlServer();
+        if (!sqlServer && !db.Database.IsNpgsql())
         {
             var lowered = AsciiLower(text);
             return query.Where(f => f.Verbatim.ToLower().Contains(lowered));
@@ -269,7 +284,9 @@ public sealed class FeedbackQueries(VocDbContext db, ChannelCatalog channels)
         if (text.Contains('\0', StringComparison.Ordinal))
             return query.Where(f => false);
         var pattern = ContainsPattern(text);
-        return query.Where(f => EF.Functions.ILike(f.Verbatim, pattern, "\\"));
+        return sqlServer
+            ? query.Where(f => EF.Functions.Like(EF.Functions.Collate(f.Verbatim, SqlServerModel.CaseInsensitiveCollation), pattern, "\\"))
+            : query.Where(f => EF.Functions.ILike(f.Verbatim, pattern, "\\"));
     }
 
     /// <summary>Lower-cases A–Z only, as SQLite's <c>lower()</c> does without ICU.</summary>
@@ -280,8 +297,13 @@ public sealed class FeedbackQueries(VocDbContext db, ChannelCatalog channels)
     });
 
     /// <summary>A LIKE pattern matching text that contains <paramref name="text"/> literally (escape character <c>\</c>).</summary>
-    private static string ContainsPattern(string text) =>
-        "%" + text.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+    /// <summary>
+    /// A LIKE pattern matching <paramref name="text"/> anywhere, its wildcards escaped with a backslash: <c>%</c>, <c>_</c>
+    /// and, for SQL Server, whose LIKE reads <c>[a-z]</c> as a set of characters, <c>[</c> (a backslash before it is a
+    /// plain <c>[</c> to SQLite's and PostgreSQL's LIKE too).
+    /// </summary>
+    internal static string ContainsPattern(string text) =>
+        "%" + text.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_").Replace("[", "\\[") + "%";
 
     public async Task<FeedbackDetail?> GetAsync(long id, CancellationToken cancellationToken = default)
     {

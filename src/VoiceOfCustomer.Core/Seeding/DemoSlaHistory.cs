@@ -5,7 +5,6 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using VoiceOfCustomer.Coding;
 using VoiceOfCustomer.Customers;
 using VoiceOfCustomer.Data;
@@ -424,6 +423,34 @@ public sealed class DemoSlaHistory(VocDbContext db, IServiceProvider services, I
         }
     }
 
+    internal const string InsertAttributionSql = """
+        INSERT INTO "Attributions" ("FeedbackItemId", "BusinessMetricId", "ImpactDirection", "ImpactMagnitude", "ImpactUnit", "CapabilityGapId",
+                                    "OwningDomainId", "ValueDimension", "VoiceRole", "State", "Version", "UpdatedAt", "UpdatedById", "SubmittedAt")
+        VALUES (@item, @metric, @direction, @magnitude, @unit, @gap, @domain, @dimension, @role, @state, @version, @updated, @by, @submitted)
+        RETURNING "Id"
+        """;
+
+    /// <summary>SQL Server returns the new key with <c>OUTPUT</c> (it has no <c>RETURNING</c>).</summary>
+    internal const string SqlServerInsertAttributionSql = """
+        INSERT INTO [Attributions] ([FeedbackItemId], [BusinessMetricId], [ImpactDirection], [ImpactMagnitude], [ImpactUnit], [CapabilityGapId],
+                                    [OwningDomainId], [ValueDimension], [VoiceRole], [State], [Version], [UpdatedAt], [UpdatedById], [SubmittedAt])
+        OUTPUT INSERTED.[Id]
+        VALUES (@item, @metric, @direction, @magnitude, @unit, @gap, @domain, @dimension, @role, @state, @version, @updated, @by, @submitted)
+        """;
+
+    internal const string InsertEventSql = """
+        INSERT INTO "DomainEvents" ("Type", "FeedbackItemId", "OccurredAt", "ActorId", "DispatchedAt")
+        VALUES (@type, @item, @occurred, @actor, @dispatched)
+        RETURNING "Id"
+        """;
+
+    /// <inheritdoc cref="SqlServerInsertAttributionSql"/>
+    internal const string SqlServerInsertEventSql = """
+        INSERT INTO [DomainEvents] ([Type], [FeedbackItemId], [OccurredAt], [ActorId], [DispatchedAt])
+        OUTPUT INSERTED.[Id]
+        VALUES (@type, @item, @occurred, @actor, @dispatched)
+        """;
+
     /// <summary>
     /// Writes what people did in the replayed history (asking a customer, hearing back, submitting a coding) and the
     /// domain event each raised: the rows the coding form writes, as prepared statements on the replay's transaction,
@@ -450,6 +477,7 @@ public sealed class DemoSlaHistory(VocDbContext db, IServiceProvider services, I
         {
             var connection = db.Database.GetDbConnection();
             var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            var sqlServer = db.Database.IsSqlServer();
             async Task<DbCommand> PrepareAsync(string sql, params (string Name, DbType Type)[] parameters)
             {
                 var command = connection.CreateCommand();
@@ -459,36 +487,26 @@ public sealed class DemoSlaHistory(VocDbContext db, IServiceProvider services, I
                 {
                     var parameter = command.CreateParameter();
                     parameter.ParameterName = name;
-                    // Instants are timestamptz on PostgreSQL (DbType.DateTime would mean "without time zone").
-                    if (type == DbType.DateTime && parameter is NpgsqlParameter npgsql)
-                        npgsql.NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz;
+                    if (type == DbType.DateTime)
+                        AdoCommands.TypeAsInstant(parameter);
                     else
                         parameter.DbType = type;
                     command.Parameters.Add(parameter);
                 }
-                await command.PrepareAsync(cancellationToken);
+                await AdoCommands.PrepareAsync(command, cancellationToken);
                 return command;
             }
             return new ChangeWriter(book,
                 await PrepareAsync("""
                     UPDATE "FeedbackItems" SET "Status" = @status, "AwaitingCustomerNote" = @note, "AwaitingCustomerSince" = @since WHERE "Id" = @id
                     """, ("@status", DbType.String), ("@note", DbType.String), ("@since", DbType.DateTime), ("@id", DbType.Int64)),
-                await PrepareAsync("""
-                    INSERT INTO "Attributions" ("FeedbackItemId", "BusinessMetricId", "ImpactDirection", "ImpactMagnitude", "ImpactUnit", "CapabilityGapId",
-                                                "OwningDomainId", "ValueDimension", "VoiceRole", "State", "Version", "UpdatedAt", "UpdatedById", "SubmittedAt")
-                    VALUES (@item, @metric, @direction, @magnitude, @unit, @gap, @domain, @dimension, @role, @state, @version, @updated, @by, @submitted)
-                    RETURNING "Id"
-                    """, ("@item", DbType.Int64), ("@metric", DbType.Int32), ("@direction", DbType.String), ("@magnitude", DbType.Decimal), ("@unit", DbType.String),
+                await PrepareAsync(sqlServer ? SqlServerInsertAttributionSql : InsertAttributionSql, ("@item", DbType.Int64), ("@metric", DbType.Int32), ("@direction", DbType.String), ("@magnitude", DbType.Decimal), ("@unit", DbType.String),
                     ("@gap", DbType.Int32), ("@domain", DbType.Int32), ("@dimension", DbType.String), ("@role", DbType.String), ("@state", DbType.String),
                     ("@version", DbType.Int32), ("@updated", DbType.DateTime), ("@by", DbType.String), ("@submitted", DbType.DateTime)),
                 await PrepareAsync("""
                     INSERT INTO "AttributionTags" ("AttributionId", "TagId") VALUES (@attribution, @tag)
                     """, ("@attribution", DbType.Int64), ("@tag", DbType.Int32)),
-                await PrepareAsync("""
-                    INSERT INTO "DomainEvents" ("Type", "FeedbackItemId", "OccurredAt", "ActorId", "DispatchedAt")
-                    VALUES (@type, @item, @occurred, @actor, @dispatched)
-                    RETURNING "Id"
-                    """, ("@type", DbType.String), ("@item", DbType.Int64), ("@occurred", DbType.DateTime), ("@actor", DbType.String), ("@dispatched", DbType.DateTime)));
+                await PrepareAsync(sqlServer ? SqlServerInsertEventSql : InsertEventSql, ("@type", DbType.String), ("@item", DbType.Int64), ("@occurred", DbType.DateTime), ("@actor", DbType.String), ("@dispatched", DbType.DateTime)));
         }
 
         public async Task SetStatusAsync(long itemId, FeedbackStatus status, string? note, DateTime? since)

@@ -56,6 +56,19 @@ public sealed class FeedbackWorkflowSubject : IWorkflowSubjectSource
         _ => SubjectState.Done,
     };
 
+    /// <summary>
+    /// SQL Server's claims ({0}: batch size), the counterparts of PostgreSQL's <c>FOR UPDATE SKIP LOCKED</c>: update locks
+    /// held to the end of the dispatcher's transaction, rows another instance holds skipped, row locks only.
+    /// </summary>
+    internal const string SqlServerClaimNewSql = """
+        SELECT TOP ({0}) [Id] AS [Value] FROM [FeedbackItems] WITH (UPDLOCK, READPAST, ROWLOCK) WHERE [SlaStartedAt] IS NULL ORDER BY [Id]
+        """;
+
+    /// <inheritdoc cref="SqlServerClaimNewSql"/>
+    internal const string SqlServerClaimSignalsSql = """
+        SELECT TOP ({0}) * FROM [DomainEvents] WITH (UPDLOCK, READPAST, ROWLOCK) WHERE [DispatchedAt] IS NULL ORDER BY [Id]
+        """;
+
     public async Task<IReadOnlyList<SubjectFacts>> ClaimNewAsync(DbContext db, int max, DateTime now, CancellationToken cancellationToken)
     {
         var voc = (VocDbContext)db;
@@ -65,6 +78,10 @@ public sealed class FeedbackWorkflowSubject : IWorkflowSubjectSource
             ids = await voc.Database.SqlQuery<long>($"""
                 SELECT "Id" AS "Value" FROM "FeedbackItems" WHERE "SlaStartedAt" IS NULL ORDER BY "Id" LIMIT {max} FOR UPDATE SKIP LOCKED
                 """).ToListAsync(cancellationToken);
+        }
+        else if (db.Database.IsSqlServer())
+        {
+            ids = await voc.Database.SqlQueryRaw<long>(SqlServerClaimNewSql, max).ToListAsync(cancellationToken);
         }
         else
         {
@@ -86,6 +103,10 @@ public sealed class FeedbackWorkflowSubject : IWorkflowSubjectSource
             events = await voc.DomainEvents.FromSql($"""
                 SELECT * FROM "DomainEvents" WHERE "DispatchedAt" IS NULL ORDER BY "Id" LIMIT {max} FOR UPDATE SKIP LOCKED
                 """).AsNoTracking().ToListAsync(cancellationToken);
+        }
+        else if (db.Database.IsSqlServer())
+        {
+            events = await voc.DomainEvents.FromSqlRaw(SqlServerClaimSignalsSql, max).AsNoTracking().ToListAsync(cancellationToken);
         }
         else
         {
@@ -109,7 +130,7 @@ public sealed class FeedbackWorkflowSubject : IWorkflowSubjectSource
         await using var command = connection.CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         command.CommandText = """UPDATE "FeedbackItems" SET "AttributionDueAt" = @due WHERE "Id" = @id""";
-        var due = AddParameter(command, "@due");
+        var due = AdoCommands.AddInstant(command, "@due");
         var id = AddParameter(command, "@id");
         foreach (var (itemId, deadline) in changes)
         {

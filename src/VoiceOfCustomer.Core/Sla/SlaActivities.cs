@@ -73,9 +73,7 @@ public sealed class RecordEscalationActivity : IWorkflowActivity
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         command.CommandText = """UPDATE "FeedbackItems" SET "SlaBreachedAt" = @at WHERE "Id" = @id AND "SlaBreachedAt" IS NULL""";
-        var at = command.CreateParameter();
-        at.ParameterName = "@at";
-        command.Parameters.Add(at);
+        var at = AdoCommands.AddInstant(command, "@at");
         var id = command.CreateParameter();
         id.ParameterName = "@id";
         command.Parameters.Add(id);

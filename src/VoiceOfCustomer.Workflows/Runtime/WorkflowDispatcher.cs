@@ -11,7 +11,8 @@ namespace VoiceOfCustomer.Workflows.Runtime;
 /// The hosted loop that moves workflows on. Each pass, in batches, each batch one transaction: start instances for
 /// new subjects, deliver signals, fire due timers. The database is the only record of what is due, so any
 /// number of app instances can run this loop on one database: rows are claimed before they are acted on
-/// (PostgreSQL: <c>FOR UPDATE SKIP LOCKED</c>; SQLite: one writer transaction at a time), and whatever was due
+/// (PostgreSQL: <c>FOR UPDATE SKIP LOCKED</c>; SQL Server: <c>WITH (UPDLOCK, READPAST, ROWLOCK)</c>; SQLite: one writer
+/// transaction at a time), and whatever was due
 /// while no instance ran is found and processed, oldest first, on the next pass.
 /// </summary>
 public sealed class WorkflowDispatcher<TContext>(
@@ -103,8 +104,18 @@ public sealed class WorkflowDispatcher<TContext>(
     }
 
     /// <summary>
-    /// Due timers, soonest first, locked for this transaction. On PostgreSQL another app instance skips the
-    /// locked rows and takes the next ones; on SQLite the writer transaction already excludes everyone else.
+    /// SQL Server's claim of due timers ({0}: now, {1}: batch size): update locks held to the end of the transaction,
+    /// rows another instance holds skipped (READPAST), row locks so that a claim never blocks a whole page.
+    /// </summary>
+    internal const string SqlServerClaimDueTimersSql = """
+        SELECT TOP ({1}) * FROM [WorkflowTimers] WITH (UPDLOCK, READPAST, ROWLOCK)
+        WHERE [State] = 'Pending' AND [ResumeAt] <= {0}
+        ORDER BY [ResumeAt], [Id]
+        """;
+
+    /// <summary>
+    /// Due timers, soonest first, locked for this transaction. On PostgreSQL and SQL Server another app instance
+    /// skips the locked rows and takes the next ones; on SQLite the writer transaction already excludes everyone else.
     /// </summary>
     public static async Task<List<WorkflowTimer>> ClaimDueTimersAsync(DbContext db, DateTime now, int batchSize, CancellationToken cancellationToken)
     {
@@ -118,6 +129,8 @@ public sealed class WorkflowDispatcher<TContext>(
                 FOR UPDATE SKIP LOCKED
                 """).ToListAsync(cancellationToken);
         }
+        if (db.Database.IsSqlServer())
+            return await db.Set<WorkflowTimer>().FromSqlRaw(SqlServerClaimDueTimersSql, now, batchSize).ToListAsync(cancellationToken);
         return await db.Set<WorkflowTimer>()
             .Where(t => t.State == WorkflowTimerState.Pending && t.ResumeAt <= now)
             .OrderBy(t => t.ResumeAt).ThenBy(t => t.Id)
@@ -158,4 +171,8 @@ internal static class DatabaseFacadeProviderExtensions
 {
     public static bool IsNpgsql(this Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade database) =>
         database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+
+    // By name, as above: this project references no provider.
+    public static bool IsSqlServer(this Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade database) =>
+        database.ProviderName == "Microsoft.EntityFrameworkCore.SqlServer";
 }

@@ -163,3 +163,9 @@ public sealed class CodingKeyPostgresTests : CodingKeyTests
 {
     protected override TestDatabase CreateDatabase() => TestDatabase.CreatePostgres();
 }
+
+[SqlServerTests]
+public sealed class CodingKeySqlServerTests : CodingKeyTests
+{
+    protected override TestDatabase CreateDatabase() => TestDatabase.CreateSqlServer();
+}

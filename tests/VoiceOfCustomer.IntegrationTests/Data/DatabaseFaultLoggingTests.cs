@@ -53,12 +53,16 @@ public abstract class DatabaseFaultLoggingTests
     private static Task RefuseInsertsAsync(VocAppFactory app, string table)
     {
         // Test-owned table names and text, no user input.
-        var sql = app.Database.Provider == DatabaseProvider.Sqlite
-            ? $"""CREATE TRIGGER "refuse_{table}" BEFORE INSERT ON "{table}" BEGIN SELECT RAISE(ABORT, '{Fault}'); END;"""
-            : $"""
-              CREATE FUNCTION "refuse_{table}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '{Fault}'; END $$;
-              CREATE TRIGGER "refuse_{table}" BEFORE INSERT ON "{table}" FOR EACH ROW EXECUTE FUNCTION "refuse_{table}"();
-              """;
+        var sql = app.Database.Provider switch
+        {
+            DatabaseProvider.Sqlite => $"""CREATE TRIGGER "refuse_{table}" BEFORE INSERT ON "{table}" BEGIN SELECT RAISE(ABORT, '{Fault}'); END;""",
+            // A trigger would clash with the OUTPUT clause of EF's inserts on SQL Server; a check named after the fault refuses the row.
+            DatabaseProvider.SqlServer => $"""ALTER TABLE [{table}] WITH NOCHECK ADD CONSTRAINT [{Fault}] CHECK (1 = 0);""",
+            _ => $"""
+                CREATE FUNCTION "refuse_{table}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '{Fault}'; END $$;
+                CREATE TRIGGER "refuse_{table}" BEFORE INSERT ON "{table}" FOR EACH ROW EXECUTE FUNCTION "refuse_{table}"();
+                """,
+        };
         return app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(sql));
     }
 }
@@ -71,4 +75,10 @@ public sealed class DatabaseFaultLoggingSqliteTests : DatabaseFaultLoggingTests
 public sealed class DatabaseFaultLoggingPostgresTests : DatabaseFaultLoggingTests
 {
     protected override TestDatabase CreateDatabase() => TestDatabase.CreatePostgres();
+}
+
+[SqlServerTests]
+public sealed class DatabaseFaultLoggingSqlServerTests : DatabaseFaultLoggingTests
+{
+    protected override TestDatabase CreateDatabase() => TestDatabase.CreateSqlServer();
 }

@@ -9,9 +9,9 @@ namespace VoiceOfCustomer.IntegrationTests.Data;
 
 public sealed class FeedbackBulkWriterTests
 {
-    public static TheoryData<string> Providers => new() { "Sqlite", "Postgres" };
+    public static TheoryData<string> Providers => TestDatabase.Providers;
 
-    private static TestDatabase Create(string provider) => provider == "Postgres" ? TestDatabase.CreatePostgres() : TestDatabase.CreateSqlite();
+    private static TestDatabase Create(string provider) => TestDatabase.Create(provider);
 
     [Theory]
     [MemberData(nameof(Providers))]

@@ -11,9 +11,9 @@ namespace VoiceOfCustomer.IntegrationTests.Import;
 
 public sealed class CsvFeedbackImporterTests
 {
-    public static TheoryData<string> Providers => new() { "Sqlite", "Postgres" };
+    public static TheoryData<string> Providers => TestDatabase.Providers;
 
-    private static TestDatabase Create(string provider) => provider == "Postgres" ? TestDatabase.CreatePostgres() : TestDatabase.CreateSqlite();
+    private static TestDatabase Create(string provider) => TestDatabase.Create(provider);
 
     private static async Task<VocAppFactory> StartAsync(TestDatabase? database = null, IDictionary<string, string?>? settings = null)
     {

@@ -19,7 +19,7 @@ namespace VoiceOfCustomer.IntegrationTests.Import;
 /// </summary>
 public sealed class ImportSlaClockTests
 {
-    public static TheoryData<string> Providers => new() { "Sqlite", "Postgres" };
+    public static TheoryData<string> Providers => TestDatabase.Providers;
 
     private static readonly DateTime Now = new(2026, 3, 16, 9, 0, 0, DateTimeKind.Utc); // a Monday
     private static readonly DateTime TenDaysAgo = Now.AddDays(-10);
@@ -30,7 +30,7 @@ public sealed class ImportSlaClockTests
     public async Task Imported_history_runs_from_its_received_time_and_what_it_missed_before_the_import_is_recorded_without_mail(string provider)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(Now));
-        using var app = new VocAppFactory(provider == "Postgres" ? TestDatabase.CreatePostgres() : TestDatabase.CreateSqlite(),
+        using var app = new VocAppFactory(TestDatabase.Create(provider),
             new Dictionary<string, string?> { ["Escalation:CsLeadAddresses:0"] = "cs-lead@example.test", ["Escalation:LeadershipAddresses:0"] = "board@example.test" })
         { TestServices = services => services.AddSingleton<TimeProvider>(clock) };
         await app.EnsureChannelsAsync();

@@ -98,6 +98,12 @@ public sealed class ApiDocsExamplesPostgresTests : ApiDocsExamplesTests
     protected override TestDatabase CreateDatabase() => TestDatabase.CreatePostgres();
 }
 
+[SqlServerTests]
+public sealed class ApiDocsExamplesSqlServerTests : ApiDocsExamplesTests
+{
+    protected override TestDatabase CreateDatabase() => TestDatabase.CreateSqlServer();
+}
+
 /// <summary>What the page must cover: an example for every operation, and every enum value by name.</summary>
 public sealed class ApiDocsCoverageTests
 {

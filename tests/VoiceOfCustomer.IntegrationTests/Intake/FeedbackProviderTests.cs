@@ -6,7 +6,7 @@ using VoiceOfCustomer.IntegrationTests.Infrastructure;
 
 namespace VoiceOfCustomer.IntegrationTests.Intake;
 
-/// <summary>Create, idempotency and keyset paging: the paths whose SQL differs between providers, run on both.</summary>
+/// <summary>Create, idempotency and keyset paging: the paths whose SQL differs between providers, run on each.</summary>
 public abstract class FeedbackProviderTests : IntakeApiTestBase
 {
     [Fact]
@@ -168,4 +168,10 @@ public sealed class FeedbackProviderSqliteTests : FeedbackProviderTests;
 public sealed class FeedbackProviderPostgresTests : FeedbackProviderTests
 {
     protected override TestDatabase CreateDatabase() => TestDatabase.CreatePostgres();
+}
+
+[SqlServerTests]
+public sealed class FeedbackProviderSqlServerTests : FeedbackProviderTests
+{
+    protected override TestDatabase CreateDatabase() => TestDatabase.CreateSqlServer();
 }

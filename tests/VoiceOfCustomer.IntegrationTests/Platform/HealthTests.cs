@@ -14,10 +14,11 @@ public sealed class HealthTests
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
     }
 
-    [Fact]
-    public async Task Health_reports_healthy_on_a_fresh_postgres_database()
+    [Theory]
+    [MemberData(nameof(TestDatabase.ServerProviders), MemberType = typeof(TestDatabase))]
+    public async Task Health_reports_healthy_on_a_fresh_server_database(string provider)
     {
-        using var app = new VocAppFactory(TestDatabase.CreatePostgres());
+        using var app = new VocAppFactory(TestDatabase.Create(provider));
         var response = await app.CreateClient().GetAsync("/health");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());

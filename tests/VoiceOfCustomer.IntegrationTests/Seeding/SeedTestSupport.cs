@@ -17,9 +17,9 @@ public sealed class DevelopmentAppFactory(TestDatabase database, IDictionary<str
 
 internal static class SeedTestSupport
 {
-    public static TheoryData<string> Providers => new() { "Sqlite", "Postgres" };
+    public static TheoryData<string> Providers => TestDatabase.Providers;
 
-    public static TestDatabase Create(string provider) => provider == "Postgres" ? TestDatabase.CreatePostgres() : TestDatabase.CreateSqlite();
+    public static TestDatabase Create(string provider) => TestDatabase.Create(provider);
 
     /// <summary>A context on the test database without a web host, for checking what a CLI process wrote.</summary>
     public static VocDbContext Context(TestDatabase database) =>

@@ -5,7 +5,7 @@ using VoiceOfCustomer.Sla;
 
 namespace VoiceOfCustomer.IntegrationTests.Sla;
 
-/// <summary>The SLA queries on both providers: the grouping runs in SQL, so PostgreSQL must translate it as SQLite does.</summary>
+/// <summary>The SLA queries on every provider: the grouping runs in SQL, so PostgreSQL and SQL Server must translate it as SQLite does.</summary>
 public sealed class SlaReportsTests
 {
     public static TheoryData<string> Providers => SeedTestSupport.Providers;

@@ -6,7 +6,7 @@ using VoiceOfCustomer.Suggestions;
 
 namespace VoiceOfCustomer.IntegrationTests.Suggestions;
 
-/// <summary>The feedback-loop queries on both providers: the grouping runs in SQL, so PostgreSQL must translate it as SQLite does.</summary>
+/// <summary>The feedback-loop queries on every provider: the grouping runs in SQL, so PostgreSQL and SQL Server must translate it as SQLite does.</summary>
 public sealed class SuggestionReportsTests
 {
     public static TheoryData<string> Providers => SeedTestSupport.Providers;

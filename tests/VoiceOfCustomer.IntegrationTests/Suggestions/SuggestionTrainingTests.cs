@@ -118,10 +118,11 @@ public sealed class SuggestionTrainingTests
         Assert.Contains(suggestions, s => s.Field == SuggestionField.ValueDimension);
     }
 
-    [Fact]
-    public async Task Two_instances_saving_at_once_get_consecutive_versions_on_PostgreSQL()
+    [Theory]
+    [MemberData(nameof(TestDatabase.ServerProviders), MemberType = typeof(TestDatabase))]
+    public async Task Two_instances_saving_at_once_get_consecutive_versions_on_a_server_database(string provider)
     {
-        using var app = NewApp(TestDatabase.CreatePostgres());
+        using var app = NewApp(TestDatabase.Create(provider));
         var taxonomy = new List<TaxonomyEntryText>
         {
             new(SuggestionField.CapabilityGap, "a", "Alpha invoices", null, null),

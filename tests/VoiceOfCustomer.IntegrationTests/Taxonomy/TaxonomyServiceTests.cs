@@ -215,3 +215,9 @@ public sealed class TaxonomyServicePostgresTests : TaxonomyServiceTests
 {
     protected override TestDatabase CreateDatabase() => TestDatabase.CreatePostgres();
 }
+
+[SqlServerTests]
+public sealed class TaxonomyServiceSqlServerTests : TaxonomyServiceTests
+{
+    protected override TestDatabase CreateDatabase() => TestDatabase.CreateSqlServer();
+}

@@ -285,7 +285,7 @@ public sealed class UserAdminTests : IDisposable
     }
 }
 
-/// <summary>Two Admins demoting each other at once: one must win, or nobody is left to administer (both providers).</summary>
+/// <summary>Two Admins demoting each other at once: one must win, or nobody is left to administer (every provider).</summary>
 public abstract class LastAdminRaceTests
 {
     protected abstract TestDatabase CreateDatabase();
@@ -353,4 +353,10 @@ public sealed class LastAdminRaceSqliteTests : LastAdminRaceTests
 public sealed class LastAdminRacePostgresTests : LastAdminRaceTests
 {
     protected override TestDatabase CreateDatabase() => TestDatabase.CreatePostgres();
+}
+
+[SqlServerTests]
+public sealed class LastAdminRaceSqlServerTests : LastAdminRaceTests
+{
+    protected override TestDatabase CreateDatabase() => TestDatabase.CreateSqlServer();
 }

@@ -252,3 +252,9 @@ public sealed class FeedbackFilterPostgresTests : FeedbackFilterTests
 {
     protected override TestDatabase CreateDatabase() => TestDatabase.CreatePostgres();
 }
+
+[SqlServerTests]
+public sealed class FeedbackFilterSqlServerTests : FeedbackFilterTests
+{
+    protected override TestDatabase CreateDatabase() => TestDatabase.CreateSqlServer();
+}

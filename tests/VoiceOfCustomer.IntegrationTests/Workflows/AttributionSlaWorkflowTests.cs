@@ -306,3 +306,9 @@ public sealed class AttributionSlaWorkflowPostgresTests : AttributionSlaWorkflow
 {
     protected override TestDatabase CreateDatabase() => TestDatabase.CreatePostgres();
 }
+
+[SqlServerTests]
+public sealed class AttributionSlaWorkflowSqlServerTests : AttributionSlaWorkflowTests
+{
+    protected override TestDatabase CreateDatabase() => TestDatabase.CreateSqlServer();
+}

@@ -12,13 +12,13 @@ namespace VoiceOfCustomer.IntegrationTests.Workflows;
 
 public sealed class WorkflowDefinitionCatalogTests : IDisposable
 {
-    public static TheoryData<string> Providers => new() { "Sqlite", "Postgres" };
+    public static TheoryData<string> Providers => TestDatabase.Providers;
 
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("voc-workflows-");
 
     public void Dispose() => _folder.Delete(recursive: true);
 
-    private static TestDatabase Create(string provider) => provider == "Postgres" ? TestDatabase.CreatePostgres() : TestDatabase.CreateSqlite();
+    private static TestDatabase Create(string provider) => TestDatabase.Create(provider);
 
     private void WriteDefinition(double warningShare, string file = "catalog-test.json") =>
         File.WriteAllText(Path.Combine(_folder.FullName, file), WorkflowTestFiles.Definition("catalog-test", warningShare));
@@ -87,10 +87,11 @@ public sealed class WorkflowDefinitionCatalogTests : IDisposable
         Assert.Equal(0.5, (await second.GetVersionAsync(db, v2.RecordId)).Parameters["warningShare"].DefaultShare);
     }
 
-    [Fact]
-    public async Task Two_app_instances_starting_at_once_on_PostgreSQL_store_each_version_once()
+    [Theory]
+    [MemberData(nameof(TestDatabase.ServerProviders), MemberType = typeof(TestDatabase))]
+    public async Task Two_app_instances_starting_at_once_on_a_server_database_store_each_version_once(string provider)
     {
-        using var app = new VocAppFactory(TestDatabase.CreatePostgres());
+        using var app = new VocAppFactory(TestDatabase.Create(provider));
         _ = app.Services; // Migrated once, before the racing starts.
         var shares = new[] { 0.75, 0.6, 0.5 };
         foreach (var share in shares)

@@ -116,6 +116,17 @@ public sealed class UserAdministration(
     // Any constant will do: it only has to be the same for every instance sharing the database.
     private const long AdminChangesLockKey = 0x564F_4341_444D; // "VOCADM"
 
+    /// <summary>
+    /// SQL Server's counterpart of the advisory lock: an application lock owned by the transaction, so the commit or
+    /// rollback releases it. sp_getapplock answers a negative number rather than raising an error when it cannot take
+    /// the lock in time (30 s), hence the THROW: the change must not go on without it.
+    /// </summary>
+    internal const string SqlServerAdminLockSql = """
+        DECLARE @result int;
+        EXEC @result = sp_getapplock @Resource = N'voc:admin-changes', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 30000;
+        IF @result < 0 THROW 51000, 'Could not take the lock for changes to Admins (sp_getapplock).', 1;
+        """;
+
     private DateTimeOffset Now => time.GetUtcNow();
 
     public async Task<UserPage> ListAsync(int page, CancellationToken cancellationToken = default)
@@ -310,7 +321,8 @@ public sealed class UserAdministration(
 
     /// <summary>
     /// Runs a change that may depend on who else is an Admin, one at a time: SQLite through the write gate (one writer anyway),
-    /// PostgreSQL under a transaction-scoped advisory lock that every app instance takes.
+    /// PostgreSQL under a transaction-scoped advisory lock and SQL Server under a transaction-owned application lock, which
+    /// every app instance takes.
     /// </summary>
     private async Task<UserAdminResult> UnderAdminLockAsync(string id, Func<AppUser, Task<UserAdminResult>> change, CancellationToken cancellationToken)
     {
@@ -318,6 +330,8 @@ public sealed class UserAdministration(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (db.Database.IsNpgsql())
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({AdminChangesLockKey})", cancellationToken);
+        else if (db.Database.IsSqlServer())
+            await db.Database.ExecuteSqlRawAsync(SqlServerAdminLockSql, cancellationToken);
         var user = await users.FindByIdAsync(id);
         if (user is null)
             return UserAdminResult.NotFound;
