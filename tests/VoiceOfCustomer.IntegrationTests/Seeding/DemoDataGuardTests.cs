@@ -61,12 +61,7 @@ public sealed class DemoDataGuardTests
     [MemberData(nameof(Providers))]
     public async Task Voc_seed_with_append_refuses_a_database_with_real_customers(string provider)
     {
-        using var database = SeedTestSupport.Create(provider);
-        await using (var db = await MigratedAsync(database))
-        {
-            db.Customers.Add(RealCustomer());
-            await db.SaveChangesAsync();
-        }
+        using var database = await WithARealCustomerAsync(provider);
 
         var run = await SeedTestSupport.RunVocAsync(database, "seed", "--customers", "3", "--feedback", "10", "--append");
 
@@ -80,12 +75,7 @@ public sealed class DemoDataGuardTests
     [MemberData(nameof(Providers))]
     public async Task A_Development_start_on_a_database_with_a_real_customer_adds_no_demo_data_and_says_why(string provider)
     {
-        using var database = SeedTestSupport.Create(provider);
-        await using (var db = await MigratedAsync(database))
-        {
-            db.Customers.Add(RealCustomer());
-            await db.SaveChangesAsync();
-        }
+        using var database = await WithARealCustomerAsync(provider);
 
         using var app = new DevelopmentAppFactory(database, new Dictionary<string, string?> { ["Seed:Customers"] = "4", ["Seed:Feedback"] = "30" });
         await app.EnsureChannelsAsync(); // starts the app
@@ -183,8 +173,16 @@ public sealed class DemoDataGuardTests
         return db;
     }
 
-    private static Customer RealCustomer() => new()
+    /// <summary>A database no app has opened yet, holding one customer the demo did not write.</summary>
+    private static async Task<TestDatabase> WithARealCustomerAsync(string provider)
     {
-        Reference = "ACME-001", ReferenceNormalized = "ACME-001", Name = "Acme Retail", LifecycleStage = LifecycleStage.Adoption, CreatedAt = DateTime.UtcNow,
-    };
+        var database = SeedTestSupport.Create(provider);
+        await using var db = await MigratedAsync(database);
+        db.Customers.Add(new Customer
+        {
+            Reference = "ACME-001", ReferenceNormalized = "ACME-001", Name = "Acme Retail", LifecycleStage = LifecycleStage.Adoption, CreatedAt = DateTime.UtcNow,
+        });
+        await db.SaveChangesAsync();
+        return database;
+    }
 }

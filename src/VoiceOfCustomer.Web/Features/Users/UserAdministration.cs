@@ -90,6 +90,11 @@ public static class UserStates
                 await db.SaveChangesAsync(cancellationToken);
             }
         }
+        catch (DbUpdateException exception) when (exception.IsConflict())
+        {
+            // A parallel sign-in inserted the row a moment before: its time is as good as ours.
+            logger.LogDebug("The sign-in of user {UserId} was recorded by a parallel sign-in.", userId);
+        }
         catch (DbUpdateException exception)
         {
             logger.LogWarning(exception, "The sign-in of user {UserId} was not recorded.", userId);
