@@ -115,7 +115,7 @@ internal sealed partial class EmailOptionsValidator : IValidateOptions<EmailOpti
     public ValidateOptionsResult Validate(string? name, EmailOptions options)
     {
         var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.From) || !System.Net.Mail.MailAddress.TryCreate(options.From, out _))
+        if (string.IsNullOrWhiteSpace(options.From) || !MimeKit.MailboxAddress.TryParse(options.From, out var from) || from.Address != options.From.Trim())
             errors.Add($"Email:From '{options.From}' is not an e-mail address.");
         if (string.IsNullOrWhiteSpace(options.DefaultLanguage))
             errors.Add("Email:DefaultLanguage must not be empty.");
