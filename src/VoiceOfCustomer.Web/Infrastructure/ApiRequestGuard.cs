@@ -81,5 +81,5 @@ public static class ApiRequestGuardExtensions
 {
     /// <summary>Call right after <c>UseAuthorization</c>: the guard needs to know who the caller is.</summary>
     public static IApplicationBuilder UseApiRequestGuard(this IApplicationBuilder app) =>
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseMiddleware<ApiRequestGuardMiddleware>());
+        app.UseWhen(WebApplicationSetup.IsApiRequest, api => api.UseMiddleware<ApiRequestGuardMiddleware>());
 }

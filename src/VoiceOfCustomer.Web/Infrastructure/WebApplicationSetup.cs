@@ -184,7 +184,7 @@ public static class WebApplicationSetup
         // The API-key scheme is challenged first and may already have written its 401/403 problem details.
         if (context.Response.HasStarted)
             return Task.CompletedTask;
-        if (context.Request.Path.StartsWithSegments("/api"))
+        if (IsApiRequest(context.HttpContext))
         {
             context.Response.StatusCode = status;
             return Task.CompletedTask;

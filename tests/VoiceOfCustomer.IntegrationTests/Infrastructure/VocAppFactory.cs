@@ -46,12 +46,18 @@ public class VocAppFactory : WebApplicationFactory<Program>
 
     public TestDatabase Database => _database;
 
+    /// <summary>
+    /// The host environment: "Testing" by default; "Production" for the app as it is deployed (no developer pages, no
+    /// demo data), "Development" for the app as a developer runs it (start-up seeds the demo organisation).
+    /// </summary>
+    public string Environment { get; init; } = "Testing";
+
     /// <summary>What the app logged at Warning or above.</summary>
     public CapturingLoggerProvider Logs { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(Environment);
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));

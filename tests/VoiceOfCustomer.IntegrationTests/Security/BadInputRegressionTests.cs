@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using VoiceOfCustomer.Identity;
@@ -13,16 +12,6 @@ using VoiceOfCustomer.IntegrationTests.Intake;
 using VoiceOfCustomer.IntegrationTests.Web;
 
 namespace VoiceOfCustomer.IntegrationTests.Security;
-
-/// <summary>The app as it is deployed: environment Production (no developer pages, no demo data).</summary>
-public sealed class ProductionAppFactory(TestDatabase database, IDictionary<string, string?>? settings = null) : VocAppFactory(database, settings)
-{
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseEnvironment("Production");
-    }
-}
 
 /// <summary>
 /// One Production app for the probe's bad-input cases (issue 15, items 1, 2, 4, 5 and 6): the shipped
@@ -46,7 +35,7 @@ public sealed class BadInputFixture : IAsyncLifetime
         ["Intake:Webhooks:Sources:msdesk:Fields:receivedAt"] = "created_at",
     };
 
-    public ProductionAppFactory App { get; } = new(TestDatabase.CreateSqlite(), Settings);
+    public VocAppFactory App { get; } = new(TestDatabase.CreateSqlite(), Settings) { Environment = "Production" };
     public HttpClient Api { get; private set; } = null!;
     public int CustomerId { get; private set; }
 
@@ -327,9 +316,9 @@ public sealed class NulSearchTests
 {
     public static TheoryData<string> Providers => TestDatabase.Providers;
 
-    private static async Task<ProductionAppFactory> StartAsync(string provider)
+    private static async Task<VocAppFactory> StartAsync(string provider)
     {
-        var app = new ProductionAppFactory(TestDatabase.Create(provider));
+        var app = new VocAppFactory(TestDatabase.Create(provider)) { Environment = "Production" };
         await app.EnsureChannelsAsync();
         return app;
     }

@@ -14,7 +14,7 @@ namespace VoiceOfCustomer.IntegrationTests.Security;
 /// </summary>
 public sealed class KestrelProductionFixture : IAsyncLifetime
 {
-    public ProductionAppFactory App { get; } = new(TestDatabase.CreateSqlite());
+    public VocAppFactory App { get; } = new(TestDatabase.CreateSqlite()) { Environment = "Production" };
     public HttpClient Client { get; private set; } = null!;
     public string ApiKey { get; private set; } = null!;
     public string IntakeKey { get; private set; } = null!;

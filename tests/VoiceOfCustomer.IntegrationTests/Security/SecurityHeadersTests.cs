@@ -81,10 +81,10 @@ public sealed partial class SecurityHeadersTests(ScreensFixture fixture) : IClas
         var cookies = new List<string>();
 
         var login = await client.GetAsync("/account/login");
-        cookies.AddRange(SetCookies(login));
+        cookies.AddRange(SetCookie.Headers(login));
         var signIn = await WebTestSupport.PostLoginAsync(client, email, WebTestSupport.Password);
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
-        cookies.AddRange(SetCookies(signIn));
+        cookies.AddRange(SetCookie.Headers(signIn));
         var page = await client.GetStringAsync("/feedback");
         var language = await client.PostAsync("/language", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -93,7 +93,7 @@ public sealed partial class SecurityHeadersTests(ScreensFixture fixture) : IClas
             ["__RequestVerificationToken"] = WebTestSupport.AntiforgeryToken(page),
         }));
         Assert.Equal(HttpStatusCode.Redirect, language.StatusCode);
-        cookies.AddRange(SetCookies(language));
+        cookies.AddRange(SetCookie.Headers(language));
         // A flash message after a form travels in the TempData cookie.
         var outbox = await client.GetStringAsync("/admin/outbox");
         var retry = await client.PostAsync("/admin/outbox/retry-dead-letters", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -101,10 +101,11 @@ public sealed partial class SecurityHeadersTests(ScreensFixture fixture) : IClas
             ["__RequestVerificationToken"] = WebTestSupport.AntiforgeryToken(outbox),
         }));
         Assert.Equal(HttpStatusCode.Redirect, retry.StatusCode);
-        cookies.AddRange(SetCookies(retry));
+        cookies.AddRange(SetCookie.Headers(retry));
 
         var named = cookies.Select(SetCookie.Parse).Where(c => !c.Deletes).ToList();
         Assert.Contains(named, c => c.Name == "voc.auth");
+        Assert.Contains(named, c => c.Name == "voc.csrf");
         Assert.Contains(named, c => c.Name == ".AspNetCore.Culture");
         Assert.Contains(named, c => c.Name == ".AspNetCore.Mvc.CookieTempDataProvider");
         var problems = named.SelectMany(c => c.Problems(overHttps: true)).ToList();
@@ -258,9 +259,6 @@ public sealed partial class SecurityHeadersTests(ScreensFixture fixture) : IClas
             return constrained;
         return samples.TryGetValue(parameter.Name, out var value) ? value : "1";
     }
-
-    private static IEnumerable<string> SetCookies(HttpResponseMessage response) =>
-        response.Headers.TryGetValues("Set-Cookie", out var values) ? values : [];
 }
 
 /// <summary>What every response must carry, as the issue states it; shared with the sign-in tests.</summary>
@@ -359,6 +357,10 @@ public static partial class SecurityHeaderRules
 /// <summary>One <c>Set-Cookie</c> header and the flags it carries.</summary>
 public sealed record SetCookie(string Name, string Value, HashSet<string> Flags, string? SameSite, bool Deletes)
 {
+    /// <summary>Every <c>Set-Cookie</c> header of a response, as sent.</summary>
+    public static IEnumerable<string> Headers(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Set-Cookie", out var values) ? values : [];
+
     public static SetCookie Parse(string header)
     {
         var parts = header.Split(';', StringSplitOptions.TrimEntries);

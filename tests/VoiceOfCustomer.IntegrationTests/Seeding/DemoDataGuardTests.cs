@@ -77,7 +77,7 @@ public sealed class DemoDataGuardTests
     {
         using var database = await WithARealCustomerAsync(provider);
 
-        using var app = new DevelopmentAppFactory(database, new Dictionary<string, string?> { ["Seed:Customers"] = "4", ["Seed:Feedback"] = "30" });
+        using var app = new VocAppFactory(database, new Dictionary<string, string?> { ["Seed:Customers"] = "4", ["Seed:Feedback"] = "30" }) { Environment = "Development" };
         await app.EnsureChannelsAsync(); // starts the app
 
         Assert.Equal(1, await app.WithDbAsync(db => db.Customers.CountAsync()));
@@ -98,7 +98,7 @@ public sealed class DemoDataGuardTests
         var created = await SeedTestSupport.RunVocAsync(database, "user", "create", "--email", "owner@example.com", "--role", "Admin", "--password", "Correct-horse-1");
         Assert.True(created.ExitCode == 0, created.Errors);
 
-        using var app = new DevelopmentAppFactory(database, new Dictionary<string, string?> { ["Seed:Customers"] = "4", ["Seed:Feedback"] = "30" });
+        using var app = new VocAppFactory(database, new Dictionary<string, string?> { ["Seed:Customers"] = "4", ["Seed:Feedback"] = "30" }) { Environment = "Development" };
         await app.EnsureChannelsAsync();
 
         Assert.Equal(0, await app.WithDbAsync(db => db.Customers.CountAsync()));

@@ -10,6 +10,8 @@ using VoiceOfCustomer.Workflows.Email;
 using VoiceOfCustomer.Workflows.Persistence;
 using VoiceOfCustomer.Workflows.Runtime;
 
+using VoiceOfCustomer.IntegrationTests.Infrastructure;
+
 namespace VoiceOfCustomer.IntegrationTests.Seeding;
 
 /// <summary>
@@ -29,13 +31,13 @@ public sealed class DemoHistoryTests
     {
         var clock = new FakeTimeProvider(Now);
         var mail = Directory.CreateTempSubdirectory("voc-demo-mail-");
-        using var app = new DevelopmentAppFactory(SeedTestSupport.Create(provider), new Dictionary<string, string?>
+        using var app = new VocAppFactory(SeedTestSupport.Create(provider), new Dictionary<string, string?>
         {
             ["Seed:Customers"] = "40",
             ["Seed:Feedback"] = "1500",
             ["Email:PickupDirectory"] = mail.FullName,
         })
-        { TestServices = services => services.AddSingleton<TimeProvider>(clock) };
+        { Environment = "Development", TestServices = services => services.AddSingleton<TimeProvider>(clock) };
         await using var scope = app.Scope();
         var now = Now.UtcDateTime;
 

@@ -8,6 +8,8 @@ using VoiceOfCustomer.Intake;
 using VoiceOfCustomer.Suggestions;
 using VoiceOfCustomer.Web;
 
+using VoiceOfCustomer.IntegrationTests.Infrastructure;
+
 namespace VoiceOfCustomer.IntegrationTests.Seeding;
 
 public sealed class DevelopmentStartupTests
@@ -18,8 +20,8 @@ public sealed class DevelopmentStartupTests
     [MemberData(nameof(Providers))]
     public async Task An_empty_Development_database_gets_demo_users_per_role_and_the_demo_organisation(string provider)
     {
-        using var app = new DevelopmentAppFactory(SeedTestSupport.Create(provider),
-            new Dictionary<string, string?> { ["Seed:Customers"] = "15", ["Seed:Feedback"] = "200" });
+        using var app = new VocAppFactory(SeedTestSupport.Create(provider),
+            new Dictionary<string, string?> { ["Seed:Customers"] = "15", ["Seed:Feedback"] = "200" }) { Environment = "Development" };
         await using var scope = app.Scope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
 

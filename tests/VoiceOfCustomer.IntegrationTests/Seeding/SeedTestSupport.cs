@@ -1,19 +1,8 @@
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using VoiceOfCustomer.Data;
 using VoiceOfCustomer.IntegrationTests.Infrastructure;
 
 namespace VoiceOfCustomer.IntegrationTests.Seeding;
-
-/// <summary>The app as a developer runs it: environment Development, so start-up seeds the demo organisation.</summary>
-public sealed class DevelopmentAppFactory(TestDatabase database, IDictionary<string, string?>? settings = null) : VocAppFactory(database, settings)
-{
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseEnvironment("Development");
-    }
-}
 
 internal static class SeedTestSupport
 {
