@@ -67,6 +67,13 @@ export VOC_TEST_SMTP_PORT=$smtp_port
 export VOC_TEST_MAILDEV_URL="http://127.0.0.1:$maildev_port"
 export VOC_TEST_MAILDEV_BIN="$maildev_bin"
 
+# --- SQL Server (no engine can run here; the suites run on one that VOC_TEST_SQLSERVER names) ----------
+if [ -n "${VOC_TEST_SQLSERVER:-}" ]; then
+  echo "== SQL Server: the provider suites also run on the server VOC_TEST_SQLSERVER names"
+else
+  echo "== SQL Server: VOC_TEST_SQLSERVER is not set; the SQL Server members of the provider suites are reported as skipped"
+fi
+
 # --- the suite --------------------------------------------------------------------------------
 echo "== building"
 dotnet build VoiceOfCustomer.sln -c Release -nologo -v:q
