@@ -28,6 +28,10 @@ public sealed partial class OutboxSender(
     ILogger<OutboxSender> logger) : BackgroundService
 {
     private const int MaxErrorLength = 2000;
+
+    /// <summary>Accepted mails marked sent per row update, at most; and how long an accepted mail may wait for its update.</summary>
+    private const int SentRowsPerUpdate = 10;
+    private static readonly TimeSpan MaxUnmarkedTime = TimeSpan.FromMilliseconds(250);
     private long _batches;
 
     /// <summary>Names this sender in <see cref="OutboxEmail.LeaseOwner"/>: machine, process and instance.</summary>
@@ -106,8 +110,18 @@ public sealed partial class OutboxSender(
         var attempted = 0;
         var recorded = 0;
         EmailDeliveryException? connectionFailure = null;
-        // A sent mail's row is updated while the next mail is on the wire (one database command at a time, in order).
-        var marking = Task.CompletedTask;
+        // Accepted mails are marked sent a few at a time (one row update per mail would cost about as much as sending
+        // it), and always before anything else is written, so a lost connection never leaves an accepted mail unmarked.
+        var sent = new List<long>(SentRowsPerUpdate);
+        var oldestUnmarked = 0L;
+        async Task RecordSentAsync()
+        {
+            if (sent.Count == 0)
+                return;
+            await MarkSentAsync(mails, [.. sent], lease);
+            recorded += sent.Count;
+            sent.Clear();
+        }
         try
         {
             foreach (var mail in claimed)
@@ -116,7 +130,6 @@ public sealed partial class OutboxSender(
                 {
                     // Not tried: the connection is gone. It waits with the same back-off as the mail that failed.
                     attempted++;
-                    await marking;
                     await RecordFailureAsync(mails, mail, lease, $"Not sent in this batch: {connectionFailure.Message}", permanent: false);
                     recorded++;
                     continue;
@@ -137,34 +150,29 @@ public sealed partial class OutboxSender(
                 {
                     throw;
                 }
-                catch (EmailDeliveryException ex)
-                {
-                    LogSendFailed(mail.Id, ex.Permanent ? "refused permanently" : "failed", ex.Message);
-                    await marking;
-                    await RecordFailureAsync(mails, mail, lease, ex.Message, ex.Permanent);
-                    recorded++;
-                    if (ex.EndsSession)
-                        connectionFailure = ex;
-                    continue;
-                }
                 catch (Exception ex)
                 {
-                    var error = $"{ex.GetType().Name}: {Describe(ex)}";
-                    LogSendFailed(mail.Id, "failed", error);
-                    await marking;
-                    await RecordFailureAsync(mails, mail, lease, error, permanent: false);
+                    var failure = ex as EmailDeliveryException;
+                    var error = failure?.Message ?? $"{ex.GetType().Name}: {Describe(ex)}";
+                    LogSendFailed(mail.Id, failure?.Permanent == true ? "refused permanently" : "failed", error);
+                    await RecordSentAsync();
+                    await RecordFailureAsync(mails, mail, lease, error, failure?.Permanent == true);
                     recorded++;
+                    if (failure?.EndsSession == true)
+                        connectionFailure = failure;
                     continue;
                 }
-                // Sent: recorded even if the host is stopping, or the mail would go out again.
-                await marking;
-                marking = MarkSentAsync(mails, mail, lease);
-                recorded++;
+                if (sent.Count == 0)
+                    oldestUnmarked = time.GetTimestamp();
+                sent.Add(mail.Id);
+                if (sent.Count >= SentRowsPerUpdate || time.GetElapsedTime(oldestUnmarked) >= MaxUnmarkedTime)
+                    await RecordSentAsync();
             }
         }
         finally
         {
-            await marking;
+            // Sent mails are recorded even if the host is stopping, or they would go out again.
+            await RecordSentAsync();
             // Whatever the batch did not get to (stopping, or its lease running short) is free for the next round at once.
             if (recorded < claimed.Count)
             {
@@ -201,14 +209,14 @@ public sealed partial class OutboxSender(
             .ToListAsync(ct);
     }
 
-    private Task MarkSentAsync(DbSet<OutboxEmail> mails, OutboxEmail mail, string lease)
+    private Task MarkSentAsync(DbSet<OutboxEmail> mails, long[] ids, string lease)
     {
         var sentAt = Now();
-        return mails.Where(e => e.Id == mail.Id && e.LeaseOwner == lease)
+        return mails.Where(e => ids.Contains(e.Id) && e.LeaseOwner == lease)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(e => e.State, OutboxEmailState.Sent)
                 .SetProperty(e => e.SentAt, sentAt)
-                .SetProperty(e => e.Attempts, mail.Attempts + 1)
+                .SetProperty(e => e.Attempts, e => e.Attempts + 1)
                 .SetProperty(e => e.LeaseUntil, (DateTime?)null)
                 .SetProperty(e => e.LeaseOwner, (string?)null), CancellationToken.None);
     }

@@ -26,15 +26,14 @@ public sealed partial class SmtpEmailSender(IOptions<EmailOptions> options, Time
 
     private sealed class Session(EmailOptions settings, TimeProvider time, RemoteCertificateValidationCallback? certificateValidation, ILogger logger) : IEmailSession
     {
-        private readonly EmailOptions _settings = settings;
         private SmtpClient? _client;
 
-        private SmtpOptions Smtp => _settings.Smtp;
+        private SmtpOptions Smtp => settings.Smtp;
         private string Server => $"{Smtp.Host}:{Smtp.Port.ToString(CultureInfo.InvariantCulture)}";
 
         public async Task SendAsync(EmailMessage message, CancellationToken ct)
         {
-            var mime = MimeMessages.Create(_settings, message, time.GetUtcNow());
+            var mime = MimeMessages.Create(settings, message, time.GetUtcNow());
             var client = _client ?? await ConnectAsync(ct);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(Smtp.TimeoutSeconds));

@@ -91,6 +91,25 @@ public sealed class MailDevProcess : IDisposable
     /// <param name="extraArguments">More maildev options, e.g. <c>--incoming-secure</c> with a certificate.</param>
     public static async Task<MailDevProcess> StartAsync(int smtpPort, params string[] extraArguments)
     {
+        // A port that was free a moment ago may be taken by the time maildev binds it (another test, an outgoing
+        // connection): a maildev that exits at once is started again, on a fresh web port.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(smtpPort, extraArguments);
+            }
+            catch (MailDevExitedException) when (attempt < 3)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
+
+    private sealed class MailDevExitedException(string message, Exception inner) : Exception(message, inner);
+
+    private static async Task<MailDevProcess> StartOnceAsync(int smtpPort, string[] extraArguments)
+    {
         var bin = Environment.GetEnvironmentVariable(MailDev.BinVariable) is { Length: > 0 } path
             ? path
             : throw new InvalidOperationException($"{MailDev.BinVariable} is not set: run the tests with scripts/test.sh, which installs maildev.");
@@ -106,8 +125,9 @@ public sealed class MailDevProcess : IDisposable
         foreach (var argument in extraArguments)
             start.ArgumentList.Add(argument);
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{bin} did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var api = new MailDev($"http://127.0.0.1:{webPort}");
@@ -124,16 +144,23 @@ public sealed class MailDevProcess : IDisposable
             {
                 await Task.Delay(200);
             }
-            catch
+            catch (Exception ex)
             {
+                var exited = process.HasExited;
                 started.Dispose();
-                throw;
+                var message = $"maildev on SMTP port {smtpPort}, web port {webPort} {(exited ? "exited" : "did not answer")}: {string.Join(" | ", output)}";
+                throw exited ? new MailDevExitedException(message, ex) : new InvalidOperationException(message, ex);
             }
         }
     }
 
+    private bool _disposed;
+
     public void Dispose()
     {
+        if (_disposed)
+            return;
+        _disposed = true;
         try
         {
             if (!_process.HasExited)

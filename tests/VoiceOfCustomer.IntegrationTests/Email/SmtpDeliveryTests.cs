@@ -294,6 +294,34 @@ public sealed class SmtpDeliveryTests
     }
 
     [Fact]
+    public async Task A_server_that_hangs_mid_mail_costs_that_mail_one_attempt_after_the_mail_timeout_and_the_rest_wait()
+    {
+        await using var server = new TinySmtpServer { HangAfterData = true };
+        var clock = EmailClock.At2026();
+        using var app = EmailAppFactory.Sqlite(server.Port, clock, new Dictionary<string, string?> { ["Email:Smtp:TimeoutSeconds"] = "1" });
+        var hung = await app.QueueAsync("hung@voc-test.example", "Hung", "text", "<p>html</p>", clock.GetUtcNow().UtcDateTime);
+        var next = await app.QueueAsync("next@voc-test.example", "Next", "text", "<p>html</p>", clock.GetUtcNow().UtcDateTime);
+
+        Assert.Equal(2, await app.Sender.DeliverDueAsync(CancellationToken.None));
+        var mails = await app.MailsAsync([hung, next]);
+        Assert.All(mails, m => Assert.Equal((OutboxEmailState.Pending, 1), (m.State, m.Attempts)));
+        var reason = $"The SMTP server 127.0.0.1:{server.Port} did not accept the mail within 1 s (Email:Smtp:TimeoutSeconds); the connection was dropped.";
+        Assert.Equal(reason, mails[0].LastError);
+        Assert.Equal("Not sent in this batch: " + reason, mails[1].LastError);
+
+        // The server recovers; both go, over a new connection, with the Message-IDs they had before.
+        server.HangAfterData = false;
+        clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(2, await app.Sender.DeliverDueAsync(CancellationToken.None));
+        Assert.Equal(2, server.Connections);
+        Assert.All(await app.MailsAsync([hung, next]), m => Assert.Equal(OutboxEmailState.Sent, m.State));
+        var domain = app.Services.GetRequiredService<IOptions<EmailOptions>>().Value.ResolvedMessageIdDomain;
+        var row = Assert.Single(await app.MailsAsync([hung]));
+        var delivered = server.Accepted.Single(m => m.Recipient == "hung@voc-test.example");
+        Assert.Equal(MimeMessages.MessageId(row.Id, row.Key, domain), MimeMessage.Load(new MemoryStream(System.Text.Encoding.Latin1.GetBytes(delivered.Data))).MessageId);
+    }
+
+    [Fact]
     public void An_unknown_TLS_mode_stops_the_start_naming_the_setting_and_the_accepted_values()
     {
         using var app = EmailAppFactory.Sqlite(MailDev.FreePort(), extra: new Dictionary<string, string?> { ["Email:Smtp:TlsMode"] = "ssl" });

@@ -40,6 +40,9 @@ public sealed class TinySmtpServer : IAsyncDisposable
     /// <summary>While true, connections are accepted but never greeted: a host that does not answer.</summary>
     public bool Silent { get; set; }
 
+    /// <summary>While true, a mail's data is read but never answered: a server that hangs mid-mail.</summary>
+    public bool HangAfterData { get; set; }
+
     public int Connections => Volatile.Read(ref _connections);
     public int Quits => Volatile.Read(ref _quits);
 
@@ -120,6 +123,11 @@ public sealed class TinySmtpServer : IAsyncDisposable
                         var data = new StringBuilder();
                         while (await reader.ReadLineAsync(_stop.Token) is { } dataLine && dataLine != ".")
                             data.Append(dataLine.StartsWith("..", StringComparison.Ordinal) ? dataLine[1..] : dataLine).Append("\r\n");
+                        if (HangAfterData)
+                        {
+                            await Task.Delay(Timeout.Infinite, _stop.Token);
+                            return;
+                        }
                         foreach (var recipient in recipients)
                             Accepted.Enqueue((recipient, data.ToString(), tls));
                         recipients.Clear();
