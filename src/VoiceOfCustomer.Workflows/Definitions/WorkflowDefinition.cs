@@ -14,6 +14,9 @@ public sealed record WorkflowDefinition(
     IReadOnlyDictionary<string, SignalAction> Signals,
     IReadOnlyList<WorkflowMilestone> Milestones)
 {
+    /// <summary>The steps of a step-based definition; null for a clock definition (the attribution SLA's form).</summary>
+    public Flows.FlowModel? Flow { get; init; }
+
     /// <summary>The configuration section that overrides parameters: <c>attribution-sla</c> → <c>Workflows:AttributionSla</c>.</summary>
     public string ConfigurationSection => "Workflows:" + string.Concat(
         Id.Split('-', '_', '.').Where(p => p.Length > 0).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));

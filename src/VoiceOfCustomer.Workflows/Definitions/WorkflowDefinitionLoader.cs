@@ -29,17 +29,19 @@ public sealed class WorkflowDefinitionLoader
     /// Every <c>*.json</c> file directly in <paramref name="directory"/> except <c>*.schema.json</c>. A null
     /// <paramref name="activities"/> or <paramref name="subjectTypes"/> skips that check (for re-reading stored versions).
     /// </summary>
-    public IReadOnlyList<LoadedWorkflowFile> LoadDirectory(string directory, IEnumerable<IWorkflowActivity>? activities, IEnumerable<string>? subjectTypes)
+    public IReadOnlyList<LoadedWorkflowFile> LoadDirectory(string directory, IEnumerable<IWorkflowActivity>? activities, IEnumerable<string>? subjectTypes,
+        Flows.FlowKnownNames? flowNames = null)
     {
         if (!Directory.Exists(directory))
             throw new WorkflowDefinitionException($"The workflows folder {directory} does not exist.",
                 ["Set Workflows:Directory to the folder holding the workflow definition files (*.json)."]);
 
-        var known = Known.Of(activities, subjectTypes);
+        var known = Known.Of(activities, subjectTypes, flowNames);
         var label = Path.GetFileName(Path.TrimEndingDirectorySeparator(directory));
         var errors = new List<string>();
         var files = new List<LoadedWorkflowFile>();
         var firstFileById = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var roots = new Dictionary<string, (string Label, JObject Root)>(StringComparer.Ordinal);
         foreach (var path in Directory.EnumerateFiles(directory, "*.json", SearchOption.TopDirectoryOnly)
                      .Where(p => !p.EndsWith(".schema.json", StringComparison.OrdinalIgnoreCase))
                      .Order(StringComparer.Ordinal))
@@ -58,27 +60,33 @@ public sealed class WorkflowDefinitionLoader
             }
             firstFileById[definition.Id] = fileLabel;
             files.Add(new LoadedWorkflowFile(definition, fileName, Convert.ToHexStringLower(SHA256.HashData(bytes)), json));
+            roots[definition.Id] = (fileLabel, root!);
         }
+        var isFlow = files.ToDictionary(f => f.Definition.Id, f => f.Definition.Flow is not null, StringComparer.Ordinal);
+        foreach (var file in files.Where(f => f.Definition.Flow is not null))
+            Flows.FlowDefinitionReader.CheckChildren(roots[file.Definition.Id].Label, roots[file.Definition.Id].Root, file.Definition.Flow!, isFlow, errors);
         if (errors.Count > 0)
             throw new WorkflowDefinitionException($"The workflow definitions in {directory} are invalid:", errors);
         return files;
     }
 
     /// <summary>Parses one file's text; <paramref name="fileName"/> only labels the messages.</summary>
-    public WorkflowDefinition Parse(string fileName, string json, IEnumerable<IWorkflowActivity>? activities = null, IEnumerable<string>? subjectTypes = null)
+    public WorkflowDefinition Parse(string fileName, string json, IEnumerable<IWorkflowActivity>? activities = null, IEnumerable<string>? subjectTypes = null,
+        Flows.FlowKnownNames? flowNames = null)
     {
         var errors = new List<string>();
-        var (definition, _) = ParseCollecting(fileName, json, Known.Of(activities, subjectTypes), errors);
+        var (definition, _) = ParseCollecting(fileName, json, Known.Of(activities, subjectTypes, flowNames), errors);
         if (errors.Count > 0 || definition is null)
             throw new WorkflowDefinitionException($"The workflow definition {fileName} is invalid:", errors);
         return definition;
     }
 
-    private sealed record Known(IReadOnlyDictionary<string, IWorkflowActivity>? Activities, IReadOnlySet<string>? SubjectTypes)
+    private sealed record Known(IReadOnlyDictionary<string, IWorkflowActivity>? Activities, IReadOnlySet<string>? SubjectTypes, Flows.FlowKnownNames Flow)
     {
-        public static Known Of(IEnumerable<IWorkflowActivity>? activities, IEnumerable<string>? subjectTypes) => new(
+        public static Known Of(IEnumerable<IWorkflowActivity>? activities, IEnumerable<string>? subjectTypes, Flows.FlowKnownNames? flow = null) => new(
             activities?.GroupBy(a => a.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal),
-            subjectTypes?.ToHashSet(StringComparer.Ordinal));
+            subjectTypes?.ToHashSet(StringComparer.Ordinal),
+            flow ?? new Flows.FlowKnownNames(null, null, null));
     }
 
     private static (WorkflowDefinition? Definition, JObject? Root) ParseCollecting(string file, string json, Known known, List<string> errors)
@@ -109,7 +117,9 @@ public sealed class WorkflowDefinitionLoader
         }
 
         var before = errors.Count;
-        foreach (var error in Flatten(Schema.Value.Validate(token)))
+        // The schema's oneOf is for editors; the loader checks the one form the file is in, so messages name real fields.
+        var form = token is JObject { } o && o.ContainsKey("steps") ? "flowDefinition" : "clockDefinition";
+        foreach (var error in Flatten(Schema.Value.Definitions[form].Validate(token)))
             errors.Add(Describe(file, error));
         if (token is not JObject root)
             return (null, null);
@@ -122,8 +132,9 @@ public sealed class WorkflowDefinitionLoader
     {
         var id = root["id"] is JValue { Type: JTokenType.String } idValue ? (string)idValue! : null;
         var name = root["name"] is JValue { Type: JTokenType.String } nameValue ? (string)nameValue! : null;
-        var subject = root["subject"] is JValue { Type: JTokenType.String } subjectValue ? (string)subjectValue! : null;
-        if (subject is not null && known.SubjectTypes is { } subjects && !subjects.Contains(subject))
+        var isFlow = root.ContainsKey("steps");
+        var subject = root["subject"] is JValue { Type: JTokenType.String } subjectValue ? (string)subjectValue! : isFlow ? "none" : null;
+        if (!isFlow && subject is not null && known.SubjectTypes is { } subjects && !subjects.Contains(subject))
             errors.Add(Error(file, root["subject"], $"unknown subject type '{subject}'; known: {List(subjects)}."));
 
         var parameters = new Dictionary<string, WorkflowParameter>(StringComparer.Ordinal);
@@ -204,6 +215,16 @@ public sealed class WorkflowDefinitionLoader
             }
         }
 
+        if (isFlow)
+        {
+            var flow = Flows.FlowDefinitionReader.Read(file, root, known.Flow,
+                p => parameters.TryGetValue(p, out var declared) && declared.Type == WorkflowParameterType.Duration, errors);
+            if (id is null || name is null || flow is null)
+                return null;
+            // A flow has no SLA clock; its optional clock.target only measures timers that wait for a share of it.
+            var flowClock = new WorkflowClock(ValueReference.OfDuration(flow.ClockTarget ?? TimeSpan.Zero), false, false);
+            return new WorkflowDefinition(id, name, subject!, parameters, flowClock, signals, milestones) { Flow = flow };
+        }
         if (id is null || name is null || subject is null || clock is null)
             return null;
         return new WorkflowDefinition(id, name, subject, parameters, clock, signals, milestones);

@@ -7,7 +7,7 @@ namespace VoiceOfCustomer.Workflows.Runtime;
 internal sealed class CatalogWorkflowVersions(WorkflowDefinitionCatalog catalog, WorkflowParameterResolver parameters) : IWorkflowVersions
 {
     public IReadOnlyList<WorkflowVersion> LatestFor(string subjectType) =>
-        [.. catalog.Latest.Where(p => p.Definition.SubjectType == subjectType).Select(p => new WorkflowVersion(p.RecordId, p.Version, p.Definition))];
+        [.. catalog.Latest.Where(p => p.Definition.Flow is null && p.Definition.SubjectType == subjectType).Select(p => new WorkflowVersion(p.RecordId, p.Version, p.Definition))];
 
     public Task<WorkflowDefinition> GetAsync(DbContext db, int recordId, CancellationToken cancellationToken) =>
         catalog.GetVersionAsync(db, recordId, cancellationToken);
