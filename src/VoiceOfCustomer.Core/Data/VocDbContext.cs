@@ -42,6 +42,9 @@ public sealed class VocDbContext(DbContextOptions<VocDbContext> options) : Ident
     public DbSet<Workflows.Persistence.WorkflowInstance> WorkflowInstances => Set<Workflows.Persistence.WorkflowInstance>();
     public DbSet<Workflows.Persistence.WorkflowTimer> WorkflowTimers => Set<Workflows.Persistence.WorkflowTimer>();
     public DbSet<Workflows.Persistence.OutboxEmail> OutboxEmails => Set<Workflows.Persistence.OutboxEmail>();
+    public DbSet<Workflows.Persistence.WorkflowTask> WorkflowTasks => Set<Workflows.Persistence.WorkflowTask>();
+    public DbSet<Workflows.Persistence.WorkflowHistoryEntry> WorkflowHistory => Set<Workflows.Persistence.WorkflowHistoryEntry>();
+    public DbSet<Workflows.Persistence.WorkflowSchedule> WorkflowSchedules => Set<Workflows.Persistence.WorkflowSchedule>();
     public DbSet<Suggestions.SuggestionModelRecord> SuggestionModels => Set<Suggestions.SuggestionModelRecord>();
     public DbSet<Suggestions.SuggestionRecord> SuggestionRecords => Set<Suggestions.SuggestionRecord>();
     public DbSet<Suggestions.LlmSuggestionRecord> LlmSuggestions => Set<Suggestions.LlmSuggestionRecord>();

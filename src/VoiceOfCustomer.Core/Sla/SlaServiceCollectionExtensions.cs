@@ -13,6 +13,7 @@ public static class SlaServiceCollectionExtensions
         services.AddOptions<EscalationOptions>().Bind(configuration.GetSection(EscalationOptions.SectionName));
         services.AddSingleton<IWorkflowWriteGate, WriteGateForWorkflows>();
         services.AddWorkflowRuntime<VocDbContext>();
+        services.AddSingleton<Workflows.Flows.IWorkflowDirectory, Workflows.IdentityWorkflowDirectory>();
         services.AddSingleton<IWorkflowSubjectSource, FeedbackWorkflowSubject>();
         services.AddSingleton<IWorkflowActivity, RecordEscalationActivity>();
         services.AddSingleton<IWorkflowActivity, SendEmailActivity>();

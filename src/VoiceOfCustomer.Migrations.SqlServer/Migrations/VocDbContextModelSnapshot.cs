@@ -1575,6 +1575,49 @@ namespace VoiceOfCustomer.Migrations.SqlServer.Migrations
                     b.ToTable("WorkflowDefinitions");
                 });
 
+            modelBuilder.Entity("VoiceOfCustomer.Workflows.Persistence.WorkflowHistoryEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("nvarchar(400)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<long>("InstanceId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Step")
+                        .HasMaxLength(60)
+                        .HasColumnType("nvarchar(60)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InstanceId", "Id");
+
+                    b.ToTable("WorkflowHistory");
+                });
+
             modelBuilder.Entity("VoiceOfCustomer.Workflows.Persistence.WorkflowInstance", b =>
                 {
                     b.Property<long>("Id")
@@ -1586,6 +1629,9 @@ namespace VoiceOfCustomer.Migrations.SqlServer.Migrations
                     b.Property<DateTime>("AnchorAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
                     b.Property<string>("CalendarKey")
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)")
@@ -1593,6 +1639,11 @@ namespace VoiceOfCustomer.Migrations.SqlServer.Migrations
 
                     b.Property<long>("Consumed")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("CurrentStep")
+                        .HasMaxLength(60)
+                        .HasColumnType("nvarchar(60)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("DefinitionId")
                         .IsRequired()
@@ -1617,9 +1668,26 @@ namespace VoiceOfCustomer.Migrations.SqlServer.Migrations
                         .HasColumnType("nvarchar(400)")
                         .UseCollation("Latin1_General_100_BIN2");
 
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
                     b.Property<string>("ParametersJson")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<long?>("ParentInstanceId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("int");
+
+                    b.Property<string>("RunKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
                         .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<DateTime?>("RunningSince")
@@ -1628,10 +1696,18 @@ namespace VoiceOfCustomer.Migrations.SqlServer.Migrations
                     b.Property<DateTime>("StartedAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<string>("StartedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("nvarchar(16)");
+
+                    b.Property<int>("StepEntry")
+                        .HasColumnType("int");
 
                     b.Property<long>("SubjectId")
                         .HasColumnType("bigint");
@@ -1648,17 +1724,164 @@ namespace VoiceOfCustomer.Migrations.SqlServer.Migrations
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<string>("VariablesJson")
+                        .HasColumnType("nvarchar(max)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DefinitionRecordId");
+
+                    b.HasIndex("ParentInstanceId");
+
+                    b.HasIndex("RunKey")
+                        .IsUnique()
+                        .HasFilter("[RunKey] IS NOT NULL");
+
+                    b.HasIndex("DefinitionId", "Status", "Id");
 
                     b.HasIndex("SubjectType", "SubjectId", "DefinitionId");
 
                     b.HasIndex(new[] { "DefinitionId", "SubjectType", "SubjectId" }, "IX_WorkflowInstances_OneLivePerSubject")
                         .IsUnique()
-                        .HasFilter("[Status] IN ('Running', 'Paused')");
+                        .HasFilter("[Status] IN ('Running', 'Paused') AND [RunKey] IS NULL");
 
                     b.ToTable("WorkflowInstances");
+                });
+
+            modelBuilder.Entity("VoiceOfCustomer.Workflows.Persistence.WorkflowSchedule", b =>
+                {
+                    b.Property<string>("DefinitionId")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<DateTime>("LastOccurrence")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("DefinitionId");
+
+                    b.ToTable("WorkflowSchedules");
+                });
+
+            modelBuilder.Entity("VoiceOfCustomer.Workflows.Persistence.WorkflowTask", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AssigneeEmail")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("nvarchar(320)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<string>("AssigneeKind")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<string>("AssigneeName")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<string>("AssigneeUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("CompletedBy")
+                        .HasMaxLength(400)
+                        .HasColumnType("nvarchar(400)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("DefinitionId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<DateTime?>("DueAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<long>("InstanceId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<string>("LinkNonce")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<int>("RemindersSent")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("Step")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("nvarchar(60)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<int>("StepEntry")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.HasIndex("InstanceId", "Step", "StepEntry");
+
+                    b.HasIndex(new[] { "AssigneeUserId", "DueAt", "Id" }, "IX_WorkflowTasks_OpenByAssignee")
+                        .HasFilter("[Status] = 'Open'");
+
+                    b.ToTable("WorkflowTasks");
                 });
 
             modelBuilder.Entity("VoiceOfCustomer.Workflows.Persistence.WorkflowTimer", b =>
@@ -1668,6 +1891,11 @@ namespace VoiceOfCustomer.Migrations.SqlServer.Migrations
                         .HasColumnType("bigint");
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Argument")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime2");
@@ -1702,6 +1930,14 @@ namespace VoiceOfCustomer.Migrations.SqlServer.Migrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("Step")
+                        .HasMaxLength(60)
+                        .HasColumnType("nvarchar(60)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<int>("StepEntry")
+                        .HasColumnType("int");
 
                     b.HasKey("Id");
 
@@ -1996,6 +2232,17 @@ namespace VoiceOfCustomer.Migrations.SqlServer.Migrations
                         .IsRequired();
 
                     b.Navigation("DefinitionRecord");
+                });
+
+            modelBuilder.Entity("VoiceOfCustomer.Workflows.Persistence.WorkflowTask", b =>
+                {
+                    b.HasOne("VoiceOfCustomer.Workflows.Persistence.WorkflowInstance", "Instance")
+                        .WithMany()
+                        .HasForeignKey("InstanceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Instance");
                 });
 
             modelBuilder.Entity("VoiceOfCustomer.Workflows.Persistence.WorkflowTimer", b =>

@@ -15,7 +15,7 @@ namespace VoiceOfCustomer.Migrations.Sqlite.Migrations
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
@@ -1390,6 +1390,43 @@ namespace VoiceOfCustomer.Migrations.Sqlite.Migrations
                     b.ToTable("WorkflowDefinitions");
                 });
 
+            modelBuilder.Entity("VoiceOfCustomer.Workflows.Persistence.WorkflowHistoryEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("InstanceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Step")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InstanceId", "Id");
+
+                    b.ToTable("WorkflowHistory");
+                });
+
             modelBuilder.Entity("VoiceOfCustomer.Workflows.Persistence.WorkflowInstance", b =>
                 {
                     b.Property<long>("Id")
@@ -1399,11 +1436,18 @@ namespace VoiceOfCustomer.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("AnchorAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("CalendarKey")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<TimeSpan>("Consumed")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CurrentStep")
+                        .HasMaxLength(60)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DefinitionId")
@@ -1426,8 +1470,23 @@ namespace VoiceOfCustomer.Migrations.Sqlite.Migrations
                         .HasMaxLength(400)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ParametersJson")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ParentInstanceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RunKey")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("RunningSince")
@@ -1436,10 +1495,17 @@ namespace VoiceOfCustomer.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("StartedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("StartedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("StepEntry")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("SubjectId")
                         .HasColumnType("INTEGER");
@@ -1455,17 +1521,146 @@ namespace VoiceOfCustomer.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("VariablesJson")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DefinitionRecordId");
+
+                    b.HasIndex("ParentInstanceId");
+
+                    b.HasIndex("RunKey")
+                        .IsUnique();
+
+                    b.HasIndex("DefinitionId", "Status", "Id");
 
                     b.HasIndex("SubjectType", "SubjectId", "DefinitionId");
 
                     b.HasIndex(new[] { "DefinitionId", "SubjectType", "SubjectId" }, "IX_WorkflowInstances_OneLivePerSubject")
                         .IsUnique()
-                        .HasFilter("\"Status\" IN ('Running', 'Paused')");
+                        .HasFilter("\"Status\" IN ('Running', 'Paused') AND \"RunKey\" IS NULL");
 
                     b.ToTable("WorkflowInstances");
+                });
+
+            modelBuilder.Entity("VoiceOfCustomer.Workflows.Persistence.WorkflowSchedule", b =>
+                {
+                    b.Property<string>("DefinitionId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastOccurrence")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("DefinitionId");
+
+                    b.ToTable("WorkflowSchedules");
+                });
+
+            modelBuilder.Entity("VoiceOfCustomer.Workflows.Persistence.WorkflowTask", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AssigneeEmail")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AssigneeKind")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AssigneeName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AssigneeUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CompletedBy")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DefinitionId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DueAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("InstanceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LinkNonce")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RemindersSent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Step")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("StepEntry")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.HasIndex("InstanceId", "Step", "StepEntry");
+
+                    b.HasIndex(new[] { "AssigneeUserId", "DueAt", "Id" }, "IX_WorkflowTasks_OpenByAssignee")
+                        .HasFilter("\"Status\" = 'Open'");
+
+                    b.ToTable("WorkflowTasks");
                 });
 
             modelBuilder.Entity("VoiceOfCustomer.Workflows.Persistence.WorkflowTimer", b =>
@@ -1473,6 +1668,10 @@ namespace VoiceOfCustomer.Migrations.Sqlite.Migrations
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Argument")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
@@ -1504,6 +1703,13 @@ namespace VoiceOfCustomer.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("Step")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("StepEntry")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -1797,6 +2003,17 @@ namespace VoiceOfCustomer.Migrations.Sqlite.Migrations
                         .IsRequired();
 
                     b.Navigation("DefinitionRecord");
+                });
+
+            modelBuilder.Entity("VoiceOfCustomer.Workflows.Persistence.WorkflowTask", b =>
+                {
+                    b.HasOne("VoiceOfCustomer.Workflows.Persistence.WorkflowInstance", "Instance")
+                        .WithMany()
+                        .HasForeignKey("InstanceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Instance");
                 });
 
             modelBuilder.Entity("VoiceOfCustomer.Workflows.Persistence.WorkflowTimer", b =>

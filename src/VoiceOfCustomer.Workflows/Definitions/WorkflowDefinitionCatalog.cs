@@ -22,6 +22,9 @@ public sealed class WorkflowDefinitionCatalog(
     IOptions<WorkflowOptions> options,
     IEnumerable<IWorkflowActivity> activities,
     IEnumerable<IWorkflowSubjectSource> subjectSources,
+    IEnumerable<Flows.IFlowActivity> flowActivities,
+    IEnumerable<Flows.IWorkflowAssigneeResolver> resolvers,
+    Flows.IWorkflowDirectory people,
     TimeProvider timeProvider,
     ILogger<WorkflowDefinitionCatalog> logger)
 {
@@ -46,7 +49,11 @@ public sealed class WorkflowDefinitionCatalog(
     public async Task InitializeAsync(DbContext db, CancellationToken cancellationToken = default)
     {
         var directory = ResolveDirectory(options.Value);
-        var files = loader.LoadDirectory(directory, activities.ToList(), subjectSources.Select(s => s.SubjectType).ToList());
+        var flowNames = new Flows.FlowKnownNames(
+            flowActivities.GroupBy(a => a.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal),
+            resolvers.Select(r => r.Name).ToHashSet(StringComparer.Ordinal),
+            people.Roles);
+        var files = loader.LoadDirectory(directory, activities.ToList(), subjectSources.Select(s => s.SubjectType).ToList(), flowNames);
         parameters.ValidateAll(files.Select(f => f.Definition));
 
         var published = new List<PublishedWorkflow>();

@@ -39,6 +39,8 @@ public sealed partial class EmailTemplates(string directory, string defaultLangu
         "recipientName", "itemId", "customer", "segment", "owner", "deadline", "overdueBy", "timeLeft", "level", "link", "verbatim",
         // The invitation and password-reset mails (Web/Features/Users).
         "inviter", "role", "expires",
+        // Workflow tasks and flow e-mails (Workflows/Flows).
+        "taskTitle", "workflow", "instructions", "summary",
     };
 
     public static readonly IReadOnlyList<string> SupportedLanguages = ["en", "zh-CN"];

@@ -30,8 +30,12 @@ public enum WorkflowInstanceStatus
     Running,
     /// <summary>The clock is stopped (for example while waiting for the customer); no timer is pending.</summary>
     Paused,
-    /// <summary>Ended by its subject (for example the attribution was completed).</summary>
+    /// <summary>Ended by its subject (for example the attribution was completed), or a flow reached an end step.</summary>
     Completed,
+    /// <summary>A flow's activity failed on every retry; an Admin can retry it from the instance page.</summary>
+    Faulted,
+    /// <summary>Stopped by an Admin (audited); its open tasks and timers are withdrawn.</summary>
+    Cancelled,
 }
 
 /// <summary>
@@ -73,12 +77,43 @@ public sealed class WorkflowInstance
     public DateTime UpdatedAt { get; set; }
     public DateTime? EndedAt { get; set; }
     public string? EndReason { get; set; }
+
+    // Step-based definitions (flows) only; null or zero for clock instances.
+
+    /// <summary>Names this run (e.g. <c>quarterly-retro:2026Q3</c>); unique, so one occurrence runs once.</summary>
+    public string? RunKey { get; set; }
+
+    /// <summary>The step the flow stands at (or stopped at).</summary>
+    public string? CurrentStep { get; set; }
+
+    /// <summary>How many steps the instance has entered: part of every timer's and task's key, so re-entering a step is a new occurrence.</summary>
+    public int StepEntry { get; set; }
+
+    /// <summary>The flow's variables (a JSON object).</summary>
+    public string? VariablesJson { get; set; }
+
+    /// <summary>The instance whose for-each step started this one.</summary>
+    public long? ParentInstanceId { get; set; }
+
+    /// <summary>Failed attempts of the current step's activity; reset when it succeeds.</summary>
+    public int Attempts { get; set; }
+    public string? LastError { get; set; }
+
+    /// <summary>Who or what started it: a user's e-mail, <c>cron</c>, <c>cli</c>, or the parent's run key.</summary>
+    public string? StartedBy { get; set; }
+
+    /// <summary>Incremented by every change of a flow instance: two app instances moving it at once cannot both win.</summary>
+    public int Revision { get; set; }
+
+    public bool IsFlow => RunKey is not null;
 }
 
 public enum WorkflowTimerState
 {
     Pending,
     Fired,
+    /// <summary>A flow's activity failed on every retry while handling it; an Admin's retry re-arms it.</summary>
+    Faulted,
     /// <summary>Withdrawn because the clock paused (a resume re-arms it) or the instance ended before it was due.</summary>
     Cancelled,
 }
@@ -104,6 +139,82 @@ public sealed class WorkflowTimer
 
     /// <summary>Which app instance fired it (machine and process), for the record.</summary>
     public string? FiredBy { get; set; }
+
+    /// <summary>For a flow: the step (and its entry number) the timer belongs to; null for an SLA milestone.</summary>
+    public string? Step { get; set; }
+    public int StepEntry { get; set; }
+
+    /// <summary>For a flow: what the event carries (a task id, a signal name, a reminder's number).</summary>
+    public string? Argument { get; set; }
+
+    public bool IsFlow => Step is not null;
+}
+
+public enum WorkflowTaskStatus
+{
+    Open,
+    Completed,
+    /// <summary>The deadline passed, or the step ended (quorum reached or rejected) before this person answered.</summary>
+    Closed,
+    Cancelled,
+}
+
+/// <summary>
+/// One person's part in a human-task step: what they are asked, by when, and their answer. A person with an account finds it
+/// on My tasks and in the API; anyone can answer through the signed link in their e-mail.
+/// </summary>
+public sealed class WorkflowTask
+{
+    public long Id { get; set; }
+    public long InstanceId { get; set; }
+    public WorkflowInstance? Instance { get; set; }
+    public required string DefinitionId { get; set; }
+    public required string Step { get; set; }
+    public int StepEntry { get; set; }
+
+    /// <summary>Unique per step entry and person: a retried step cannot create a task twice.</summary>
+    public required string Key { get; set; }
+    public string? AssigneeUserId { get; set; }
+    public required string AssigneeEmail { get; set; }
+    public string? AssigneeName { get; set; }
+
+    /// <summary>What sort of assignee (e.g. <c>customer</c>, <c>csm</c>), for quorums that need one of a kind.</summary>
+    public required string AssigneeKind { get; set; }
+    public required string Language { get; set; }
+    public required string Title { get; set; }
+    public WorkflowTaskStatus Status { get; set; }
+    public string? Outcome { get; set; }
+    public string? Comment { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? DueAt { get; set; }
+    public DateTime? CompletedAt { get; set; }
+
+    /// <summary>Who answered: the user's e-mail, or "link" with the address the link was sent to.</summary>
+    public string? CompletedBy { get; set; }
+
+    /// <summary>Random value inside the e-mail link's signed token: a link made for an earlier task with the same id is useless.</summary>
+    public required string LinkNonce { get; set; }
+    public int RemindersSent { get; set; }
+}
+
+/// <summary>One line of an instance's history: a step entered or left, a task created or answered, a retry, a cancel; by whom or what, when.</summary>
+public sealed class WorkflowHistoryEntry
+{
+    public long Id { get; set; }
+    public long InstanceId { get; set; }
+    public DateTime At { get; set; }
+    public string? Step { get; set; }
+    public required string Event { get; set; }
+    public required string Actor { get; set; }
+    public string? Detail { get; set; }
+}
+
+/// <summary>The last cron occurrence of a definition that was started (or skipped), so a missed one is found at the next start-up.</summary>
+public sealed class WorkflowSchedule
+{
+    public required string DefinitionId { get; set; }
+    public DateTime LastOccurrence { get; set; }
+    public DateTime UpdatedAt { get; set; }
 }
 
 public enum OutboxEmailState
@@ -175,10 +286,19 @@ internal sealed class WorkflowInstanceConfiguration : IEntityTypeConfiguration<W
 
         builder.HasIndex(i => new { i.SubjectType, i.SubjectId, i.DefinitionId });
 
-        // At most one live instance per definition and subject, even when two app instances start one at once.
+        // At most one live clock per definition and subject, even when two app instances start one at once. Flows are
+        // kept unique by their run key instead (a for-each starts many children of one definition for one subject).
         builder.HasIndex(i => new { i.DefinitionId, i.SubjectType, i.SubjectId }, "IX_WorkflowInstances_OneLivePerSubject")
             .IsUnique()
-            .HasFilter("\"Status\" IN ('Running', 'Paused')");
+            .HasFilter("\"Status\" IN ('Running', 'Paused') AND \"RunKey\" IS NULL");
+        builder.Property(i => i.RunKey).HasMaxLength(200);
+        builder.HasIndex(i => i.RunKey).IsUnique();
+        builder.Property(i => i.CurrentStep).HasMaxLength(60);
+        builder.Property(i => i.LastError).HasMaxLength(2000);
+        builder.Property(i => i.StartedBy).HasMaxLength(200);
+        builder.Property(i => i.Revision).IsConcurrencyToken();
+        builder.HasIndex(i => i.ParentInstanceId);
+        builder.HasIndex(i => new { i.DefinitionId, i.Status, i.Id });
     }
 }
 
@@ -197,6 +317,56 @@ internal sealed class WorkflowTimerConfiguration : IEntityTypeConfiguration<Work
         builder.HasIndex(t => new { t.ResumeAt, t.Id }, "IX_WorkflowTimers_Due")
             .HasFilter("\"State\" = 'Pending'");
         builder.HasOne(t => t.Instance).WithMany().HasForeignKey(t => t.InstanceId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(t => t.Step).HasMaxLength(60);
+        builder.Property(t => t.Argument).HasMaxLength(200);
+    }
+}
+
+internal sealed class WorkflowTaskConfiguration : IEntityTypeConfiguration<WorkflowTask>
+{
+    public void Configure(EntityTypeBuilder<WorkflowTask> builder)
+    {
+        builder.Property(t => t.DefinitionId).HasMaxLength(100);
+        builder.Property(t => t.Step).HasMaxLength(60);
+        builder.Property(t => t.Key).HasMaxLength(300);
+        builder.Property(t => t.AssigneeUserId).HasMaxLength(450);
+        builder.Property(t => t.AssigneeEmail).HasMaxLength(320);
+        builder.Property(t => t.AssigneeName).HasMaxLength(200);
+        builder.Property(t => t.AssigneeKind).HasMaxLength(50);
+        builder.Property(t => t.Language).HasMaxLength(16);
+        builder.Property(t => t.Title).HasMaxLength(300);
+        builder.Property(t => t.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(t => t.Outcome).HasMaxLength(50);
+        builder.Property(t => t.Comment).HasMaxLength(4000);
+        builder.Property(t => t.CompletedBy).HasMaxLength(400);
+        builder.Property(t => t.LinkNonce).HasMaxLength(64);
+        builder.HasIndex(t => t.Key).IsUnique();
+        builder.HasIndex(t => new { t.InstanceId, t.Step, t.StepEntry });
+        // My tasks: a person's open tasks, soonest deadline first, without reading anyone else's or any answered one.
+        builder.HasIndex(t => new { t.AssigneeUserId, t.DueAt, t.Id }, "IX_WorkflowTasks_OpenByAssignee")
+            .HasFilter("\"Status\" = 'Open'");
+        builder.HasOne(t => t.Instance).WithMany().HasForeignKey(t => t.InstanceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class WorkflowHistoryEntryConfiguration : IEntityTypeConfiguration<WorkflowHistoryEntry>
+{
+    public void Configure(EntityTypeBuilder<WorkflowHistoryEntry> builder)
+    {
+        builder.Property(h => h.Step).HasMaxLength(60);
+        builder.Property(h => h.Event).HasMaxLength(50);
+        builder.Property(h => h.Actor).HasMaxLength(400);
+        builder.Property(h => h.Detail).HasMaxLength(2000);
+        builder.HasIndex(h => new { h.InstanceId, h.Id });
+    }
+}
+
+internal sealed class WorkflowScheduleConfiguration : IEntityTypeConfiguration<WorkflowSchedule>
+{
+    public void Configure(EntityTypeBuilder<WorkflowSchedule> builder)
+    {
+        builder.HasKey(s => s.DefinitionId);
+        builder.Property(s => s.DefinitionId).HasMaxLength(100);
     }
 }
 

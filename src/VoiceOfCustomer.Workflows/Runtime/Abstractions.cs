@@ -116,6 +116,9 @@ public interface IWorkflowVersions
     /// <summary>Latest versions of the definitions whose subject is <paramref name="subjectType"/>.</summary>
     IReadOnlyList<WorkflowVersion> LatestFor(string subjectType);
 
+    /// <summary>The latest version of a step-based definition, by id; null when there is none.</summary>
+    WorkflowVersion? LatestFlow(string definitionId);
+
     /// <summary>The version an instance is pinned to.</summary>
     Task<WorkflowDefinition> GetAsync(DbContext db, int recordId, CancellationToken cancellationToken);
 

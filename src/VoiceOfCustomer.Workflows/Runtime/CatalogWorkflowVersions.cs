@@ -9,6 +9,9 @@ internal sealed class CatalogWorkflowVersions(WorkflowDefinitionCatalog catalog,
     public IReadOnlyList<WorkflowVersion> LatestFor(string subjectType) =>
         [.. catalog.Latest.Where(p => p.Definition.Flow is null && p.Definition.SubjectType == subjectType).Select(p => new WorkflowVersion(p.RecordId, p.Version, p.Definition))];
 
+    public WorkflowVersion? LatestFlow(string definitionId) =>
+        catalog.LatestFor(definitionId) is { Definition.Flow: not null } p ? new WorkflowVersion(p.RecordId, p.Version, p.Definition) : null;
+
     public Task<WorkflowDefinition> GetAsync(DbContext db, int recordId, CancellationToken cancellationToken) =>
         catalog.GetVersionAsync(db, recordId, cancellationToken);
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using VoiceOfCustomer.Workflows.Flows;
 using VoiceOfCustomer.Workflows.Persistence;
 
 namespace VoiceOfCustomer.Workflows.Runtime;
@@ -88,19 +89,79 @@ public sealed class WorkflowDispatcher<TContext>(
                     break;
             }
         }
+        using (var scope = scopes.CreateScope())
+            started += await scope.ServiceProvider.GetRequiredService<FlowSchedules>().StartDueAsync(scope.ServiceProvider.GetRequiredService<TContext>(), cancellationToken);
+
         for (var i = 0; i < MaxBatchesPerPass; i++)
         {
-            var (claimed, count) = await InTransactionAsync(async (engine, db, _, now, ct) =>
+            List<long> claimedIds = [];
+            int claimed, count;
+            try
             {
-                var due = await ClaimDueTimersAsync(db, now, batchSize, ct);
-                var n = await engine.FireAsync(db, due, ct);
-                return (due.Count, n);
-            }, null, cancellationToken);
+                (claimed, count) = await InTransactionAsync(async (engine, flows, db, _, now, ct) =>
+                {
+                    var due = await ClaimDueTimersAsync(db, now, batchSize, ct);
+                    claimedIds = [.. due.Where(t => t.IsFlow).Select(t => t.Id)];
+                    var n = await engine.FireAsync(db, [.. due.Where(t => !t.IsFlow)], ct);
+                    n += await flows.ProcessAsync(db, [.. due.Where(t => t.IsFlow)], ct);
+                    return (due.Count, n);
+                }, null, cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Another app instance moved one of these flow instances on first; the events are handled again on its new state.
+                logger.LogDebug("Workflow dispatcher: a flow instance changed under this batch; it is handled again on the next pass.");
+                break;
+            }
+            catch (Exception error) when (claimedIds.Count > 0 && error is not OperationCanceledException)
+            {
+                // One flow's activity failed and took the batch with it: handle those events one by one, recording the failure of the bad one.
+                logger.LogWarning(error, "Workflow dispatcher: a batch with {Count} flow events failed; handling them one at a time.", claimedIds.Count);
+                count = await IsolateAsync(claimedIds, cancellationToken);
+                claimed = 0;
+            }
             fired += count;
             if (claimed < batchSize)
                 break;
         }
         return new DispatchResult(started, signals, fired);
+    }
+
+    /// <summary>Handles flow events one per transaction; an event that fails again has its failure recorded (retry with backoff, then faulted).</summary>
+    private async Task<int> IsolateAsync(IReadOnlyList<long> timerIds, CancellationToken cancellationToken)
+    {
+        var handled = 0;
+        foreach (var id in timerIds)
+        {
+            WorkflowTimer? failedTimer = null;
+            Exception? failure = null;
+            try
+            {
+                var (_, n) = await InTransactionAsync(async (_, flows, db, _, now, ct) =>
+                {
+                    var due = (await ClaimDueTimersAsync(db, now, 1, ct, id)).Where(t => t.IsFlow).ToList();
+                    failedTimer = due.FirstOrDefault();
+                    return (due.Count, await flows.ProcessAsync(db, due, ct));
+                }, null, cancellationToken);
+                handled += n;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+            }
+            catch (Exception error) when (error is not OperationCanceledException && failedTimer is not null)
+            {
+                failure = error;
+            }
+            if (failure is not null)
+            {
+                await InTransactionAsync(async (_, flows, db, _, _, ct) =>
+                {
+                    await flows.RecordFailureAsync(db, failedTimer!, failure, ct);
+                    return (1, 0);
+                }, null, cancellationToken);
+            }
+        }
+        return handled;
     }
 
     /// <summary>
@@ -113,12 +174,28 @@ public sealed class WorkflowDispatcher<TContext>(
         ORDER BY [ResumeAt], [Id]
         """;
 
+    /// <summary>SQL Server's claim of one due timer by id ({0}: id, {1}: now), skipping it when another instance holds it.</summary>
+    internal const string SqlServerClaimTimerSql = """
+        SELECT * FROM [WorkflowTimers] WITH (UPDLOCK, READPAST, ROWLOCK)
+        WHERE [Id] = {0} AND [State] = 'Pending' AND [ResumeAt] <= {1}
+        """;
+
     /// <summary>
     /// Due timers, soonest first, locked for this transaction. On PostgreSQL and SQL Server another app instance
     /// skips the locked rows and takes the next ones; on SQLite the writer transaction already excludes everyone else.
     /// </summary>
-    public static async Task<List<WorkflowTimer>> ClaimDueTimersAsync(DbContext db, DateTime now, int batchSize, CancellationToken cancellationToken)
+    public static async Task<List<WorkflowTimer>> ClaimDueTimersAsync(DbContext db, DateTime now, int batchSize, CancellationToken cancellationToken, long? onlyId = null)
     {
+        if (onlyId is { } id)
+        {
+            if (db.Database.IsNpgsql())
+                return await db.Set<WorkflowTimer>().FromSql($"""
+                    SELECT * FROM "WorkflowTimers" WHERE "Id" = {id} AND "State" = 'Pending' AND "ResumeAt" <= {now} FOR UPDATE SKIP LOCKED
+                    """).ToListAsync(cancellationToken);
+            if (db.Database.IsSqlServer())
+                return await db.Set<WorkflowTimer>().FromSqlRaw(SqlServerClaimTimerSql, id, now).ToListAsync(cancellationToken);
+            return await db.Set<WorkflowTimer>().Where(t => t.Id == id && t.State == WorkflowTimerState.Pending && t.ResumeAt <= now).ToListAsync(cancellationToken);
+        }
         if (db.Database.IsNpgsql())
         {
             return await db.Set<WorkflowTimer>().FromSql($"""
@@ -138,8 +215,14 @@ public sealed class WorkflowDispatcher<TContext>(
             .ToListAsync(cancellationToken);
     }
 
-    private async Task<(int Claimed, int Count)> InTransactionAsync(
+    private Task<(int Claimed, int Count)> InTransactionAsync(
         Func<WorkflowEngine, DbContext, IWorkflowSubjectSource?, DateTime, CancellationToken, Task<(int, int)>> work,
+        string? subjectType,
+        CancellationToken cancellationToken) =>
+        InTransactionAsync((engine, _, db, source, now, ct) => work(engine, db, source, now, ct), subjectType, cancellationToken);
+
+    private async Task<(int Claimed, int Count)> InTransactionAsync(
+        Func<WorkflowEngine, FlowEngine, DbContext, IWorkflowSubjectSource?, DateTime, CancellationToken, Task<(int, int)>> work,
         string? subjectType,
         CancellationToken cancellationToken)
     {
@@ -150,7 +233,7 @@ public sealed class WorkflowDispatcher<TContext>(
         var source = subjectType is null ? null : engine.SubjectSources.First(s => s.SubjectType == subjectType);
         using var gate = await services.GetRequiredService<IWorkflowWriteGate>().EnterAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var result = await work(engine, db, source, time.GetUtcNow().UtcDateTime, cancellationToken);
+        var result = await work(engine, services.GetRequiredService<FlowEngine>(), db, source, time.GetUtcNow().UtcDateTime, cancellationToken);
         if (result.Item1 == 0)
         {
             await transaction.RollbackAsync(cancellationToken);

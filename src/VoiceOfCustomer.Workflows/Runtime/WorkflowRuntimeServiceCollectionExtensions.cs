@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,6 +18,18 @@ public static class WorkflowRuntimeServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowWriteGate, NoWriteGate>();
         services.TryAddSingleton<IWorkflowVersions, CatalogWorkflowVersions>();
         services.AddScoped<WorkflowEngine>();
+        services.AddScoped<Flows.FlowEngine>();
+        services.AddScoped<Flows.FlowStarter>();
+        services.AddScoped<Flows.FlowSchedules>();
+        services.AddScoped<Flows.WorkflowTasks>();
+        services.AddSingleton<Flows.TaskMail>();
+        services.AddSingleton<Flows.TaskLinks>();
+        services.AddSingleton<Flows.IFlowActivity, Flows.RecordFlowActivity>();
+        services.AddSingleton<Flows.IFlowActivity, Flows.SendEmailFlowActivity>();
+        // Task links are signed with Data Protection: one application name, so the web app and the CLI read each other's links.
+        services.AddDataProtection().SetApplicationName("VoiceOfCustomer");
+        services.AddOptions<Flows.OrganisationOptions>().BindConfiguration(Flows.OrganisationOptions.SectionName);
+        services.AddOptions<Flows.FlowOptions>().BindConfiguration(Flows.FlowOptions.SectionName);
         services.AddSingleton<WorkflowDispatcher<TContext>>();
         return services;
     }

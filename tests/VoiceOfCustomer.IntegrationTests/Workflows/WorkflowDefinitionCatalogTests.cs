@@ -29,6 +29,9 @@ public sealed class WorkflowDefinitionCatalogTests : IDisposable
         Options.Create(new WorkflowOptions { Directory = _folder.FullName }),
         WorkflowTestFiles.Activities,
         [new WorkflowTestFiles.FeedbackSubjects()],
+        [],
+        [],
+        new VoiceOfCustomer.Workflows.IdentityWorkflowDirectory(),
         TimeProvider.System,
         NullLogger<WorkflowDefinitionCatalog>.Instance);
 
