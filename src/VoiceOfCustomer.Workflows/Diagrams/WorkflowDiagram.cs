@@ -120,7 +120,8 @@ public static class WorkflowDiagram
         return new Graph(ClockStart, nodes, edges, signals.Count == 0 ? [] : [t("Signals"), .. signals]);
     }
 
-    private static string KindPhrase(string kind) => kind switch
+    /// <summary>The English phrase for a step kind (one of <see cref="Phrases"/>).</summary>
+    public static string KindPhrase(string kind) => kind switch
     {
         "activity" => "Activity",
         "wait-signal" => "Wait for signal",
@@ -132,10 +133,12 @@ public static class WorkflowDiagram
         _ => kind,
     };
 
-    private static string TransitionPhrase(string label, Func<string, string> t) =>
+    /// <summary>A transition's label: the runtime's fixed words (timeout, approved, …) translated, signal names and conditions as written.</summary>
+    public static string TransitionPhrase(string label, Func<string, string> t) =>
         label is "timeout" or "approved" or "rejected" or "otherwise" or "all done" ? t(label) : label;
 
-    private static string SignalPhrase(SignalAction action) => action switch
+    /// <summary>The English phrase for what a signal does to a clock (one of <see cref="Phrases"/>).</summary>
+    public static string SignalPhrase(SignalAction action) => action switch
     {
         SignalAction.Start => "starts the clock",
         SignalAction.Pause => "pauses the clock",
