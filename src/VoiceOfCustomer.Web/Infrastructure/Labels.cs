@@ -80,7 +80,7 @@ public static class Labels
         [OutboxEmailState.DeadLetter] = "Dead letter",
 
         [WorkflowInstanceStatus.Running] = "Running",
-        [WorkflowInstanceStatus.Paused] = "Paused",
+        [WorkflowInstanceStatus.Paused] = "Clock paused",
         [WorkflowInstanceStatus.Completed] = "Completed",
         [WorkflowInstanceStatus.Faulted] = "Faulted",
         [WorkflowInstanceStatus.Cancelled] = "Cancelled",

@@ -40,7 +40,7 @@ public static class WorkflowDiagram
     /// <summary>Every fixed phrase a diagram can show, in English; each goes through <see cref="DiagramOptions.Translate"/>.</summary>
     public static IReadOnlyList<string> Phrases { get; } =
     [
-        "Diagram of {0}", "current step", "visited",
+        "Diagram of {0}", "where it stands now", "visited",
         "Activity", "Wait for signal", "Timer", "Human task", "Decision", "For each", "End", "Start", "Milestone",
         "timeout", "approved", "rejected", "otherwise", "all done",
         "{0} of the target", "Target: {0}", "until {0}", "Signals",
@@ -385,7 +385,7 @@ public static class WorkflowDiagram
     private static void DrawNode(StringBuilder svg, Node node, double x, double y, double w, double h, bool current, bool visited, Func<string, string> t)
     {
         var classes = $"wf-node wf-kind-{SafeId(node.Kind)}" + (visited ? " wf-visited" : "") + (current ? " wf-current" : "");
-        var tooltip = node.Tooltip + (current ? " · " + t("current step") : visited ? " · " + t("visited") : "");
+        var tooltip = node.Tooltip + (current ? " · " + t("where it stands now") : visited ? " · " + t("visited") : "");
         svg.Append($"<g class=\"{classes}\" data-step=\"{Xml(node.Key)}\"><title>{Xml(tooltip)}</title>");
         const string paint = " class=\"wf-shape\" fill=\"#ffffff\" stroke=\"#5f6b7a\" stroke-width=\"1.5\"";
         switch (node.Kind)

@@ -115,7 +115,7 @@ public sealed class WorkflowDiagramTests
         Assert.Single(nodes.Values, n => Classes(n).Contains("wf-current"));
         Assert.All(new[] { "prepare", "check", "pause" }, s => Assert.Contains("wf-visited", Classes(nodes[s])));
         Assert.DoesNotContain("wf-visited", Classes(nodes["revise"]));
-        Assert.EndsWith("current step", nodes["review"].Element(Svg + "title")!.Value);
+        Assert.EndsWith("where it stands now", nodes["review"].Element(Svg + "title")!.Value);
     }
 
     [Fact]

@@ -113,7 +113,16 @@ public static class WorkflowPages
         ["start"] = "Start",
     };
 
-    public static IEnumerable<string> AllLabels => EventLabels.Values.Concat(TimerLabels.Values).Concat(ActorLabels.Values).Concat(WorkflowDiagram.Phrases);
+    /// <summary>Diagram phrases whose key would differ only in case from another entry of the string table (which cannot hold both) get a context.</summary>
+    private static readonly IReadOnlyDictionary<string, string> PhraseKeys = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["rejected"] = "transition|rejected",
+    };
+
+    private static string PhraseKey(string phrase) => PhraseKeys.GetValueOrDefault(phrase, phrase);
+
+    public static IEnumerable<string> AllLabels =>
+        EventLabels.Values.Concat(TimerLabels.Values).Concat(ActorLabels.Values).Concat(WorkflowDiagram.Phrases.Select(PhraseKey));
 
     public static string Language => VocCultures.UiIsChinese ? VocCultures.Chinese : VocCultures.English;
 
@@ -134,7 +143,7 @@ public static class WorkflowPages
             Highlighted = highlighted,
             Visited = visited ?? [],
             Language = Language,
-            Translate = phrase => t[phrase],
+            Translate = phrase => t[PhraseKey(phrase)],
             IdPrefix = idPrefix,
         }));
 
@@ -143,7 +152,7 @@ public static class WorkflowPages
 
     public static string StepKind(IStringLocalizer t, string kind) => t[WorkflowDiagram.KindPhrase(kind)];
 
-    public static string Transition(IStringLocalizer t, string label) => WorkflowDiagram.TransitionPhrase(label, phrase => t[phrase]);
+    public static string Transition(IStringLocalizer t, string label) => WorkflowDiagram.TransitionPhrase(label, phrase => t[PhraseKey(phrase)]);
 
     public static string SignalLabel(IStringLocalizer t, SignalAction action) => t[WorkflowDiagram.SignalPhrase(action)];
 
