@@ -183,7 +183,7 @@ public class WorkflowOperationsTests : IAsyncLifetime
 
         var page = await _admin.GetStringAsync($"/admin/workflows/instances/{clock.Id}");
         Assert.Contains("<dd id=\"clock-target\">2.00:00:00</dd>", page);
-        Assert.Contains("<dd id=\"fired-milestones\">none yet</dd>", page);
+        Assert.Contains("<dd id=\"fired-milestones\">None yet</dd>", page);
         Assert.Contains("wf-current\" data-step=\"warning\"", page);
         Assert.DoesNotContain("id=\"cancel-form\"", page);
 
