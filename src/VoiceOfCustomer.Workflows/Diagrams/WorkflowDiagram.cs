@@ -114,7 +114,7 @@ public static class WorkflowDiagram
             var activities = string.Join(", ", milestone.Activities.Select(a => a.Activity));
             nodes.Add(new Node(milestone.Name, "milestone", milestone.Name, at, activities, $"{milestone.Name} · {t("Milestone")} · {at} · {activities}"));
         }
-        nodes.Add(new Node(ClockEnd, "end", t("End"), t("End"), null, t("End")));
+        nodes.Add(new Node(ClockEnd, "end", t("End"), "", null, t("End")));
         var edges = nodes.Zip(nodes.Skip(1), (a, b) => new Edge(a.Key, b.Key, "")).ToList();
         var signals = definition.Signals.Select(s => $"{s.Key}: {t(SignalPhrase(s.Value))}").ToList();
         return new Graph(ClockStart, nodes, edges, signals.Count == 0 ? [] : [t("Signals"), .. signals]);
@@ -388,38 +388,25 @@ public static class WorkflowDiagram
         var tooltip = node.Tooltip + (current ? " · " + t("where it stands now") : visited ? " · " + t("visited") : "");
         svg.Append($"<g class=\"{classes}\" data-step=\"{Xml(node.Key)}\"><title>{Xml(tooltip)}</title>");
         const string paint = " class=\"wf-shape\" fill=\"#ffffff\" stroke=\"#5f6b7a\" stroke-width=\"1.5\"";
-        switch (node.Kind)
+        const string stack = " class=\"wf-shape wf-stack\" fill=\"#ffffff\" stroke=\"#9aa5b1\"";
+        static string Rect(double rx, double ry, double rw, double rh, double radius, string attributes) =>
+            $"<rect x=\"{N(rx)}\" y=\"{N(ry)}\" width=\"{N(rw)}\" height=\"{N(rh)}\" rx=\"{N(radius)}\"{attributes}/>";
+        svg.Append(node.Kind switch
         {
-            case "wait-signal":
-                svg.Append($"<polygon points=\"{N(x + 10)},{N(y)} {N(x + w)},{N(y)} {N(x + w - 10)},{N(y + h)} {N(x)},{N(y + h)}\"{paint}/>");
-                break;
-            case "timer" or "start":
-                svg.Append($"<rect x=\"{N(x)}\" y=\"{N(y)}\" width=\"{N(w)}\" height=\"{N(h)}\" rx=\"{N(h / 2)}\"{paint}/>");
-                break;
-            case "decision":
-                svg.Append($"<polygon points=\"{N(x + 14)},{N(y)} {N(x + w - 14)},{N(y)} {N(x + w)},{N(y + h / 2)} {N(x + w - 14)},{N(y + h)} {N(x + 14)},{N(y + h)} {N(x)},{N(y + h / 2)}\"{paint}/>");
-                break;
-            case "for-each":
-                svg.Append($"<rect x=\"{N(x + 6)}\" y=\"{N(y - 6)}\" width=\"{N(w)}\" height=\"{N(h)}\" rx=\"6\" class=\"wf-shape wf-stack\" fill=\"#ffffff\" stroke=\"#9aa5b1\"/>")
-                    .Append($"<rect x=\"{N(x + 3)}\" y=\"{N(y - 3)}\" width=\"{N(w)}\" height=\"{N(h)}\" rx=\"6\" class=\"wf-shape wf-stack\" fill=\"#ffffff\" stroke=\"#9aa5b1\"/>")
-                    .Append($"<rect x=\"{N(x)}\" y=\"{N(y)}\" width=\"{N(w)}\" height=\"{N(h)}\" rx=\"6\"{paint}/>");
-                break;
-            case "end":
-                svg.Append($"<ellipse cx=\"{N(x + w / 2)}\" cy=\"{N(y + h / 2)}\" rx=\"{N(w / 2)}\" ry=\"{N(h / 2)}\"{paint}/>");
-                break;
-            case "human-task":
-                svg.Append($"<rect x=\"{N(x)}\" y=\"{N(y)}\" width=\"{N(w)}\" height=\"{N(h)}\" rx=\"6\"{paint}/>")
-                    .Append($"<rect x=\"{N(x + 3)}\" y=\"{N(y + 3)}\" width=\"{N(w - 6)}\" height=\"{N(h - 6)}\" rx=\"4\" class=\"wf-inner\" fill=\"none\" stroke=\"#5f6b7a\"/>");
-                break;
-            default:
-                svg.Append($"<rect x=\"{N(x)}\" y=\"{N(y)}\" width=\"{N(w)}\" height=\"{N(h)}\" rx=\"6\"{paint}/>");
-                break;
-        }
+            "wait-signal" => $"<polygon points=\"{N(x + 10)},{N(y)} {N(x + w)},{N(y)} {N(x + w - 10)},{N(y + h)} {N(x)},{N(y + h)}\"{paint}/>",
+            "timer" or "start" => Rect(x, y, w, h, h / 2, paint),
+            "decision" => $"<polygon points=\"{N(x + 14)},{N(y)} {N(x + w - 14)},{N(y)} {N(x + w)},{N(y + h / 2)} {N(x + w - 14)},{N(y + h)} {N(x + 14)},{N(y + h)} {N(x)},{N(y + h / 2)}\"{paint}/>",
+            "for-each" => Rect(x + 6, y + 6, w, h, 6, stack) + Rect(x + 3, y + 3, w, h, 6, stack) + Rect(x, y, w, h, 6, paint),
+            "end" => $"<ellipse cx=\"{N(x + w / 2)}\" cy=\"{N(y + h / 2)}\" rx=\"{N(w / 2)}\" ry=\"{N(h / 2)}\"{paint}/>",
+            "human-task" => Rect(x, y, w, h, 6, paint) + Rect(x + 3, y + 3, w - 6, h - 6, 4, " class=\"wf-inner\" fill=\"none\" stroke=\"#5f6b7a\""),
+            _ => Rect(x, y, w, h, 6, paint),
+        });
         var cx = N(x + w / 2);
         var room = (w - 20) / TitleUnitWidth;
         var smallRoom = (w - 20) / SmallUnitWidth;
         svg.Append($"<text x=\"{cx}\" y=\"{N(y + 19)}\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"600\" class=\"wf-title\" fill=\"#1f2933\">{Xml(Fit(node.Title, room))}</text>");
-        svg.Append($"<text x=\"{cx}\" y=\"{N(y + 35)}\" text-anchor=\"middle\" font-size=\"11\" class=\"wf-kind\" fill=\"#52606d\">{Xml(Fit(node.Subtitle, smallRoom))}</text>");
+        if (node.Subtitle.Length > 0)
+            svg.Append($"<text x=\"{cx}\" y=\"{N(y + 35)}\" text-anchor=\"middle\" font-size=\"11\" class=\"wf-kind\" fill=\"#52606d\">{Xml(Fit(node.Subtitle, smallRoom))}</text>");
         if (node.Detail is { Length: > 0 } detail)
             svg.Append($"<text x=\"{cx}\" y=\"{N(y + 50)}\" text-anchor=\"middle\" font-size=\"11\" class=\"wf-detail\" fill=\"#52606d\">{Xml(Fit(detail, smallRoom))}</text>");
         svg.Append("</g>");

@@ -15,6 +15,11 @@ public sealed record DefinitionSummary(PublishedWorkflow Published, IReadOnlyDic
 {
     public WorkflowDefinition Definition => Published.Definition;
     public int Count(WorkflowInstanceStatus status) => Live.GetValueOrDefault(status);
+
+    /// <summary>The states a live instance of this definition can be in: only a clock pauses.</summary>
+    public IReadOnlyList<WorkflowInstanceStatus> LiveStates => Definition.Flow is null
+        ? [WorkflowInstanceStatus.Running, WorkflowInstanceStatus.Paused, WorkflowInstanceStatus.Faulted]
+        : [WorkflowInstanceStatus.Running, WorkflowInstanceStatus.Faulted];
 }
 
 public sealed record DefinitionListViewModel(IReadOnlyList<DefinitionSummary> Definitions);
