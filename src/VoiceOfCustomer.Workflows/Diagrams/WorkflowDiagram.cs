@@ -345,7 +345,11 @@ public static class WorkflowDiagram
             }
             svg.Append($"<g class=\"wf-transition\" data-from=\"{Xml(edge.From)}\" data-to=\"{Xml(edge.To)}\">")
                 .Append($"<path d=\"{path}\" class=\"wf-edge\" fill=\"none\" stroke=\"#5f6b7a\" stroke-width=\"1.5\"{arrow}/>");
-            EdgeLabel(svg, edge.Label, (points[0].X + points[1].X) / 2, (points[0].Y + points[1].Y) / 2 + 4);
+            // Labels of a step's several arrows sit at staggered heights along their first stretch, so they do not overlap.
+            var siblings = outs[edge.From];
+            var along = siblings.Count == 1 ? 0.5 : 0.2 + 0.5 * siblings.IndexOf(edge) / (siblings.Count - 1);
+            var (lx, ly) = OnCurve(points[0], points[1], along);
+            EdgeLabel(svg, edge.Label, lx, ly + 4);
             svg.Append("</g>");
         }
 
@@ -410,6 +414,14 @@ public static class WorkflowDiagram
         if (node.Detail is { Length: > 0 } detail)
             svg.Append($"<text x=\"{cx}\" y=\"{N(y + 50)}\" text-anchor=\"middle\" font-size=\"11\" class=\"wf-detail\" fill=\"#52606d\">{Xml(Fit(detail, smallRoom))}</text>");
         svg.Append("</g>");
+    }
+
+    /// <summary>The point at <paramref name="t"/> of the curve drawn between two points (vertical tangents at both ends).</summary>
+    private static (double X, double Y) OnCurve((double X, double Y) from, (double X, double Y) to, double t)
+    {
+        var u = 1 - t;
+        var share = 3 * u * t * t + t * t * t;
+        return (from.X + (to.X - from.X) * share, from.Y + (to.Y - from.Y) * t);
     }
 
     private static void EdgeLabel(StringBuilder svg, string label, double x, double y)
