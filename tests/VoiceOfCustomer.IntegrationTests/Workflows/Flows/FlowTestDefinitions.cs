@@ -114,3 +114,41 @@ internal static class FlowTestDefinitions
         throw new InvalidOperationException("The repository root (VoiceOfCustomer.sln) was not found above " + AppContext.BaseDirectory);
     }
 }
+
+/// <summary>Small definitions for the concurrency tests.</summary>
+internal static class FlowConcurrencyDefinitions
+{
+    public const string Timed = """
+        { "id": "timed", "name": "Timed", "steps": {
+            "wait": { "kind": "timer", "after": "01:00:00", "next": "note" },
+            "note": { "kind": "activity", "activity": "record", "settings": { "message": "woke" }, "next": "done" },
+            "done": { "kind": "end" } } }
+        """;
+
+    public const string Quorum = """
+        { "id": "quorum", "name": "Quorum", "steps": {
+            "review": { "kind": "human-task", "title": "Review", "assignees": [ { "users": ["a@example.test", "b@example.test"] } ],
+              "outcomes": [ { "key": "approve" } ], "completion": { "rule": "at-least", "count": 1 },
+              "on": { "approved": "note", "rejected": "done" } },
+            "note": { "kind": "activity", "activity": "record", "settings": { "message": "decided" }, "next": "done" },
+            "done": { "kind": "end" } } }
+        """;
+
+    public const string FanOut = """
+        { "id": "fan-out", "name": "Fan out", "steps": {
+            "each": { "kind": "for-each", "items": "@items", "workflow": "fan-child", "next": "done" },
+            "done": { "kind": "end" } } }
+        """;
+
+    public const string FanChild = """
+        { "id": "fan-child", "name": "Fan child", "trigger": { "manual": false }, "steps": {
+            "wait": { "kind": "timer", "after": "01:00:00", "next": "done" },
+            "done": { "kind": "end" } } }
+        """;
+
+    public const string Cron = """
+        { "id": "hourly", "name": "Hourly", "trigger": { "cron": "0 * * * *", "runKey": "hourly:{date}" }, "steps": {
+            "note": { "kind": "activity", "activity": "record", "settings": { "message": "tick" }, "next": "done" },
+            "done": { "kind": "end" } } }
+        """;
+}
