@@ -213,8 +213,8 @@ public sealed class FlowEngine(
                             AddTimer(FlowEvents.SignalTimeout, Deadline(timeout, now));
                         return;
                     case HumanTaskFlowStep task:
-                        if (await CreateTasksAsync(task))
-                            return;
+                        // Decided at once when nobody could be asked, or fewer people than the quorum needs were found.
+                        await CreateTasksAsync(task);
                         next = await DecideAsync(task, "tasks created", goOn: false);
                         if (next is null)
                             return;
@@ -311,7 +311,7 @@ public sealed class FlowEngine(
 
         // ---- human tasks ----
 
-        /// <summary>Creates the step's tasks; false when nobody could be asked (the step decides at once).</summary>
+        /// <summary>Creates the step's tasks; false when nobody could be asked.</summary>
         private async Task<bool> CreateTasksAsync(HumanTaskFlowStep step)
         {
             var people = new List<(TaskPerson Person, string Kind)>();
