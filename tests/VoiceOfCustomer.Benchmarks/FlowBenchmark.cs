@@ -28,6 +28,8 @@ public static class FlowBenchmark
             "done": { "kind": "end" } } }
         """;
 
+    private const string EmptyJson = "{}";
+
     public static async Task<int> RunAsync(int live, int due, int tasks, int samples)
     {
         var folder = Directory.CreateTempSubdirectory("voc-bench-flows-");
@@ -128,8 +130,8 @@ public static class FlowBenchmark
             INSERT INTO "WorkflowInstances" ("DefinitionRecordId", "DefinitionId", "SubjectType", "SubjectId", "Status", "AnchorAt", "Target",
                 "Consumed", "FiredMilestones", "ParametersJson", "StartedAt", "UpdatedAt", "RunKey", "CurrentStep", "StepEntry", "VariablesJson",
                 "Attempts", "Revision", "StartedBy")
-            SELECT {recordId}, 'bench-flow', 'none', 0, 'Running', {now}, {TimeSpan.Zero}, {TimeSpan.Zero}, '', '{}', {now}, {now},
-                'bench-flow:' || i, 'wait', 1, '{}', 0, 1, 'benchmark'
+            SELECT {recordId}, 'bench-flow', 'none', 0, 'Running', {now}, {TimeSpan.Zero}, {TimeSpan.Zero}, '', {EmptyJson}, {now}, {now},
+                'bench-flow:' || i, 'wait', 1, {EmptyJson}, 0, 1, 'benchmark'
             FROM n
             """);
         await db.Database.ExecuteSqlAsync($"""
