@@ -22,35 +22,10 @@ public sealed class WorkflowCommandTests : IDisposable
         _folder.Delete(recursive: true);
     }
 
-    private async Task<(int Exit, string Out, string Error)> RunAsync(params string[] args)
+    private Task<(int Exit, string Out, string Error)> RunAsync(params string[] args)
     {
         _ = _app.Services; // the database exists and is migrated
-        var variables = new Dictionary<string, string?>
-        {
-            ["Database__Provider"] = _app.Database.Provider.ToString(),
-            ["ConnectionStrings__Default"] = _app.Database.ConnectionString,
-            ["Workflows__Directory"] = _folder.FullName,
-        };
-        var saved = variables.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
-        var (savedOut, savedError) = (Console.Out, Console.Error);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        try
-        {
-            foreach (var (key, value) in variables)
-                Environment.SetEnvironmentVariable(key, value);
-            Console.SetOut(output);
-            Console.SetError(error);
-            var exit = await VoiceOfCustomer.Cli.Program.BuildRoot().Parse(args).InvokeAsync();
-            return (exit, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(savedOut);
-            Console.SetError(savedError);
-            foreach (var (key, value) in saved)
-                Environment.SetEnvironmentVariable(key, value);
-        }
+        return CliRunner.RunAsync(_app, new Dictionary<string, string?> { ["Workflows__Directory"] = _folder.FullName }, args);
     }
 
     [Fact]
