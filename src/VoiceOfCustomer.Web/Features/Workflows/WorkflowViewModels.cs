@@ -40,7 +40,7 @@ public sealed record InstanceViewModel(InstanceDetails Details, string? Error)
 
     /// <summary>The steps the instance has entered, from its history.</summary>
     public IReadOnlyCollection<string> Visited => Instance.IsFlow
-        ? Details.History.Where(h => h.Event == "entered" && h.Step is not null).Select(h => h.Step!).Distinct().ToList()
+        ? Details.History.Where(h => h.Event is "entered" or "passed" && h.Step is not null).Select(h => h.Step!).Distinct().ToList()
         : [WorkflowDiagram.ClockStart, .. FiredMilestones];
 
     public IReadOnlyList<string> FiredMilestones => Instance.FiredMilestones.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -81,6 +81,7 @@ public static class WorkflowPages
     {
         ["entered"] = "Entered the step",
         ["left"] = "Left the step",
+        ["passed"] = "Passed through the step",
         ["signal-ignored"] = "Signal ignored",
         ["no-assignees"] = "Nobody to ask",
         ["tasks-created"] = "Tasks created",
