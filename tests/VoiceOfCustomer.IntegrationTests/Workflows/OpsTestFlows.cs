@@ -24,17 +24,6 @@ public sealed class OpsTestFlows : IDisposable
         var templates = Directory.CreateDirectory(Path.Combine(_folder.FullName, "templates"));
         foreach (var file in Directory.EnumerateFiles(Path.Combine(workflows, "templates")))
             File.Copy(file, Path.Combine(templates.FullName, Path.GetFileName(file)));
-        // The task mails' templates, where the checkout has none yet.
-        foreach (var template in new[] { TaskMail.AssignmentTemplate, TaskMail.ReminderTemplate })
-            foreach (var language in new[] { "en", "zh-CN" })
-            {
-                var text = Path.Combine(templates.FullName, $"{template}.{language}.txt");
-                if (!File.Exists(text))
-                    File.WriteAllText(text, "Subject: {{taskTitle}} ({{workflow}})\n\nHello {{recipientName}}, answer by {{deadline}}: {{link}} (until {{expires}}). {{instructions}}\n");
-                var html = Path.ChangeExtension(text, ".html");
-                if (!File.Exists(html))
-                    File.WriteAllText(html, "<p>Hello {{recipientName}}: <a href=\"{{link}}\">{{taskTitle}}</a> ({{workflow}}), by {{deadline}}, until {{expires}}. {{instructions}}</p>\n");
-            }
         File.WriteAllText(Path.Combine(_folder.FullName, ReviewFlow + ".json"), """
             {
               "id": "ops-review",
