@@ -13,6 +13,7 @@ using VoiceOfCustomer.Web.Features.Intake;
 using VoiceOfCustomer.Web.Features.Shared;
 using VoiceOfCustomer.Web.Features.Suggestions;
 using VoiceOfCustomer.Web.Features.Users;
+using VoiceOfCustomer.Web.Features.Workflows;
 using VoiceOfCustomer.Web.Infrastructure;
 using VoiceOfCustomer.Workflows.Email;
 using VoiceOfCustomer.Workflows.Definitions;
@@ -108,6 +109,7 @@ public static class WebApplicationSetup
         services.AddAccountFeature(configuration);
         services.AddWebPages();
         services.AddSuggestionsAdmin();
+        services.AddWorkflowsAdmin();
         services.AddVocOutboxDelivery(configuration);
         return builder;
     }
