@@ -148,18 +148,7 @@ public sealed class WorkflowOperations(IWorkflowWriteGate gate, TimeProvider tim
         var key = FlowEngine.TimerKey(parentId, entry, FlowEvents.ChildEnded, argument);
         if (await db.Set<WorkflowTimer>().AnyAsync(t => t.Key == key, cancellationToken))
             return;
-        db.Set<WorkflowTimer>().Add(new WorkflowTimer
-        {
-            InstanceId = parentId,
-            Key = key,
-            Milestone = FlowEvents.ChildEnded,
-            Step = step,
-            StepEntry = entry,
-            Argument = argument,
-            ResumeAt = now,
-            State = WorkflowTimerState.Pending,
-            CreatedAt = now,
-        });
+        db.Set<WorkflowTimer>().Add(FlowEvents.Row(parentId, FlowEvents.ChildEnded, step, entry, argument, now, now));
     }
 
     private static void History(DbContext db, WorkflowInstance instance, DateTime now, string @event, string actor, string? detail) =>
