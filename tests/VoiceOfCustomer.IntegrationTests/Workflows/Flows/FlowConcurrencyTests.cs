@@ -60,7 +60,7 @@ public sealed class FlowConcurrencyTests : IDisposable
         for (var i = 0; i < 3; i++)
             await BothPassAsync(first, second);
         Assert.Equal(1, await first.WithDbAsync(db => db.WorkflowHistory.CountAsync(h => h.InstanceId == quorum.InstanceId && h.Step == "review" && h.Event == "left")));
-        Assert.Equal(1, await first.WithDbAsync(db => db.WorkflowHistory.CountAsync(h => h.InstanceId == quorum.InstanceId && h.Step == "note" && h.Event == "entered")));
+        Assert.Equal(1, await first.WithDbAsync(db => db.WorkflowHistory.CountAsync(h => h.InstanceId == quorum.InstanceId && h.Step == "note" && h.Event == "passed")));
         Assert.Equal(WorkflowInstanceStatus.Completed, (await first.WithDbAsync(db => db.WorkflowInstances.SingleAsync(i => i.Id == quorum.InstanceId))).Status);
 
         // An hour later: 40 + 20 timers due, and the hourly cron occurrence; both pass at once, twice.
@@ -69,7 +69,7 @@ public sealed class FlowConcurrencyTests : IDisposable
         await BothPassAsync(first, second);
         await BothPassAsync(first, second);
         Assert.Equal(1, await first.WithDbAsync(db => db.WorkflowInstances.CountAsync(i => i.DefinitionId == "hourly")));
-        Assert.Equal(40, await first.WithDbAsync(db => db.WorkflowHistory.CountAsync(h => h.Step == "note" && h.Event == "left"
+        Assert.Equal(40, await first.WithDbAsync(db => db.WorkflowHistory.CountAsync(h => h.Step == "note" && h.Event == "passed"
             && db.WorkflowInstances.Any(i => i.Id == h.InstanceId && i.DefinitionId == "timed"))));
         Assert.Equal(0, await first.WithDbAsync(db => db.WorkflowTimers.CountAsync(t => t.State == WorkflowTimerState.Pending)));
         Assert.Equal(62, await first.WithDbAsync(db => db.WorkflowInstances.CountAsync(i => i.Status == WorkflowInstanceStatus.Completed
