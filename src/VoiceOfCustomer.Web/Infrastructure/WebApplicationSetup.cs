@@ -12,6 +12,7 @@ using VoiceOfCustomer.Web.Features.Import;
 using VoiceOfCustomer.Web.Features.Intake;
 using VoiceOfCustomer.Web.Features.Shared;
 using VoiceOfCustomer.Web.Features.Suggestions;
+using VoiceOfCustomer.Web.Features.Tasks;
 using VoiceOfCustomer.Web.Features.Users;
 using VoiceOfCustomer.Web.Infrastructure;
 using VoiceOfCustomer.Workflows.Email;
@@ -108,6 +109,7 @@ public static class WebApplicationSetup
         services.AddAccountFeature(configuration);
         services.AddWebPages();
         services.AddSuggestionsAdmin();
+        services.AddTasksFeature();
         services.AddVocOutboxDelivery(configuration);
         return builder;
     }
