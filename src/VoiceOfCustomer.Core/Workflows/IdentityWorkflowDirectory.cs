@@ -6,7 +6,7 @@ using VoiceOfCustomer.Workflows.Flows;
 namespace VoiceOfCustomer.Workflows;
 
 /// <summary>The workflow runtime's view of the app's users: the members of a role, and people by e-mail address.</summary>
-public sealed class IdentityWorkflowDirectory : IWorkflowDirectory
+public sealed class IdentityWorkflowDirectory(TimeProvider time) : IWorkflowDirectory
 {
     public IReadOnlySet<string> Roles { get; } = Identity.Roles.All.ToHashSet(StringComparer.Ordinal);
 
@@ -14,12 +14,15 @@ public sealed class IdentityWorkflowDirectory : IWorkflowDirectory
     {
         var voc = (VocDbContext)db;
         var normalized = role.ToUpperInvariant();
-        return await (from user in voc.Users.AsNoTracking()
-                      join link in voc.UserRoles on user.Id equals link.UserId
-                      join r in voc.Roles on link.RoleId equals r.Id
-                      where r.NormalizedName == normalized && user.Email != null && (user.LockoutEnd == null || user.LockoutEnd < DateTimeOffset.UtcNow)
-                      orderby user.Email
-                      select new TaskPerson(user.Email!, user.DisplayName, user.Id, user.PreferredLanguage)).ToListAsync(cancellationToken);
+        var members = await (from user in voc.Users.AsNoTracking()
+                             join link in voc.UserRoles on user.Id equals link.UserId
+                             join r in voc.Roles on link.RoleId equals r.Id
+                             where r.NormalizedName == normalized && user.Email != null
+                             orderby user.Email
+                             select new { user.Email, user.DisplayName, user.Id, user.PreferredLanguage, user.LockoutEnd }).ToListAsync(cancellationToken);
+        // A locked-out (deactivated) user is asked nothing. SQLite cannot compare DateTimeOffset values, so this is checked here.
+        var now = time.GetUtcNow();
+        return [.. members.Where(m => m.LockoutEnd is null || m.LockoutEnd < now).Select(m => new TaskPerson(m.Email!, m.DisplayName, m.Id, m.PreferredLanguage))];
     }
 
     public async Task<IReadOnlyList<TaskPerson>> ByEmailAsync(DbContext db, IReadOnlyCollection<string> emails, CancellationToken cancellationToken)

@@ -28,7 +28,10 @@ public static class WorkflowRuntimeServiceCollectionExtensions
         services.AddSingleton<Flows.IFlowActivity, Flows.SendEmailFlowActivity>();
         // Task links are signed with Data Protection: one application name, so the web app and the CLI read each other's links.
         services.AddDataProtection().SetApplicationName("VoiceOfCustomer");
-        services.AddOptions<Flows.OrganisationOptions>().BindConfiguration(Flows.OrganisationOptions.SectionName);
+        services.AddOptions<Flows.OrganisationOptions>().BindConfiguration(Flows.OrganisationOptions.SectionName)
+            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _),
+                "Organisation:TimeZone is not a time zone this machine knows; use an IANA id such as Asia/Shanghai or Europe/Berlin.")
+            .ValidateOnStart();
         services.AddOptions<Flows.FlowOptions>().BindConfiguration(Flows.FlowOptions.SectionName);
         services.AddSingleton<WorkflowDispatcher<TContext>>();
         return services;

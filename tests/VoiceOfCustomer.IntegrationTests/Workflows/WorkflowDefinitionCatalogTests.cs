@@ -31,7 +31,7 @@ public sealed class WorkflowDefinitionCatalogTests : IDisposable
         [new WorkflowTestFiles.FeedbackSubjects()],
         [],
         [],
-        new VoiceOfCustomer.Workflows.IdentityWorkflowDirectory(),
+        new VoiceOfCustomer.Workflows.IdentityWorkflowDirectory(TimeProvider.System),
         TimeProvider.System,
         NullLogger<WorkflowDefinitionCatalog>.Instance);
 
