@@ -40,11 +40,11 @@ public static class TaskPages
         new(StatusCodes.Status410Gone, t["This task is closed"], t["Its deadline has passed, or the workflow decided the step without this answer, so it takes no answer any more. Nothing was changed."], forLink);
 
     public static TaskRefusal InvalidLink(IStringLocalizer t) =>
-        new(StatusCodes.Status403Forbidden, t["This link is not valid"], t["The link may have been cut short or changed, or a newer mail replaced it. Use the link in the most recent mail about the task."], ForLink: true);
+        new(StatusCodes.Status403Forbidden, t["This link is not valid"], t["The link may have been cut short or changed. Open it again from the e-mail, or copy the whole address."], ForLink: true);
 
     public static TaskRefusal ExpiredLink(IStringLocalizer t) =>
         new(StatusCodes.Status410Gone, t["This link has expired"], t["A task's link works until its deadline, or for a limited time when it has none. If you still want to answer, contact the person who asked you."], ForLink: true);
 
     public static TaskRefusal LinkUsed(IStringLocalizer t) =>
-        new(StatusCodes.Status410Gone, t["This task was already answered"], t["The link answers its task once, and the answer has been given. Nothing was changed."], ForLink: true);
+        new(StatusCodes.Status410Gone, t["This task was answered already"], t["The link answers its task once, and the answer has been given. Nothing was changed."], ForLink: true);
 }
