@@ -1,25 +1,29 @@
 namespace VoiceOfCustomer.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// Runs <c>voc</c> in this process against an app's test database, its output captured. The environment and the console
-/// are the process's, so the tests that use it share <see cref="Import.ProcessStateCollection"/>.
+/// Runs <c>voc</c> in this process with its output captured. The environment and the console are the process's, so
+/// the tests that use it share <see cref="Import.ProcessStateCollection"/>.
 /// </summary>
 public static class CliRunner
 {
-    public static async Task<(int Exit, string Out, string Error)> RunAsync(VocAppFactory app, params string[] args)
-    {
-        var variables = new Dictionary<string, string?>
+    /// <summary>Against <paramref name="app"/>'s test database.</summary>
+    public static Task<(int Exit, string Out, string Error)> RunAsync(VocAppFactory app, params string[] args) =>
+        RunAsync(new Dictionary<string, string?>
         {
             ["Database__Provider"] = app.Database.Provider.ToString(),
             ["ConnectionStrings__Default"] = app.Database.ConnectionString,
-        };
-        var saved = variables.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
+        }, args);
+
+    /// <summary>With <paramref name="environment"/> set for the run (and put back after it).</summary>
+    public static async Task<(int Exit, string Out, string Error)> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
+        var saved = environment.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
         var (savedOut, savedError) = (Console.Out, Console.Error);
         using var output = new StringWriter();
         using var error = new StringWriter();
         try
         {
-            foreach (var (key, value) in variables)
+            foreach (var (key, value) in environment)
                 Environment.SetEnvironmentVariable(key, value);
             Console.SetOut(output);
             Console.SetError(error);

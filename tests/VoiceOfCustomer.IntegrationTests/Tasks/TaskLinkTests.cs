@@ -49,14 +49,7 @@ public partial class TaskLinkTests : IAsyncLifetime
             (stored.Status, stored.Outcome, stored.Comment, stored.CompletedBy));
 
         // Used: the page says so, and a second answer changes nothing.
-        var before = await _scenario.StateAsync(task.Id);
-        var reused = await visitor.GetAsync(link);
-        Assert.Equal(HttpStatusCode.Gone, reused.StatusCode);
-        Assert.Contains("This task was answered already", await reused.Content.ReadAsStringAsync());
-        var token = WebTestSupport.AntiforgeryToken(await reused.Content.ReadAsStringAsync()); // the page's language switch carries one
-        var again = await visitor.PostAsync(link, new FormUrlEncodedContent(new Dictionary<string, string> { ["Outcome"] = "object", ["__RequestVerificationToken"] = token }));
-        Assert.Equal(HttpStatusCode.Gone, again.StatusCode);
-        Assert.Equal(before, await _scenario.StateAsync(task.Id));
+        await AssertRefusedAsync(visitor, link, WebTestSupport.AntiforgeryToken(thanks), HttpStatusCode.Gone, "This task was answered already", task.Id);
     }
 
     [Fact]
@@ -64,24 +57,13 @@ public partial class TaskLinkTests : IAsyncLifetime
     {
         var (_, task) = await _scenario.StartReviewAsync("link:tampered");
         var link = await _scenario.LinkAsync(task);
-        var before = await _scenario.StateAsync(task.Id);
         using var visitor = WebTestSupport.Client(_scenario.App);
+        var form = WebTestSupport.AntiforgeryToken(await visitor.GetStringAsync(link));
         var token = link["/task-link/".Length..];
         var flipped = token[..^3] + (token[^3] == 'A' ? 'B' : 'A') + token[^2..];
 
         foreach (var path in new[] { "/task-link/" + flipped, "/task-link/" + token[..^8], "/task-link/made-up", "/task-link/" + new string('x', 3000) })
-        {
-            var response = await visitor.GetAsync(path);
-            Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{path[..Math.Min(60, path.Length)]}: {(int)response.StatusCode}");
-            var page = await response.Content.ReadAsStringAsync();
-            Assert.Contains("This link is not valid", page);
-            Assert.DoesNotContain(TaskScenario.ReviewTitle, page);
-        }
-        // A post with a tampered token is refused before anything is read from it.
-        var form = WebTestSupport.AntiforgeryToken(await visitor.GetStringAsync(link));
-        var posted = await visitor.PostAsync("/task-link/" + flipped, new FormUrlEncodedContent(new Dictionary<string, string> { ["Outcome"] = "approve", ["__RequestVerificationToken"] = form }));
-        Assert.Equal(HttpStatusCode.Forbidden, posted.StatusCode);
-        Assert.Equal(before, await _scenario.StateAsync(task.Id));
+            await AssertRefusedAsync(visitor, path, form, HttpStatusCode.Forbidden, "This link is not valid", task.Id);
     }
 
     [Fact]
@@ -89,12 +71,11 @@ public partial class TaskLinkTests : IAsyncLifetime
     {
         var (_, task) = await _scenario.StartReviewAsync("link:nonce");
         var link = await _scenario.LinkAsync(task);
+        using var visitor = WebTestSupport.Client(_scenario.App);
+        var form = WebTestSupport.AntiforgeryToken(await visitor.GetStringAsync(link));
         // As if the link had been made for an earlier task that had this id.
         await _scenario.App.WithDbAsync(db => db.WorkflowTasks.Where(t => t.Id == task.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LinkNonce, new string('0', 32))));
-        using var visitor = WebTestSupport.Client(_scenario.App);
-        var response = await visitor.GetAsync(link);
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Contains("This link is not valid", await response.Content.ReadAsStringAsync());
+        await AssertRefusedAsync(visitor, link, form, HttpStatusCode.Forbidden, "This link is not valid", task.Id);
     }
 
     [Fact]
@@ -104,15 +85,9 @@ public partial class TaskLinkTests : IAsyncLifetime
         var link = await _scenario.LinkAsync(task);
         using var visitor = WebTestSupport.Client(_scenario.App);
         var form = WebTestSupport.AntiforgeryToken(await visitor.GetStringAsync(link));
-        var before = await _scenario.StateAsync(task.Id);
 
         _scenario.Clock.Advance(TimeSpan.FromDays(2)); // the link lives until the deadline
-        var response = await visitor.GetAsync(link);
-        Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
-        Assert.Contains("This link has expired", await response.Content.ReadAsStringAsync());
-        var posted = await visitor.PostAsync(link, new FormUrlEncodedContent(new Dictionary<string, string> { ["Outcome"] = "approve", ["__RequestVerificationToken"] = form }));
-        Assert.Equal(HttpStatusCode.Gone, posted.StatusCode);
-        Assert.Equal(before, await _scenario.StateAsync(task.Id));
+        await AssertRefusedAsync(visitor, link, form, HttpStatusCode.Gone, "This link has expired", task.Id);
     }
 
     [Fact]
@@ -126,15 +101,8 @@ public partial class TaskLinkTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await pm.PostAsync($"/api/workflow-tasks/{pmTask.Id}/complete",
             new StringContent("""{"outcome":"object","comment":"Not before the fix."}""", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
         await _scenario.PassAsync(); // an objection rejects the review: the reviewer's task closes
-        var before = await _scenario.StateAsync(task.Id);
-        Assert.Equal(WorkflowTaskStatus.Closed, before.Status);
-
-        var response = await visitor.GetAsync(link);
-        Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
-        Assert.Contains("This task is closed", await response.Content.ReadAsStringAsync());
-        var posted = await visitor.PostAsync(link, new FormUrlEncodedContent(new Dictionary<string, string> { ["Outcome"] = "approve", ["__RequestVerificationToken"] = form }));
-        Assert.Equal(HttpStatusCode.Gone, posted.StatusCode);
-        Assert.Equal(before, await _scenario.StateAsync(task.Id));
+        Assert.Equal(WorkflowTaskStatus.Closed, (await _scenario.TaskAsync(task.Id)).Status);
+        await AssertRefusedAsync(visitor, link, form, HttpStatusCode.Gone, "This task is closed", task.Id);
     }
 
     [Fact]
@@ -183,6 +151,20 @@ public partial class TaskLinkTests : IAsyncLifetime
         var english = await visitor.GetStringAsync(link);
         Assert.Contains("<html lang=\"en\">", english);
         Assert.Contains(TaskScenario.ReviewTitle, english);
+    }
+
+    /// <summary>The link's page and its post are both refused with <paramref name="status"/>, the page says why and nothing else, and the task stays as it was.</summary>
+    private async Task AssertRefusedAsync(HttpClient visitor, string path, string antiforgeryToken, HttpStatusCode status, string heading, long taskId)
+    {
+        var before = await _scenario.StateAsync(taskId);
+        var shown = await visitor.GetAsync(path);
+        var page = await shown.Content.ReadAsStringAsync();
+        Assert.True(shown.StatusCode == status, $"GET {path[..Math.Min(60, path.Length)]}: {(int)shown.StatusCode}");
+        Assert.Contains($"<h1 id=\"refused-heading\">{heading}</h1>", page);
+        Assert.DoesNotContain(TaskScenario.Instructions, page);
+        var posted = await visitor.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string> { ["Outcome"] = "approve", ["__RequestVerificationToken"] = antiforgeryToken }));
+        Assert.True(posted.StatusCode == status, $"POST {path[..Math.Min(60, path.Length)]}: {(int)posted.StatusCode}");
+        Assert.Equal(before, await _scenario.StateAsync(taskId));
     }
 
     [GeneratedRegex("<a [^>]*href=\"([^\"]*)\"")]
