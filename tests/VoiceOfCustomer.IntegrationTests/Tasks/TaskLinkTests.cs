@@ -55,10 +55,8 @@ public partial class TaskLinkTests : IAsyncLifetime
     [Fact]
     public async Task A_tampered_or_made_up_link_is_403_and_changes_nothing()
     {
-        var (_, task) = await _scenario.StartReviewAsync("link:tampered");
-        var link = await _scenario.LinkAsync(task);
-        using var visitor = WebTestSupport.Client(_scenario.App);
-        var form = WebTestSupport.AntiforgeryToken(await visitor.GetStringAsync(link));
+        var (task, link, visitor, form) = await OpenLinkAsync("link:tampered");
+        using var _ = visitor;
         var token = link["/task-link/".Length..];
         var flipped = token[..^3] + (token[^3] == 'A' ? 'B' : 'A') + token[^2..];
 
@@ -69,10 +67,8 @@ public partial class TaskLinkTests : IAsyncLifetime
     [Fact]
     public async Task A_link_whose_task_has_another_nonce_is_403()
     {
-        var (_, task) = await _scenario.StartReviewAsync("link:nonce");
-        var link = await _scenario.LinkAsync(task);
-        using var visitor = WebTestSupport.Client(_scenario.App);
-        var form = WebTestSupport.AntiforgeryToken(await visitor.GetStringAsync(link));
+        var (task, link, visitor, form) = await OpenLinkAsync("link:nonce");
+        using var _ = visitor;
         // As if the link had been made for an earlier task that had this id.
         await _scenario.App.WithDbAsync(db => db.WorkflowTasks.Where(t => t.Id == task.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LinkNonce, new string('0', 32))));
         await AssertRefusedAsync(visitor, link, form, HttpStatusCode.Forbidden, "This link is not valid", task.Id);
@@ -81,10 +77,8 @@ public partial class TaskLinkTests : IAsyncLifetime
     [Fact]
     public async Task An_expired_link_is_410_and_changes_nothing()
     {
-        var (_, task) = await _scenario.StartReviewAsync("link:expired");
-        var link = await _scenario.LinkAsync(task);
-        using var visitor = WebTestSupport.Client(_scenario.App);
-        var form = WebTestSupport.AntiforgeryToken(await visitor.GetStringAsync(link));
+        var (task, link, visitor, form) = await OpenLinkAsync("link:expired");
+        using var _ = visitor;
 
         _scenario.Clock.Advance(TimeSpan.FromDays(2)); // the link lives until the deadline
         await AssertRefusedAsync(visitor, link, form, HttpStatusCode.Gone, "This link has expired", task.Id);
@@ -93,10 +87,9 @@ public partial class TaskLinkTests : IAsyncLifetime
     [Fact]
     public async Task A_link_to_a_task_the_step_decided_without_is_410()
     {
-        var (pmTask, task) = await _scenario.StartReviewAsync("link:decided");
-        var link = await _scenario.LinkAsync(task);
-        using var visitor = WebTestSupport.Client(_scenario.App);
-        var form = WebTestSupport.AntiforgeryToken(await visitor.GetStringAsync(link));
+        var (task, link, visitor, form) = await OpenLinkAsync("link:decided");
+        using var _ = visitor;
+        var pmTask = await _scenario.App.WithDbAsync(db => db.WorkflowTasks.SingleAsync(t => t.InstanceId == task.InstanceId && t.Id != task.Id));
         using var pm = await _scenario.KeyClientAsync(_scenario.PmEmail, "tasks");
         Assert.Equal(HttpStatusCode.OK, (await pm.PostAsync($"/api/workflow-tasks/{pmTask.Id}/complete",
             new StringContent("""{"outcome":"object","comment":"Not before the fix."}""", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
@@ -151,6 +144,15 @@ public partial class TaskLinkTests : IAsyncLifetime
         var english = await visitor.GetStringAsync(link);
         Assert.Contains("<html lang=\"en\">", english);
         Assert.Contains(TaskScenario.ReviewTitle, english);
+    }
+
+    /// <summary>A new review's outside reviewer task, its mailed link, an anonymous visitor and the antiforgery token of the link's page.</summary>
+    private async Task<(WorkflowTask Task, string Link, HttpClient Visitor, string Form)> OpenLinkAsync(string runKey)
+    {
+        var (_, task) = await _scenario.StartReviewAsync(runKey);
+        var link = await _scenario.LinkAsync(task);
+        var visitor = WebTestSupport.Client(_scenario.App);
+        return (task, link, visitor, WebTestSupport.AntiforgeryToken(await visitor.GetStringAsync(link)));
     }
 
     /// <summary>The link's page and its post are both refused with <paramref name="status"/>, the page says why and nothing else, and the task stays as it was.</summary>
