@@ -111,20 +111,8 @@ public sealed class SendEmailFlowActivity(IEmailTemplates templates, IWorkflowDi
                 values[name] = text.StartsWith('@') ? Conditions.Lookup(context.Variables, text[1..])?.ToString() ?? "" : text;
             }
             var rendered = templates.Render(template, language, values);
-            context.Db.Set<OutboxEmail>().Add(new OutboxEmail
-            {
-                Key = FlowEngine.Fit($"{context.OccurrenceKey}:{person.Email.ToLowerInvariant()}", 300),
-                ToAddress = person.Email,
-                ToName = person.Name,
-                Language = rendered.Language,
-                Subject = rendered.Subject.Length > 500 ? rendered.Subject[..500] : rendered.Subject,
-                TextBody = rendered.TextBody,
-                HtmlBody = rendered.HtmlBody,
-                Template = template,
-                State = OutboxEmailState.Pending,
-                CreatedAt = context.Now,
-                NextAttemptAt = context.Now,
-            });
+            context.Db.Set<OutboxEmail>().Add(OutboxEmail.Queue(rendered, FlowEngine.Fit($"{context.OccurrenceKey}:{person.Email.ToLowerInvariant()}", 300),
+                person.Email, person.Name, context.Now));
             sent++;
         }
         return $"{template} to {sent} recipient(s)";

@@ -54,6 +54,22 @@ public sealed class FlowEngine(
     private OrganisationOptions Organisation => organisation.Value;
     private FlowOptions Options => options.Value;
 
+    // The engine lives for one batch (scoped). What its runs added, so that withdrawing or closing them needs no scan of the
+    // change tracker (which detects changes over everything tracked, every time), and the task mails written once ids exist.
+    private readonly List<WorkflowTimer> _addedTimers = [];
+    private readonly List<WorkflowTask> _addedTasks = [];
+    private readonly List<(WorkflowTask Task, WorkflowDefinition Definition, HumanTaskFlowStep Step, DateTime LinkExpiresAt)> _assignmentMails = [];
+
+    private readonly Dictionary<string, IReadOnlyList<TaskPerson>> _people = new(StringComparer.Ordinal);
+
+    /// <summary>A role's members or named users, read once per batch: a burst of runs reaching one step asks the same people.</summary>
+    private async Task<IReadOnlyList<TaskPerson>> PeopleAsync(DbContext db, string key, Func<Task<IReadOnlyList<TaskPerson>>> read)
+    {
+        if (!_people.TryGetValue(key, out var people))
+            _people[key] = people = await read();
+        return people;
+    }
+
     public static string TimerKey(long instanceId, int entry, string kind, string? argument = null) =>
         argument is null ? $"flow:{instanceId}:{entry}:{kind}" : Fit($"flow:{instanceId}:{entry}:{kind}:{argument}", 200);
 
@@ -80,6 +96,25 @@ public sealed class FlowEngine(
             var run = new Run(this, db, instance, definition, definition.Flow!, now, cancellationToken);
             await run.HandleAsync(timer);
             handled++;
+        }
+        // Handled events change in one statement instead of one UPDATE each (as the clock engine does with its fired timers).
+        var firedIds = timers.Where(t => t.State == WorkflowTimerState.Fired).Select(t => t.Id).ToList();
+        if (firedIds.Count > 0)
+        {
+            await db.Set<WorkflowTimer>().Where(t => firedIds.Contains(t.Id)).ExecuteUpdateAsync(s => s
+                .SetProperty(t => t.State, WorkflowTimerState.Fired)
+                .SetProperty(t => t.FiredAt, now)
+                .SetProperty(t => t.FiredBy, WorkflowEngine.NodeName), cancellationToken);
+            foreach (var timer in timers.Where(t => t.State == WorkflowTimerState.Fired))
+                db.Entry(timer).State = EntityState.Unchanged;
+        }
+        if (_assignmentMails.Count > 0)
+        {
+            // A task's link carries its id: one save for the whole batch gives every new task its id, then the mails are written.
+            await db.SaveChangesAsync(cancellationToken);
+            foreach (var (task, definition, step, linkExpiresAt) in _assignmentMails.Where(m => m.Task.Status == WorkflowTaskStatus.Open))
+                taskMail.QueueAssignment(db, task, definition, step, linkExpiresAt, now);
+            _assignmentMails.Clear();
         }
         return handled;
     }
@@ -121,6 +156,7 @@ public sealed class FlowEngine(
     private sealed class Run(FlowEngine engine, DbContext db, WorkflowInstance instance, WorkflowDefinition definition, FlowModel flow, DateTime now, CancellationToken ct)
     {
         private JsonObject? _variables;
+        private WorkflowHistoryEntry? _entered;
         private JsonObject Variables => _variables ??= JsonNode.Parse(instance.VariablesJson ?? "{}") as JsonObject ?? [];
 
         private FlowStep? Current => instance.CurrentStep is { } name && flow.Steps.TryGetValue(name, out var step) ? step : null;
@@ -188,7 +224,7 @@ public sealed class FlowEngine(
                 var step = flow.Steps[stepName];
                 instance.StepEntry++;
                 instance.CurrentStep = stepName;
-                History("entered", null, actor);
+                _entered = History("entered", null, actor);
                 actor = "runtime";
                 string? next;
                 switch (step)
@@ -197,13 +233,13 @@ public sealed class FlowEngine(
                         if (!engine._activities.TryGetValue(activity.Activity, out var registered))
                             throw new InvalidOperationException($"No flow activity named '{activity.Activity}' is registered.");
                         var detail = await registered.ExecuteAsync(new FlowActivityContext(db, instance, Variables, activity, TimerKey(instance.Id, instance.StepEntry, "activity"), now), ct);
-                        Leave(step, detail, "runtime");
+                        Passed(detail);
                         next = activity.Next;
                         break;
                     case DecisionFlowStep decision:
                         var branch = decision.Branches.FirstOrDefault(b => Conditions.Evaluate(b.When, Variables));
                         next = branch?.Next ?? decision.Otherwise;
-                        Leave(step, branch is null ? "otherwise" : Conditions.Describe(branch.When), "runtime");
+                        Passed(branch is null ? "otherwise" : Conditions.Describe(branch.When));
                         break;
                     case TimerFlowStep timer:
                         AddTimer(FlowEvents.StepTimer, TimerDue(timer));
@@ -213,16 +249,15 @@ public sealed class FlowEngine(
                             AddTimer(FlowEvents.SignalTimeout, Deadline(timeout, now));
                         return;
                     case HumanTaskFlowStep task:
-                        if (await CreateTasksAsync(task))
-                            return;
-                        next = await DecideAsync(task, "tasks created", goOn: false);
+                        // Decided at once when nobody could be asked, or fewer people than the quorum needs were found.
+                        next = await DecideAsync(task, "tasks created", goOn: false, await CreateTasksAsync(task));
                         if (next is null)
                             return;
                         break;
                     case ForEachFlowStep forEach:
                         if (await StartChildrenAsync(forEach))
                             return;
-                        Leave(step, "no items", "runtime");
+                        Passed("no items");
                         next = forEach.Next;
                         break;
                     case EndFlowStep end:
@@ -238,8 +273,16 @@ public sealed class FlowEngine(
 
         private void Leave(FlowStep step, string? detail, string actor) => History("left", detail, actor, step.Name);
 
-        private void History(string @event, string? detail, string actor, string? step = null) =>
-            db.Set<WorkflowHistoryEntry>().Add(new WorkflowHistoryEntry
+        /// <summary>A step entered and left in the same moment (an activity, a decision): one line, "passed", instead of two.</summary>
+        private void Passed(string? detail)
+        {
+            _entered!.Event = "passed";
+            _entered.Detail = detail is null ? null : Fit(detail, 2000);
+        }
+
+        private WorkflowHistoryEntry History(string @event, string? detail, string actor, string? step = null)
+        {
+            var entry = new WorkflowHistoryEntry
             {
                 InstanceId = instance.Id,
                 At = now,
@@ -247,7 +290,10 @@ public sealed class FlowEngine(
                 Event = @event,
                 Actor = Fit(actor, 400),
                 Detail = detail is null ? null : Fit(detail, 2000),
-            });
+            };
+            db.Set<WorkflowHistoryEntry>().Add(entry);
+            return entry;
+        }
 
         private WorkflowTimer AddTimer(string kind, DateTime resumeAt, string? argument = null)
         {
@@ -264,6 +310,7 @@ public sealed class FlowEngine(
                 CreatedAt = now,
             };
             db.Set<WorkflowTimer>().Add(timer);
+            engine._addedTimers.Add(timer);
             return timer;
         }
 
@@ -311,17 +358,17 @@ public sealed class FlowEngine(
 
         // ---- human tasks ----
 
-        /// <summary>Creates the step's tasks; false when nobody could be asked (the step decides at once).</summary>
-        private async Task<bool> CreateTasksAsync(HumanTaskFlowStep step)
+        /// <summary>Creates the step's tasks (none when nobody could be asked); their mails follow once the batch is saved.</summary>
+        private async Task<List<WorkflowTask>> CreateTasksAsync(HumanTaskFlowStep step)
         {
             var people = new List<(TaskPerson Person, string Kind)>();
             foreach (var assignees in step.Assignees)
             {
                 IReadOnlyList<TaskPerson> found;
                 if (assignees.Role is { } role)
-                    found = await engine.Directory.UsersInRoleAsync(db, role, ct);
+                    found = await engine.PeopleAsync(db, "role:" + role, () => engine.Directory.UsersInRoleAsync(db, role, ct));
                 else if (assignees.Users.Count > 0)
-                    found = await engine.Directory.ByEmailAsync(db, assignees.Users, ct);
+                    found = await engine.PeopleAsync(db, "users:" + string.Join(',', assignees.Users), () => engine.Directory.ByEmailAsync(db, assignees.Users, ct));
                 else if (assignees.Variable is { } variable)
                 {
                     var node = Conditions.Lookup(Variables, variable);
@@ -343,7 +390,7 @@ public sealed class FlowEngine(
             if (distinct.Count == 0)
             {
                 History("no-assignees", "Nobody to ask: no assignee could be found.", "runtime");
-                return false;
+                return [];
             }
 
             DateTime? dueAt = step.Deadline is { } deadline ? Deadline(deadline, now) : null;
@@ -372,13 +419,12 @@ public sealed class FlowEngine(
                     LinkNonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
                 };
                 db.Set<WorkflowTask>().Add(task);
+                engine._addedTasks.Add(task);
+                engine._assignmentMails.Add((task, definition, step, linkExpiry));
                 created.Add(task);
             }
-            // The link carries the task's id, which exists only after the insert: the mails are written once the ids are known.
-            await db.SaveChangesAsync(ct);
-            foreach (var task in created)
-                engine.Mail.QueueAssignment(db, task, definition, step, linkExpiry, now);
-            History("tasks-created", $"{created.Count} task(s): " + string.Join(", ", created.Select(t => t.AssigneeEmail)), "runtime");
+            // Said on the step's "entered" line rather than a line of its own: a burst of runs reaching the step writes half the rows.
+            _entered!.Detail = Fit($"{created.Count} task(s): " + string.Join(", ", created.Select(t => t.AssigneeEmail)), 2000);
 
             if (dueAt is { } due)
             {
@@ -386,16 +432,16 @@ public sealed class FlowEngine(
                     AddTimer(FlowEvents.Reminder, now + TimeSpan.FromTicks((long)((due - now).Ticks * step.Reminders[i])), (i + 1).ToString(CultureInfo.InvariantCulture));
                 AddTimer(FlowEvents.Deadline, due);
             }
-            return true;
+            return created;
         }
 
         private Task<List<WorkflowTask>> TasksAsync(HumanTaskFlowStep step) =>
             db.Set<WorkflowTask>().Where(t => t.InstanceId == instance.Id && t.Step == step.Name && t.StepEntry == instance.StepEntry).ToListAsync(ct);
 
         /// <summary>Applies the completion rule; leaves the step (and goes on when <paramref name="goOn"/>) once it is decided. Returns the next step, or null while waiting.</summary>
-        private async Task<string?> DecideAsync(HumanTaskFlowStep step, string why, bool goOn = true)
+        private async Task<string?> DecideAsync(HumanTaskFlowStep step, string why, bool goOn = true, List<WorkflowTask>? justCreated = null)
         {
-            var tasks = await TasksAsync(step);
+            var tasks = justCreated ?? await TasksAsync(step);
             var result = Quorum.Decide(step, tasks);
             if (result is null)
                 return null;
@@ -430,8 +476,8 @@ public sealed class FlowEngine(
         private async Task<int> CloseOpenTasksAsync(HumanTaskFlowStep step)
         {
             var open = 0;
-            foreach (var task in db.ChangeTracker.Entries<WorkflowTask>().Select(e => e.Entity)
-                         .Where(t => t.InstanceId == instance.Id && t.Step == step.Name && t.StepEntry == instance.StepEntry && t.Status == WorkflowTaskStatus.Open))
+            foreach (var task in engine._addedTasks
+                         .Where(t => t.Instance == instance && t.Step == step.Name && t.StepEntry == instance.StepEntry && t.Status == WorkflowTaskStatus.Open))
             {
                 task.Status = WorkflowTaskStatus.Closed;
                 open++;
@@ -445,8 +491,7 @@ public sealed class FlowEngine(
         /// <summary>Withdraws the instance's pending timers (reminders and deadline of a decided step), except <paramref name="keep"/>.</summary>
         private async Task CancelPendingTimersAsync(long? keep)
         {
-            foreach (var timer in db.ChangeTracker.Entries<WorkflowTimer>().Select(e => e.Entity)
-                         .Where(t => t.InstanceId == instance.Id && t.State == WorkflowTimerState.Pending && t.Id != keep))
+            foreach (var timer in engine._addedTimers.Where(t => t.InstanceId == instance.Id && t.State == WorkflowTimerState.Pending))
                 timer.State = WorkflowTimerState.Cancelled;
             await db.Set<WorkflowTimer>()
                 .Where(t => t.InstanceId == instance.Id && t.State == WorkflowTimerState.Pending && t.Id != keep && t.Id != 0)

@@ -80,19 +80,6 @@ public sealed class TaskMail(IEmailTemplates templates, TaskLinks links)
             ["expires"] = linkExpiresAt.ToString(chinese ? "yyyy-MM-dd HH:mm 'UTC'" : "d MMM yyyy HH:mm 'UTC'", culture),
         };
         var rendered = templates.Render(template, task.Language, values);
-        db.Set<OutboxEmail>().Add(new OutboxEmail
-        {
-            Key = key,
-            ToAddress = task.AssigneeEmail,
-            ToName = task.AssigneeName,
-            Language = rendered.Language,
-            Subject = rendered.Subject.Length > 500 ? rendered.Subject[..500] : rendered.Subject,
-            TextBody = rendered.TextBody,
-            HtmlBody = rendered.HtmlBody,
-            Template = template,
-            State = OutboxEmailState.Pending,
-            CreatedAt = now,
-            NextAttemptAt = now,
-        });
+        db.Set<OutboxEmail>().Add(OutboxEmail.Queue(rendered, key, task.AssigneeEmail, task.AssigneeName, now));
     }
 }

@@ -38,12 +38,13 @@ public sealed class WorkflowTasks(IWorkflowVersions versions, IWorkflowWriteGate
         var total = await open.CountAsync(cancellationToken);
         var skip = (page - 1) * pageSize;
         // Two index-ordered reads instead of one sort of every open task: dated ones first, then the undated.
-        var dated = await open.Where(t => t.DueAt != null).CountAsync(cancellationToken);
-        var tasks = new List<WorkflowTask>();
-        if (skip < dated)
-            tasks.AddRange(await open.Where(t => t.DueAt != null).OrderBy(t => t.DueAt).ThenBy(t => t.Id).Skip(skip).Take(pageSize).ToListAsync(cancellationToken));
+        var tasks = await open.Where(t => t.DueAt != null).OrderBy(t => t.DueAt).ThenBy(t => t.Id).Skip(skip).Take(pageSize).ToListAsync(cancellationToken);
         if (tasks.Count < pageSize)
+        {
+            // Past the dated ones: the undated follow, oldest first.
+            var dated = tasks.Count > 0 ? skip + tasks.Count : await open.CountAsync(t => t.DueAt != null, cancellationToken);
             tasks.AddRange(await open.Where(t => t.DueAt == null).OrderBy(t => t.Id).Skip(Math.Max(0, skip - dated)).Take(pageSize - tasks.Count).ToListAsync(cancellationToken));
+        }
         return (tasks, total);
     }
 

@@ -258,6 +258,22 @@ public sealed class OutboxEmail
     public string? LeaseOwner { get; set; }
     public DateTime? SentAt { get; set; }
     public string? LastError { get; set; }
+
+    /// <summary>A pending mail of a rendered template to one person, due at once.</summary>
+    public static OutboxEmail Queue(Email.RenderedEmail rendered, string key, string toAddress, string? toName, DateTime now) => new()
+    {
+        Key = key.Length <= 300 ? key : key[..300],
+        ToAddress = toAddress,
+        ToName = toName,
+        Language = rendered.Language,
+        Subject = rendered.Subject.Length > 500 ? rendered.Subject[..500] : rendered.Subject,
+        TextBody = rendered.TextBody,
+        HtmlBody = rendered.HtmlBody,
+        Template = rendered.Template,
+        State = OutboxEmailState.Pending,
+        CreatedAt = now,
+        NextAttemptAt = now,
+    };
 }
 
 internal sealed class WorkflowDefinitionRecordConfiguration : IEntityTypeConfiguration<WorkflowDefinitionRecord>

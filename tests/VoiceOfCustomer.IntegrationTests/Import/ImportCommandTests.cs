@@ -28,7 +28,7 @@ public sealed class ImportCommandTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private Task<(int Exit, string Out, string Error)> RunAsync(params string[] args) => CliRunner.RunAsync(_app, args);
+    private Task<(int Exit, string Out, string Error)> RunAsync(params string[] args) => CliRunner.RunAsync(_app, null, args);
 
     private string Write(string name, byte[] content)
     {

@@ -1,20 +1,24 @@
 namespace VoiceOfCustomer.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// Runs <c>voc</c> in this process with its output captured. The environment and the console are the process's, so
-/// the tests that use it share <see cref="Import.ProcessStateCollection"/>.
+/// Runs a <c>voc</c> command in this process against a test app's database: the settings go in as environment variables
+/// (as an operator would set them) and the console is captured. Callers belong to the process-state collection.
 /// </summary>
 public static class CliRunner
 {
-    /// <summary>Against <paramref name="app"/>'s test database.</summary>
-    public static Task<(int Exit, string Out, string Error)> RunAsync(VocAppFactory app, params string[] args) =>
-        RunAsync(new Dictionary<string, string?>
+    public static Task<(int Exit, string Out, string Error)> RunAsync(VocAppFactory app, IReadOnlyDictionary<string, string?>? settings, params string[] args)
+    {
+        var variables = new Dictionary<string, string?>
         {
             ["Database__Provider"] = app.Database.Provider.ToString(),
             ["ConnectionStrings__Default"] = app.Database.ConnectionString,
-        }, args);
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            variables[key] = value;
+        return RunAsync(variables, args);
+    }
 
-    /// <summary>With <paramref name="environment"/> set for the run (and put back after it).</summary>
+    /// <summary>With only <paramref name="environment"/> set for the run (and put back after it), e.g. for a command that needs no database.</summary>
     public static async Task<(int Exit, string Out, string Error)> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var saved = environment.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);

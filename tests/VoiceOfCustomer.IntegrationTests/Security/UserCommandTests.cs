@@ -16,7 +16,7 @@ public sealed class UserCommandTests : IDisposable
 
     public void Dispose() => _app.Dispose();
 
-    private Task<(int Exit, string Out, string Error)> RunAsync(params string[] args) => CliRunner.RunAsync(_app, args);
+    private Task<(int Exit, string Out, string Error)> RunAsync(params string[] args) => CliRunner.RunAsync(_app, null, args);
 
     [Fact]
     public async Task Creates_a_user_in_a_role_who_can_sign_in_and_lists_it()

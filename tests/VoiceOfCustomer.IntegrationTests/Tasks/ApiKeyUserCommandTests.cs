@@ -22,7 +22,7 @@ public sealed class ApiKeyUserCommandTests : IDisposable
     public async Task A_key_created_for_a_user_acts_for_that_user()
     {
         var email = await WebTestSupport.CreateUserAsync(_app, Roles.ProductManager);
-        var (exit, output, error) = await CliRunner.RunAsync(_app, "apikey", "create", "--name", "pm-phone", "--scopes", "tasks", "--user", email.ToUpperInvariant());
+        var (exit, output, error) = await CliRunner.RunAsync(_app, null, "apikey", "create", "--name", "pm-phone", "--scopes", "tasks", "--user", email.ToUpperInvariant());
         Assert.True(exit == 0, error);
         Assert.Contains($"acting for {email.ToUpperInvariant()}", error);
         var userId = await _app.WithDbAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
@@ -35,7 +35,7 @@ public sealed class ApiKeyUserCommandTests : IDisposable
     [Fact]
     public async Task An_unknown_user_is_an_error_and_no_key_is_created()
     {
-        var (exit, output, error) = await CliRunner.RunAsync(_app, "apikey", "create", "--name", "ghost", "--scopes", "tasks", "--user", "nobody@example.test");
+        var (exit, output, error) = await CliRunner.RunAsync(_app, null, "apikey", "create", "--name", "ghost", "--scopes", "tasks", "--user", "nobody@example.test");
         Assert.Equal(2, exit);
         Assert.DoesNotContain("voc_", output);
         Assert.Contains("error: No user has the e-mail address 'nobody@example.test'", error);
@@ -45,7 +45,7 @@ public sealed class ApiKeyUserCommandTests : IDisposable
     [Fact]
     public async Task A_key_for_no_one_still_works_where_no_user_is_needed()
     {
-        var (exit, output, error) = await CliRunner.RunAsync(_app, "apikey", "create", "--name", "helpdesk", "--scopes", "read,tasks");
+        var (exit, output, error) = await CliRunner.RunAsync(_app, null, "apikey", "create", "--name", "helpdesk", "--scopes", "read,tasks");
         Assert.True(exit == 0, error);
         Assert.Null(await _app.WithDbAsync(db => db.ApiKeys.Select(k => k.UserId).SingleAsync()));
         using var api = _app.CreateApiClient(Token(output));

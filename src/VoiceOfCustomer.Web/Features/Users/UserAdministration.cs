@@ -293,20 +293,7 @@ public sealed class UserAdministration(
             ["expires"] = expires.ToString(chinese ? "yyyy-MM-dd HH:mm 'UTC'" : "d MMM yyyy HH:mm 'UTC'", CultureInfo.GetCultureInfo(chinese ? "zh-CN" : "en-GB")),
         };
         var rendered = templates.Render(template, language, values);
-        db.OutboxEmails.Add(new OutboxEmail
-        {
-            Key = $"{template}:{user.Id}:{now.Ticks}",
-            ToAddress = user.Email!,
-            ToName = user.DisplayName,
-            Language = rendered.Language,
-            Subject = rendered.Subject.Length > 500 ? rendered.Subject[..500] : rendered.Subject,
-            TextBody = rendered.TextBody,
-            HtmlBody = rendered.HtmlBody,
-            Template = template,
-            State = OutboxEmailState.Pending,
-            CreatedAt = now,
-            NextAttemptAt = now,
-        });
+        db.OutboxEmails.Add(OutboxEmail.Queue(rendered, $"{template}:{user.Id}:{now.Ticks}", user.Email!, user.DisplayName, now));
     }
 
     /// <summary>A string-table entry in <paramref name="language"/>, whatever the request's language (a mail is in its recipient's).</summary>

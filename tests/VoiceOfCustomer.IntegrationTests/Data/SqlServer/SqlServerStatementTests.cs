@@ -39,6 +39,20 @@ public sealed class SqlServerStatementTests
     }
 
     [Fact]
+    public async Task Claiming_one_flow_event_again_by_id_locks_it_the_same_way()
+    {
+        var (db, recorder) = SqlServerDesignTime.RecordingContext(TimerColumns());
+        await using var _ = db;
+
+        Assert.Empty(await WorkflowDispatcher<VocDbContext>.ClaimDueTimersAsync(db, Now, 1, CancellationToken.None, onlyId: 42));
+
+        var command = Assert.Single(recorder.Commands);
+        Assert.StartsWith("SELECT * FROM [WorkflowTimers] WITH (UPDLOCK, READPAST, ROWLOCK)", command.Text.TrimStart());
+        Assert.Contains("WHERE [Id] = @p0 AND [State] = 'Pending' AND [ResumeAt] <= @p1", command.Text);
+        Assert.Equal([("p0", "bigint", (object?)42L), ("p1", "datetime2", Now)], command.Parameters);
+    }
+
+    [Fact]
     public async Task Claiming_new_items_and_signals_locks_rows_the_same_way()
     {
         var subject = new FeedbackWorkflowSubject();
@@ -62,6 +76,7 @@ public sealed class SqlServerStatementTests
         var statements = new Dictionary<string, string>
         {
             ["claim due timers"] = WorkflowDispatcher<VocDbContext>.SqlServerClaimDueTimersSql,
+            ["claim one flow event"] = WorkflowDispatcher<VocDbContext>.SqlServerClaimTimerSql,
             ["claim new items"] = FeedbackWorkflowSubject.SqlServerClaimNewSql,
             ["claim signals"] = FeedbackWorkflowSubject.SqlServerClaimSignalsSql,
             ["bulk insert feedback"] = FeedbackBulkWriter.SqlServerInsertFeedbackSql,
