@@ -72,7 +72,7 @@ public sealed class ContentSecurityPolicyTests
         {
             "/feedback", $"/feedback/{itemId}", "/coding", "/import", "/taxonomy", "/taxonomy/metrics", "/taxonomy/gaps",
             "/sla/breached", "/sla/escalations", "/sla/calendars", "/sla/calendars/cn-business", "/admin/users", "/admin/segments",
-            "/admin/outbox", "/account/settings",
+            "/admin/outbox", "/admin/workflows", "/admin/workflows/instances", "/account/settings",
         })
             await VisitAsync(admin, path);
         await VisitAsync(admin, $"/coding/{itemId}", page => Assertions.Expect(page.Locator("#coding-form")).ToBeVisibleAsync());

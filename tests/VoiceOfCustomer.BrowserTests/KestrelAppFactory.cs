@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -40,6 +41,9 @@ public sealed class KestrelAppFactory : WebApplicationFactory<Program>
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
     }
 
+    /// <summary>Replaces or adds services after the app registered its own, e.g. a test's flow activity.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     /// <summary>Starts the server and answers its address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public string Start()
     {
@@ -61,6 +65,8 @@ public sealed class KestrelAppFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+        if (TestServices is not null)
+            builder.ConfigureTestServices(TestServices);
     }
 
     protected override void Dispose(bool disposing)

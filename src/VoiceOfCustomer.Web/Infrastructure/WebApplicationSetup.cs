@@ -14,6 +14,7 @@ using VoiceOfCustomer.Web.Features.Shared;
 using VoiceOfCustomer.Web.Features.Suggestions;
 using VoiceOfCustomer.Web.Features.Tasks;
 using VoiceOfCustomer.Web.Features.Users;
+using VoiceOfCustomer.Web.Features.Workflows;
 using VoiceOfCustomer.Web.Infrastructure;
 using VoiceOfCustomer.Workflows.Email;
 using VoiceOfCustomer.Workflows.Definitions;
@@ -109,6 +110,7 @@ public static class WebApplicationSetup
         services.AddAccountFeature(configuration);
         services.AddWebPages();
         services.AddSuggestionsAdmin();
+        services.AddWorkflowsAdmin();
         services.AddTasksFeature();
         services.AddVocOutboxDelivery(configuration);
         return builder;

@@ -22,6 +22,20 @@ public static class FlowEvents
     public const string Deadline = "deadline";
     public const string TaskAnswered = "task";
     public const string ChildEnded = "child";
+
+    /// <summary>A flow event row: <paramref name="kind"/> for <paramref name="step"/>'s entry <paramref name="entry"/>, due at <paramref name="resumeAt"/>.</summary>
+    public static WorkflowTimer Row(long instanceId, string kind, string step, int entry, string? argument, DateTime resumeAt, DateTime now) => new()
+    {
+        InstanceId = instanceId,
+        Key = FlowEngine.TimerKey(instanceId, entry, kind, argument),
+        Milestone = kind,
+        Step = step,
+        StepEntry = entry,
+        Argument = argument,
+        ResumeAt = resumeAt < now ? now : resumeAt,
+        State = WorkflowTimerState.Pending,
+        CreatedAt = now,
+    };
 }
 
 /// <summary>
@@ -297,18 +311,7 @@ public sealed class FlowEngine(
 
         private WorkflowTimer AddTimer(string kind, DateTime resumeAt, string? argument = null)
         {
-            var timer = new WorkflowTimer
-            {
-                InstanceId = instance.Id,
-                Key = TimerKey(instance.Id, instance.StepEntry, kind, argument),
-                Milestone = kind,
-                Step = instance.CurrentStep,
-                StepEntry = instance.StepEntry,
-                Argument = argument,
-                ResumeAt = resumeAt < now ? now : resumeAt,
-                State = WorkflowTimerState.Pending,
-                CreatedAt = now,
-            };
+            var timer = FlowEvents.Row(instance.Id, kind, instance.CurrentStep!, instance.StepEntry, argument, resumeAt, now);
             db.Set<WorkflowTimer>().Add(timer);
             engine._addedTimers.Add(timer);
             return timer;
@@ -568,18 +571,7 @@ public sealed class FlowEngine(
             if (instance.ParentInstanceId is { } parentId && Variables["parent"] is JsonObject parent
                 && parent["step"]?.ToString() is { } parentStep && parent["entry"]?.GetValue<int>() is { } parentEntry)
             {
-                db.Set<WorkflowTimer>().Add(new WorkflowTimer
-                {
-                    InstanceId = parentId,
-                    Key = TimerKey(parentId, parentEntry, FlowEvents.ChildEnded, instance.Id.ToString(CultureInfo.InvariantCulture)),
-                    Milestone = FlowEvents.ChildEnded,
-                    Step = parentStep,
-                    StepEntry = parentEntry,
-                    Argument = instance.Id.ToString(CultureInfo.InvariantCulture),
-                    ResumeAt = now,
-                    State = WorkflowTimerState.Pending,
-                    CreatedAt = now,
-                });
+                db.Set<WorkflowTimer>().Add(FlowEvents.Row(parentId, FlowEvents.ChildEnded, parentStep, parentEntry, instance.Id.ToString(CultureInfo.InvariantCulture), now, now));
             }
         }
     }

@@ -81,17 +81,10 @@ public sealed class FlowStarter(IWorkflowVersions versions, IWorkflowWriteGate g
         if (instance is null || instance.Status != WorkflowInstanceStatus.Running)
             return false;
         var now = time.GetUtcNow().UtcDateTime;
-        db.Set<WorkflowTimer>().Add(new WorkflowTimer
-        {
-            InstanceId = instance.Id,
-            Key = FlowEngine.TimerKey(instance.Id, 0, FlowEvents.Signal, $"{signal}:{occurrence}"),
-            Milestone = FlowEvents.Signal,
-            Step = "",
-            Argument = signal,
-            ResumeAt = now,
-            State = WorkflowTimerState.Pending,
-            CreatedAt = now,
-        });
+        // A signal is for whatever step waits for it: no step, entry 0, and its occurrence in the key.
+        var row = FlowEvents.Row(instance.Id, FlowEvents.Signal, "", 0, $"{signal}:{occurrence}", now, now);
+        row.Argument = signal;
+        db.Set<WorkflowTimer>().Add(row);
         return true;
     }
 

@@ -97,18 +97,8 @@ public sealed class WorkflowTasks(IWorkflowVersions versions, IWorkflowWriteGate
             var again = await db.Set<WorkflowTask>().AsNoTracking().FirstAsync(t => t.Id == taskId, cancellationToken);
             return new TaskAnswer(again.Status == WorkflowTaskStatus.Completed ? TaskAnswerStatus.AlreadyAnswered : TaskAnswerStatus.Closed, again);
         }
-        db.Set<WorkflowTimer>().Add(new WorkflowTimer
-        {
-            InstanceId = task.InstanceId,
-            Key = FlowEngine.TimerKey(task.InstanceId, task.StepEntry, FlowEvents.TaskAnswered, taskId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            Milestone = FlowEvents.TaskAnswered,
-            Step = task.Step,
-            StepEntry = task.StepEntry,
-            Argument = taskId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ResumeAt = now,
-            State = WorkflowTimerState.Pending,
-            CreatedAt = now,
-        });
+        db.Set<WorkflowTimer>().Add(FlowEvents.Row(task.InstanceId, FlowEvents.TaskAnswered, task.Step, task.StepEntry,
+            taskId.ToString(System.Globalization.CultureInfo.InvariantCulture), now, now));
         db.Set<WorkflowHistoryEntry>().Add(new WorkflowHistoryEntry
         {
             InstanceId = task.InstanceId,

@@ -22,6 +22,7 @@ public static class WorkflowRuntimeServiceCollectionExtensions
         services.AddScoped<Flows.FlowStarter>();
         services.AddScoped<Flows.FlowSchedules>();
         services.AddScoped<Flows.WorkflowTasks>();
+        services.AddScoped<Flows.WorkflowOperations>();
         services.AddSingleton<Flows.TaskMail>();
         services.AddSingleton<Flows.TaskLinks>();
         services.AddSingleton<Flows.IFlowActivity, Flows.RecordFlowActivity>();

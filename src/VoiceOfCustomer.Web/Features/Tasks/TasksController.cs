@@ -8,6 +8,7 @@ using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Identity;
 using VoiceOfCustomer.Web.Infrastructure;
 using VoiceOfCustomer.Workflows.Flows;
+using VoiceOfCustomer.Workflows.Persistence;
 
 namespace VoiceOfCustomer.Web.Features.Tasks;
 
@@ -50,7 +51,7 @@ public sealed class TasksController(
         if (view.Task.AssigneeUserId != Me)
             return this.Refused(TaskPages.NotYours(t));
         // An answered task shows its answer; one that can no longer be answered says why.
-        if (view.Task.Status != Workflows.Persistence.WorkflowTaskStatus.Completed && TaskPages.IsClosed(view, time))
+        if (view.Task.Status != WorkflowTaskStatus.Completed && TaskPages.IsClosed(view, time))
             return this.Refused(TaskPages.Closed(t, forLink: false));
         return View("Task", new TaskPageViewModel { Card = TaskCards.For(view, TaskPages.UiLanguage) });
     }
