@@ -30,6 +30,8 @@ public sealed partial class EveryFormTests
     {
         ["/admin/workflows/instances/@instance.Id/retry"] = "WorkflowOperationsJourneyTests: needs a faulted flow instance",
         ["/admin/workflows/instances/@instance.Id/cancel"] = "WorkflowOperationsJourneyTests: needs a running flow instance",
+        ["/tasks/@Model.Task.Id"] = "TaskJourneyTests: two PMs answer from My tasks, in English and in Chinese",
+        ["/task-link/@Model.Token"] = "TaskJourneyTests: an outside reviewer answers through the link in the mail",
     };
 
     [Fact]

@@ -4,7 +4,7 @@ using VoiceOfCustomer.ApiKeys;
 
 namespace VoiceOfCustomer.Cli.Commands;
 
-/// <summary><c>voc apikey create --name N --scopes intake[,coding,read]</c>, and list/revoke to manage them.</summary>
+/// <summary><c>voc apikey create --name N --scopes intake[,coding,read,tasks] [--user E]</c>, and revoke to manage them.</summary>
 public static class ApiKeyCommands
 {
     public static Command Build()
@@ -15,7 +15,11 @@ public static class ApiKeyCommands
             Description = $"Comma-separated scopes: {string.Join(", ", ApiKeyService.Scopes.All)}.",
             Required = true,
         };
-        var create = new Command("create", "Create an API key and print it once.") { name, scopes };
+        var user = new Option<string?>("--user")
+        {
+            Description = "E-mail address of the user the key acts for (needed for the tasks scope: \"my\" workflow tasks are that user's).",
+        };
+        var create = new Command("create", "Create an API key and print it once.") { name, scopes, user };
         create.SetAction(async (parse, cancellationToken) =>
         {
             await using var services = await CliHost.CreateAsync(cancellationToken);
@@ -23,8 +27,10 @@ public static class ApiKeyCommands
             var keys = scope.ServiceProvider.GetRequiredService<ApiKeyService>();
             try
             {
-                var created = await keys.CreateAsync(parse.GetValue(name)!, parse.GetValue(scopes)!.Split(','), cancellationToken);
-                Console.Error.WriteLine($"API key '{created.Key.Name}' (id {created.Key.Id}) with scopes {created.Key.Scopes}. Store it now; it is not shown again:");
+                var forUser = parse.GetValue(user);
+                var created = await keys.CreateAsync(parse.GetValue(name)!, parse.GetValue(scopes)!.Split(','), forUser, cancellationToken);
+                var actsFor = created.Key.UserId is null ? "" : $", acting for {forUser!.Trim()}";
+                Console.Error.WriteLine($"API key '{created.Key.Name}' (id {created.Key.Id}) with scopes {created.Key.Scopes}{actsFor}. Store it now; it is not shown again:");
                 Console.WriteLine(created.Token);
                 return 0;
             }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using VoiceOfCustomer.Identity;
 
 namespace VoiceOfCustomer.ApiKeys;
 
@@ -20,6 +21,12 @@ public sealed class ApiKey
     public DateTime CreatedAt { get; set; }
     public DateTime? RevokedAt { get; set; }
 
+    /// <summary>
+    /// The person the key acts for (an <see cref="AppUser"/> id) where a call is someone's, such as answering "my" workflow
+    /// tasks; null for a key made for an integration and no one (those endpoints refuse it).
+    /// </summary>
+    public string? UserId { get; set; }
+
     public IReadOnlyList<string> ScopeList => Scopes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
 
@@ -33,5 +40,8 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.Property(k => k.Hash).HasMaxLength(64);
         builder.Property(k => k.Scopes).HasMaxLength(200);
         builder.Ignore(k => k.ScopeList);
+        builder.Property(k => k.UserId).HasMaxLength(450);
+        // Users are deactivated, not deleted; should one ever be deleted, its keys keep their other scopes and act for no one.
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.SetNull);
     }
 }

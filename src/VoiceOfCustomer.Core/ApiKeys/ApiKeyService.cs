@@ -16,13 +16,17 @@ public sealed class ApiKeyService(VocDbContext db, TimeProvider time, ApiKeyCach
         public const string Intake = "intake";
         public const string Coding = "coding";
         public const string Read = "read";
-        public static readonly IReadOnlyList<string> All = [Intake, Coding, Read];
+
+        /// <summary>The key's user's workflow tasks: list and answer them (a key made for no user is refused there).</summary>
+        public const string Tasks = "tasks";
+        public static readonly IReadOnlyList<string> All = [Intake, Coding, Read, Tasks];
     }
 
     public sealed record CreatedKey(ApiKey Key, string Token);
 
     /// <summary>Creates a key; the returned token is the only copy and cannot be recovered later.</summary>
-    public async Task<CreatedKey> CreateAsync(string name, IEnumerable<string> scopes, CancellationToken cancellationToken = default)
+    /// <param name="userEmail">The user the key acts for (their e-mail address), or null for a key that acts for no one.</param>
+    public async Task<CreatedKey> CreateAsync(string name, IEnumerable<string> scopes, string? userEmail = null, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
             throw new ArgumentException("The key name must be 1 to 100 characters.", nameof(name));
@@ -30,6 +34,14 @@ public sealed class ApiKeyService(VocDbContext db, TimeProvider time, ApiKeyCach
         var unknown = scopeList.Except(Scopes.All).ToList();
         if (scopeList.Count == 0 || unknown.Count > 0)
             throw new ArgumentException($"Scopes must be one or more of {string.Join(", ", Scopes.All)}" + (unknown.Count > 0 ? $"; unknown: {string.Join(", ", unknown)}." : "."), nameof(scopes));
+        string? userId = null;
+        if (userEmail is not null)
+        {
+            // Identity's normalizer upper-cases invariantly; so does this lookup.
+            var normalized = userEmail.Trim().ToUpperInvariant();
+            userId = await db.Users.Where(u => u.NormalizedEmail == normalized).Select(u => u.Id).FirstOrDefaultAsync(cancellationToken)
+                ?? throw new ArgumentException($"No user has the e-mail address '{userEmail.Trim()}'; create the user first (voc user create) or check the address.", nameof(userEmail));
+        }
 
         var token = TokenPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
         var key = new ApiKey
@@ -39,6 +51,7 @@ public sealed class ApiKeyService(VocDbContext db, TimeProvider time, ApiKeyCach
             Hash = Hash(token),
             Scopes = string.Join(',', scopeList),
             CreatedAt = time.GetUtcNow().UtcDateTime,
+            UserId = userId,
         };
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync(cancellationToken);

@@ -213,10 +213,17 @@ namespace VoiceOfCustomer.Migrations.SqlServer.Migrations
                         .HasColumnType("nvarchar(200)")
                         .UseCollation("Latin1_General_100_BIN2");
 
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Prefix")
                         .IsUnique();
+
+                    b.HasIndex("UserId");
 
                     b.ToTable("ApiKeys");
                 });
@@ -2001,6 +2008,14 @@ namespace VoiceOfCustomer.Migrations.SqlServer.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("VoiceOfCustomer.ApiKeys.ApiKey", b =>
+                {
+                    b.HasOne("VoiceOfCustomer.Identity.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("VoiceOfCustomer.Coding.Attribution", b =>

@@ -19,6 +19,9 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string HeaderName = "X-Api-Key";
     public const string ScopeClaim = "scope";
 
+    /// <summary>The id of the user a key acts for (<see cref="ApiKey.UserId"/>); absent for a key made for no one.</summary>
+    public const string UserClaim = "voc:apikey_user";
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Headers.TryGetValue(HeaderName, out var values))
@@ -30,6 +33,8 @@ public sealed class ApiKeyAuthenticationHandler(
 
         var claims = new List<Claim> { new(ClaimTypes.Name, key.Name), new(ClaimTypes.NameIdentifier, $"apikey:{key.Id}") };
         claims.AddRange(key.ScopeList.Select(scope => new Claim(ScopeClaim, scope)));
+        if (key.UserId is not null)
+            claims.Add(new Claim(UserClaim, key.UserId));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }

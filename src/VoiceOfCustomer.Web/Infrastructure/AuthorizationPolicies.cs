@@ -15,6 +15,7 @@ public static class AuthorizationPolicies
     public const string Intake = "api:intake";
     public const string Read = "api:read";
     public const string Coding = "api:coding";
+    public const string Tasks = "api:tasks";
 
     /// <summary>Both schemes, for endpoints that integrations and the web app's own pages call.</summary>
     public const string ApiSchemes = ApiKeyAuthenticationHandler.SchemeName + "," + "Identity.Application";
@@ -23,10 +24,14 @@ public static class AuthorizationPolicies
     public static readonly ScopeOrRoleRequirement ReadRequirement = new(ApiKeyService.Scopes.Read, "read feedback", [.. Roles.All]);
     public static readonly ScopeOrRoleRequirement CodingRequirement = new(ApiKeyService.Scopes.Coding, "code feedback", [Roles.Csm, Roles.Admin]);
 
+    /// <summary>Everyone may answer their own tasks; which tasks are "theirs" (and a key's user) is the endpoint's check.</summary>
+    public static readonly ScopeOrRoleRequirement TasksRequirement = new(ApiKeyService.Scopes.Tasks, "answer workflow tasks", [.. Roles.All]);
+
     public static AuthorizationBuilder AddVocPolicies(this AuthorizationBuilder builder) => builder
         .AddPolicy(Intake, ScopeOrRole(IntakeRequirement))
         .AddPolicy(Read, ScopeOrRole(ReadRequirement))
-        .AddPolicy(Coding, ScopeOrRole(CodingRequirement));
+        .AddPolicy(Coding, ScopeOrRole(CodingRequirement))
+        .AddPolicy(Tasks, ScopeOrRole(TasksRequirement));
 
     private static Action<AuthorizationPolicyBuilder> ScopeOrRole(ScopeOrRoleRequirement requirement) => policy => policy
         .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName, IdentityConstants.ApplicationScheme)

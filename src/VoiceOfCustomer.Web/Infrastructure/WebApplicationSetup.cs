@@ -12,6 +12,7 @@ using VoiceOfCustomer.Web.Features.Import;
 using VoiceOfCustomer.Web.Features.Intake;
 using VoiceOfCustomer.Web.Features.Shared;
 using VoiceOfCustomer.Web.Features.Suggestions;
+using VoiceOfCustomer.Web.Features.Tasks;
 using VoiceOfCustomer.Web.Features.Users;
 using VoiceOfCustomer.Web.Features.Workflows;
 using VoiceOfCustomer.Web.Infrastructure;
@@ -110,6 +111,7 @@ public static class WebApplicationSetup
         services.AddWebPages();
         services.AddSuggestionsAdmin();
         services.AddWorkflowsAdmin();
+        services.AddTasksFeature();
         services.AddVocOutboxDelivery(configuration);
         return builder;
     }

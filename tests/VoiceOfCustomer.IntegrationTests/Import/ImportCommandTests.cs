@@ -28,34 +28,7 @@ public sealed class ImportCommandTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private async Task<(int Exit, string Out, string Error)> RunAsync(params string[] args)
-    {
-        var variables = new Dictionary<string, string?>
-        {
-            ["Database__Provider"] = _app.Database.Provider.ToString(),
-            ["ConnectionStrings__Default"] = _app.Database.ConnectionString,
-        };
-        var saved = variables.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
-        var (savedOut, savedError) = (Console.Out, Console.Error);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        try
-        {
-            foreach (var (key, value) in variables)
-                Environment.SetEnvironmentVariable(key, value);
-            Console.SetOut(output);
-            Console.SetError(error);
-            var exit = await VoiceOfCustomer.Cli.Program.BuildRoot().Parse(args).InvokeAsync();
-            return (exit, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(savedOut);
-            Console.SetError(savedError);
-            foreach (var (key, value) in saved)
-                Environment.SetEnvironmentVariable(key, value);
-        }
-    }
+    private Task<(int Exit, string Out, string Error)> RunAsync(params string[] args) => CliRunner.RunAsync(_app, null, args);
 
     private string Write(string name, byte[] content)
     {

@@ -6,7 +6,7 @@ namespace VoiceOfCustomer.IntegrationTests.Infrastructure;
 /// </summary>
 public static class CliRunner
 {
-    public static async Task<(int Exit, string Out, string Error)> RunAsync(VocAppFactory app, IReadOnlyDictionary<string, string?>? settings, params string[] args)
+    public static Task<(int Exit, string Out, string Error)> RunAsync(VocAppFactory app, IReadOnlyDictionary<string, string?>? settings, params string[] args)
     {
         var variables = new Dictionary<string, string?>
         {
@@ -15,13 +15,19 @@ public static class CliRunner
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             variables[key] = value;
-        var saved = variables.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
+        return RunAsync(variables, args);
+    }
+
+    /// <summary>With only <paramref name="environment"/> set for the run (and put back after it), e.g. for a command that needs no database.</summary>
+    public static async Task<(int Exit, string Out, string Error)> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
+        var saved = environment.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
         var (savedOut, savedError) = (Console.Out, Console.Error);
         using var output = new StringWriter();
         using var error = new StringWriter();
         try
         {
-            foreach (var (key, value) in variables)
+            foreach (var (key, value) in environment)
                 Environment.SetEnvironmentVariable(key, value);
             Console.SetOut(output);
             Console.SetError(error);

@@ -25,7 +25,7 @@ public sealed partial class RawNamesOnScreenTests(ScreensFixture fixture) : ICla
             $"/sla?from={from}&to={to}", "/sla/breached", $"/sla/escalations?from={from}&to={to}", "/sla/calendars", "/sla/calendars/cn-business",
             "/taxonomy/metrics", "/taxonomy/gaps", "/taxonomy/domains", "/taxonomy/tags",
             $"/taxonomy/metrics/{fixture.MetricId}", $"/taxonomy/tags/{fixture.TagId}",
-            "/admin/outbox", "/admin/workflows", "/admin/workflows/definitions/attribution-sla", "/admin/workflows/instances", "/admin/suggestions", "/admin/users", "/admin/segments", "/import", $"/import/{fixture.ImportId}", "/account/settings",
+            "/admin/outbox", "/admin/workflows", "/admin/workflows/definitions/attribution-sla", "/admin/workflows/instances", "/admin/suggestions", "/admin/users", "/admin/segments", "/import", $"/import/{fixture.ImportId}", "/account/settings", "/tasks",
         ];
     }
 

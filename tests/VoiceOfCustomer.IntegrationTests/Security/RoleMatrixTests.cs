@@ -82,6 +82,11 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
         new("GET", "/sla/calendars", Everyone),
         new("GET", "/sla/calendars/cn-business", Everyone),
         new("POST", "/sla/calendars/cn-business", Admins),
+        // Everyone has My tasks; whose task it is, is the page's own check (a task that does not exist: 404).
+        new("GET", "/tasks", Everyone),
+        new("GET", "/tasks?page=2", Everyone),
+        new("GET", "/tasks/987654", Everyone),
+        new("POST", "/tasks/987654", Everyone),
         // API
         new("GET", "/api/feedback", Everyone),
         new("GET", "/api/feedback/{item}", Everyone),
@@ -95,6 +100,8 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
         new("POST", "/api/feedback/{item}/awaiting-customer", Coders, "{}"),
         new("POST", "/api/feedback/{item}/reopen", Coders),
         new("POST", "/api/feedback/{item}/merge", Coders, "{}"),
+        new("GET", "/api/workflow-tasks/mine", Everyone),
+        new("POST", "/api/workflow-tasks/987654/complete", Everyone, """{"outcome":"approve"}"""),
     ];
 
     public static TheoryData<string> RouteKeys => [.. Routes.Select(r => r.Key)];

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using VoiceOfCustomer.IntegrationTests.Import;
+using VoiceOfCustomer.IntegrationTests.Infrastructure;
 
 namespace VoiceOfCustomer.IntegrationTests.Suggestions;
 
@@ -12,28 +13,9 @@ public sealed class SuggestCommandTests : IDisposable
 
     public void Dispose() => _folder.Delete(recursive: true);
 
-    private static async Task<(int Exit, string Out, string Error)> RunAsync(params string[] args)
-    {
-        // A database setting that cannot work: the command must not build the app's services.
-        var saved = Environment.GetEnvironmentVariable("Database__Provider");
-        var (savedOut, savedError) = (Console.Out, Console.Error);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        try
-        {
-            Environment.SetEnvironmentVariable("Database__Provider", "NoSuchDatabase");
-            Console.SetOut(output);
-            Console.SetError(error);
-            var exit = await VoiceOfCustomer.Cli.Program.BuildRoot().Parse(args).InvokeAsync();
-            return (exit, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(savedOut);
-            Console.SetError(savedError);
-            Environment.SetEnvironmentVariable("Database__Provider", saved);
-        }
-    }
+    // A database setting that cannot work: the command must not build the app's services.
+    private static Task<(int Exit, string Out, string Error)> RunAsync(params string[] args) =>
+        CliRunner.RunAsync(new Dictionary<string, string?> { ["Database__Provider"] = "NoSuchDatabase" }, args);
 
     private string Write(string name, string content)
     {

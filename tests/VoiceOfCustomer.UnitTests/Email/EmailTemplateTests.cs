@@ -120,4 +120,38 @@ public sealed class EmailTemplateTests
         var thrown = Assert.Throws<ArgumentException>(() => new EmailTemplates(TemplatesFolder(), "en").Render("sla-breach", "en", values));
         Assert.Contains("deadline", thrown.Message);
     }
+
+    private static Dictionary<string, string> TaskValues(string instructions) => new()
+    {
+        ["recipientName"] = "Ann <Lee>",
+        ["taskTitle"] = "Review release 5 & the export",
+        ["workflow"] = "Pre-release review",
+        ["instructions"] = instructions,
+        ["deadline"] = "22 Jul 2026 08:00 UTC",
+        ["link"] = "http://127.0.0.1:5080/task-link/CfDJ8abc-_123",
+        ["expires"] = "22 Jul 2026 08:00 UTC",
+    };
+
+    [Theory]
+    [InlineData("workflow-task", "en")]
+    [InlineData("workflow-task", "zh-CN")]
+    [InlineData("workflow-task-reminder", "en")]
+    [InlineData("workflow-task-reminder", "zh-CN")]
+    public void Every_task_mail_names_the_task_and_carries_its_link_deadline_and_expiry(string template, string language)
+    {
+        var templates = new EmailTemplates(TemplatesFolder(), "en");
+        Assert.Empty(templates.Validate(template));
+        var mail = templates.Render(template, language, TaskValues("Try the export <b>now</b>."));
+        Assert.Equal(language, mail.Language);
+        Assert.Contains("Review release 5 & the export", mail.Subject);
+        foreach (var value in new[] { "Review release 5 & the export", "Pre-release review", "22 Jul 2026 08:00 UTC", "http://127.0.0.1:5080/task-link/CfDJ8abc-_123", "Try the export <b>now</b>." })
+            Assert.Contains(value, mail.TextBody);
+        Assert.Contains("href=\"http://127.0.0.1:5080/task-link/CfDJ8abc-_123\"", mail.HtmlBody);
+        Assert.Contains("Review release 5 &amp; the export", mail.HtmlBody);
+        Assert.Contains("Try the export &lt;b&gt;now&lt;/b&gt;.", mail.HtmlBody);
+        Assert.Contains("Ann &lt;Lee&gt;", mail.HtmlBody);
+        Assert.DoesNotContain("{{", mail.Subject + mail.TextBody + mail.HtmlBody);
+        if (template == "workflow-task-reminder")
+            Assert.Contains("22 Jul 2026 08:00 UTC", mail.Subject);
+    }
 }

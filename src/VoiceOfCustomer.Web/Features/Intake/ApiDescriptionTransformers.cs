@@ -10,6 +10,7 @@ using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Intake;
 using VoiceOfCustomer.Suggestions;
 using VoiceOfCustomer.Taxonomy;
+using VoiceOfCustomer.Workflows.Persistence;
 
 namespace VoiceOfCustomer.Web.Features.Intake;
 
@@ -26,6 +27,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer, IOpe
         ["Webhooks"] = "Voices pushed by helpdesks, survey tools or forums in their own JSON, mapped by configuration.",
         ["Coding"] = "The CSM's coding of a voice (impact → root cause → owning domain), its status changes, history, queue and suggestions.",
         ["Taxonomy"] = "The business metrics, capability gaps, owning domains and tags a coding refers to.",
+        ["Workflow tasks"] = "The caller's own human tasks of workflows (a review, an approval): list the open ones and answer them.",
     };
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
@@ -33,7 +35,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer, IOpe
         document.Info.Title = "VoiceOfCustomer API";
         document.Info.Description =
             "Send customer voices in, code them, and read them back. Authenticate with an API key in `X-Api-Key` (scopes `intake`, `read`, " +
-            "`coding`) or, from the web app, with the session cookie of a role that may do the same; a write with the cookie also sends the " +
+            "`coding`, `tasks`) or, from the web app, with the session cookie of a role that may do the same; a write with the cookie also sends the " +
             "page's antiforgery token in `RequestVerificationToken`. Bodies are `application/json`. Errors are RFC 9457 problem details " +
             "naming the field. Enum values are lower-case kebab (`in-progress`). Examples: docs/api.md.";
         document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
@@ -86,6 +88,8 @@ internal sealed class ApiSchemaTransformer : IOpenApiSchemaTransformer
         [typeof(AbstainReason)] = "Why no value is suggested: `empty`, `too-long` (over 20,000 characters), `no-words` (no letters), " +
             "`mixed-script`, `unknown-words` (mostly words the model never saw), `low-confidence` (below Suggestions:AbstainBelow), " +
             "`no-model` (nothing trained for the field yet).",
+        [typeof(WorkflowTaskStatus)] = "Where a workflow task stands: `open` (waiting for its assignee's answer), `completed` (answered), " +
+            "`closed` (its deadline passed, or the step was decided without it), `cancelled` (its workflow was cancelled).",
     };
 
     /// <summary>Request fields that are strings (so validation, not the binder, names a wrong value) but take an enum's names.</summary>

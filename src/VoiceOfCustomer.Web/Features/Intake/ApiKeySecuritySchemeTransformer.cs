@@ -16,7 +16,7 @@ internal sealed class ApiKeySecuritySchemeTransformer : IOpenApiDocumentTransfor
             Type = SecuritySchemeType.ApiKey,
             In = ParameterLocation.Header,
             Name = ApiKeyAuthenticationHandler.HeaderName,
-            Description = "An API key created with `voc apikey create`; its scopes (intake, read, coding) decide what it may call.",
+            Description = "An API key created with `voc apikey create`; its scopes (intake, read, coding, tasks) decide what it may call; a key made with `--user` acts for that user.",
         };
         document.Security ??= [];
         document.Security.Add(new OpenApiSecurityRequirement
