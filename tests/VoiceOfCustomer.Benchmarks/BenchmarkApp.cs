@@ -64,7 +64,7 @@ public sealed class BenchmarkApp : IAsyncDisposable
         return provider;
     }
 
-    public static async Task<BenchmarkApp> StartAsync(string databaseFile, ServiceProvider services)
+    public static async Task<BenchmarkApp> StartAsync(string databaseFile, ServiceProvider services, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var webDll = FindWebDll();
         var port = FreePort();
@@ -84,6 +84,8 @@ public sealed class BenchmarkApp : IAsyncDisposable
                 ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
             },
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+            start.Environment[name] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the web app.");
         var started = new TaskCompletionSource();
         process.OutputDataReceived += (_, e) => { if (e.Data?.Contains("Application started", StringComparison.Ordinal) == true) started.TrySetResult(); };

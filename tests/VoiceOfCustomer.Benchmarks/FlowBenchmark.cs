@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +31,7 @@ public static class FlowBenchmark
         """;
 
     private const string EmptyJson = "{}";
+    private const int WarmUp = 20;
 
     public static async Task<int> RunAsync(int live, int due, int tasks, int samples)
     {
@@ -39,7 +42,7 @@ public static class FlowBenchmark
         var services = await BenchmarkApp.PrepareDatabaseAsync(Path.Combine(folder.FullName, "voc.db"), new Dictionary<string, string?>
         {
             ["Workflows:Directory"] = workflows.FullName,
-            ["Workflows:BatchSize"] = "500",
+            ["Workflows:BatchSize"] = "500", // the app's default
         });
         int recordId;
         await using (var scope = services.CreateAsyncScope())
@@ -48,10 +51,23 @@ public static class FlowBenchmark
             await catalog.InitializeAsync(scope.ServiceProvider.GetRequiredService<VocDbContext>(), CancellationToken.None);
             recordId = catalog.LatestFor("bench-flow")!.RecordId;
         }
-        var userId = await FillAsync(services, recordId, live, due, tasks);
+        var userId = await FillAsync(services, recordId, live, tasks);
+        var every = Math.Max(2, live / due);
+
+        // A running server has compiled its hot paths and EF its queries long before a burst comes: one small burst first,
+        // not measured (WarmUp runs that were not due), then the measured one.
+        var dispatcher = services.GetRequiredService<WorkflowDispatcher<VocDbContext>>();
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<VocDbContext>();
+            var past = DateTime.UtcNow.AddMinutes(-1);
+            await db.WorkflowTimers.Where(t => t.Id % every == 1 && t.Id <= WarmUp * every).ExecuteUpdateAsync(s => s.SetProperty(t => t.ResumeAt, past));
+            while ((await dispatcher.RunOnceAsync(CancellationToken.None)).Fired > 0) { }
+            // The measured burst.
+            await db.WorkflowTimers.Where(t => t.Id % every == 0).ExecuteUpdateAsync(s => s.SetProperty(t => t.ResumeAt, past));
+        }
 
         // Processing the due timers: every pass until none is due.
-        var dispatcher = services.GetRequiredService<WorkflowDispatcher<VocDbContext>>();
         var total = Stopwatch.StartNew();
         var handled = 0;
         var passes = 0;
@@ -71,7 +87,7 @@ public static class FlowBenchmark
             created = await db.WorkflowTasks.CountAsync(t => t.AssigneeEmail == "reviewer@bench.test");
             atReview = await db.WorkflowInstances.CountAsync(i => i.CurrentStep == "review");
         }
-        if (handled != due || created != due || atReview != due)
+        if (handled != due || created != due + WarmUp || atReview != due + WarmUp)
             throw new InvalidOperationException($"Expected {due} of each; handled {handled}, tasks created {created}, runs at review {atReview}.");
 
         // The first page of one person's open tasks, as My tasks and the API read it.
@@ -101,29 +117,74 @@ public static class FlowBenchmark
         pageTimes.Sort();
         lastPageTimes.Sort();
 
+        // The same through the running app (its Release build, own process): My tasks, and the API for an API key made for that person.
+        string token;
+        await using (var scope = services.CreateAsyncScope())
+            token = (await scope.ServiceProvider.GetRequiredService<ApiKeys.ApiKeyService>().CreateAsync("bench", ["tasks"], OwnerEmail)).Token;
+        var app = await BenchmarkApp.StartAsync(Path.Combine(folder.FullName, "voc.db"), services,
+            new Dictionary<string, string?> { ["Workflows__Directory"] = workflows.FullName, ["Workflows__DispatcherEnabled"] = "false" });
+        using var web = app.CreateClient(1);
+        web.DefaultRequestHeaders.Add("Cookie", await BenchmarkApp.SignInAsync(web, OwnerEmail, OwnerPassword));
+        using var api = app.CreateClient(1);
+        api.DefaultRequestHeaders.Add("X-Api-Key", token);
+        var pages = new (string Name, HttpClient Client, string Url)[]
+        {
+            ("web /tasks (first page)", web, "tasks"),
+            ("web /tasks?page=2000", web, "tasks?page=2000"),
+            ("API /api/workflow-tasks/mine?limit=50", api, "api/workflow-tasks/mine?limit=50"),
+        };
+        for (var round = 0; round < 60; round++)
+            foreach (var (_, client, url) in pages)
+                await TimeAsync(client, url);
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the runtime's background recompilation of the hot paths
+        var http = pages.Select(p => (p.Name, Times: new List<double>(samples))).ToList();
+        for (var i = 0; i < samples; i++)
+            for (var p = 0; p < pages.Length; p++)
+                http[p].Times.Add(await TimeAsync(pages[p].Client, pages[p].Url));
+        foreach (var (_, times) in http)
+            times.Sort();
+
         Console.WriteLine($"Flows, {live:N0} live runs waiting at a timer, {due:N0} due at once; {tasks:N0} open tasks for one person (SQLite):");
         Console.WriteLine($"  processed {due:N0} due timers in {total.Elapsed.TotalSeconds:0.00} s over {passes} passes ({due / total.Elapsed.TotalSeconds:N0}/s): each a record step, a task with its e-mail and deadline timer  target <= 2 s");
         Console.WriteLine($"  my tasks, first page of 25 ({samples} samples)  {Stats.Summary(pageTimes)}  target p95 <= 100 ms");
         Console.WriteLine($"  my tasks, last page ({samples} samples)  {Stats.Summary(lastPageTimes)}");
-        var pass = total.Elapsed.TotalSeconds <= 2 && Stats.Percentile(pageTimes, 95) <= 100;
+        foreach (var (name, times) in http)
+            Console.WriteLine($"  {name}, server time ({samples} samples)  {Stats.Summary(times)}{(name.Contains("page=2000") ? "" : "  target p95 <= 100 ms")}");
+        var pass = total.Elapsed.TotalSeconds <= 2 && Stats.Percentile(pageTimes, 95) <= 100
+            && http.Where(h => !h.Name.Contains("page=2000")).All(h => Stats.Percentile(h.Times, 95) <= 100);
         Console.WriteLine(pass ? "PASS" : "FAIL");
+        await app.DisposeAsync();
         await services.DisposeAsync();
         SqliteConnection.ClearAllPools();
         folder.Delete(recursive: true);
         return pass ? 0 : 1;
     }
 
+    private const string OwnerEmail = "owner@bench.test";
+    private const string OwnerPassword = "Bench!2345";
+
+    private static async Task<double> TimeAsync(HttpClient client, string url)
+    {
+        using var response = await client.GetAsync(url);
+        if (response.StatusCode != HttpStatusCode.OK)
+            throw new InvalidOperationException($"{url} answered {(int)response.StatusCode}");
+        await response.Content.ReadAsByteArrayAsync();
+        return BenchmarkApp.ServerMilliseconds(response);
+    }
+
     /// <summary>Live runs and open tasks in set-based statements (the dispatcher would take minutes to start 100,000 runs).</summary>
-    private static async Task<string> FillAsync(IServiceProvider services, int recordId, int live, int due, int tasks)
+    private static async Task<string> FillAsync(IServiceProvider services, int recordId, int live, int tasks)
     {
         var stopwatch = Stopwatch.StartNew();
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VocDbContext>();
-        var user = new Identity.AppUser { UserName = "owner@bench.test", Email = "owner@bench.test", NormalizedEmail = "OWNER@BENCH.TEST", NormalizedUserName = "OWNER@BENCH.TEST" };
-        db.Users.Add(user);
-        await db.SaveChangesAsync();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<Identity.AppUser>>();
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        await roles.CreateAsync(new IdentityRole(Identity.Roles.ProductManager));
+        var user = new Identity.AppUser { UserName = OwnerEmail, Email = OwnerEmail, EmailConfirmed = true };
+        if (!(await users.CreateAsync(user, OwnerPassword)).Succeeded || !(await users.AddToRoleAsync(user, Identity.Roles.ProductManager)).Succeeded)
+            throw new InvalidOperationException("The benchmark user could not be created.");
         var now = DateTime.UtcNow;
-        var every = Math.Max(1, live / due);
         await using var transaction = await db.Database.BeginTransactionAsync();
         await db.Database.ExecuteSqlAsync($"""
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {live})
@@ -137,20 +198,19 @@ public static class FlowBenchmark
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO "WorkflowTimers" ("InstanceId", "Key", "Milestone", "ResumeAt", "State", "CreatedAt", "Step", "StepEntry")
             SELECT "Id", 'flow:' || "Id" || ':1:step-timer', 'step-timer',
-                CASE WHEN "Id" % {every} = 0 THEN {now.AddMinutes(-1)} ELSE {now.AddHours(1)} END, 'Pending', {now}, 'wait', 1
+                {now.AddHours(1)}, 'Pending', {now}, 'wait', 1
             FROM "WorkflowInstances" WHERE "DefinitionId" = 'bench-flow'
             """);
         // One person's open tasks, spread over the runs, deadlines spread over a month.
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO "WorkflowTasks" ("InstanceId", "DefinitionId", "Step", "StepEntry", "Key", "AssigneeUserId", "AssigneeEmail", "AssigneeKind",
                 "Language", "Title", "Status", "CreatedAt", "DueAt", "LinkNonce", "RemindersSent")
-            SELECT "Id", 'bench-flow', 'earlier-review', 1, 'bench:' || "Id", {user.Id}, 'owner@bench.test', 'user', 'en', 'Review ' || "Id", 'Open', {now},
+            SELECT "Id", 'bench-flow', 'earlier-review', 1, 'bench:' || "Id", {user.Id}, {OwnerEmail}, 'user', 'en', 'Review ' || "Id", 'Open', {now},
                 datetime({now}, '+' || ("Id" % 43200) || ' minutes'), 'nonce', 0
             FROM "WorkflowInstances" WHERE "DefinitionId" = 'bench-flow' AND "Id" <= {tasks}
             """);
         await transaction.CommitAsync();
-        var dueCount = await db.WorkflowTimers.CountAsync(t => t.State == WorkflowTimerState.Pending && t.ResumeAt <= DateTime.UtcNow);
-        Console.WriteLine($"{live:N0} live runs with a pending timer each and {tasks:N0} open tasks written in {stopwatch.Elapsed.TotalSeconds:0.0} s; {dueCount:N0} due now");
+        Console.WriteLine($"{live:N0} live runs with a pending timer each and {tasks:N0} open tasks written in {stopwatch.Elapsed.TotalSeconds:0.0} s");
         return user.Id;
     }
 
