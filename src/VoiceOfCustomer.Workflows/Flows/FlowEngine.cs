@@ -112,7 +112,9 @@ public sealed class FlowEngine(
             await run.HandleAsync(timer);
             handled++;
         }
-        await WriteHistoryAsync(db, cancellationToken);
+        // The batch's history lines (three or four per run in a burst) in multi-row INSERTs rather than one tracked insert each.
+        await BulkRows.InsertAsync(db, _history, cancellationToken);
+        _history.Clear();
 
         // Handled events change in one statement instead of one UPDATE each (as the clock engine does with its fired timers).
         var firedIds = timers.Where(t => t.State == WorkflowTimerState.Fired).Select(t => t.Id).ToList();
@@ -165,37 +167,6 @@ public sealed class FlowEngine(
         });
         logger.Log(giveUp ? LogLevel.Error : LogLevel.Warning, error, "Workflow instance {InstanceId} ({RunKey}) step {Step}: attempt {Attempt} failed{GaveUp}",
             instance.Id, instance.RunKey, instance.CurrentStep, instance.Attempts, giveUp ? "; it is faulted" : "");
-    }
-
-    /// <summary>
-    /// The batch's history lines in multi-row INSERTs (standard SQL, the same on the three providers) rather than one tracked
-    /// insert each: a burst of runs writes three or four lines per run, most of the cost of handling it through EF.
-    /// </summary>
-    private async Task WriteHistoryAsync(DbContext db, CancellationToken cancellationToken)
-    {
-        if (_history.Count == 0)
-            return;
-        var entity = db.Model.FindEntityType(typeof(WorkflowHistoryEntry))!;
-        var table = entity.GetTableName()!;
-        string Column(string property) => entity.FindProperty(property)!.GetColumnName();
-        var columns = string.Join(", ", new[] { nameof(WorkflowHistoryEntry.InstanceId), nameof(WorkflowHistoryEntry.At), nameof(WorkflowHistoryEntry.Step),
-            nameof(WorkflowHistoryEntry.Event), nameof(WorkflowHistoryEntry.Actor), nameof(WorkflowHistoryEntry.Detail) }.Select(c => $"\"{Column(c)}\""));
-        const int RowsPerStatement = 300; // 1,800 parameters: under SQL Server's 2,100
-        foreach (var chunk in _history.Chunk(RowsPerStatement))
-        {
-            var values = new List<object?>(chunk.Length * 6);
-            var rows = new List<string>(chunk.Length);
-            foreach (var entry in chunk)
-            {
-                var at = values.Count;
-                rows.Add($"({{{at}}}, {{{at + 1}}}, {{{at + 2}}}, {{{at + 3}}}, {{{at + 4}}}, {{{at + 5}}})");
-                values.AddRange([entry.InstanceId, DateTime.SpecifyKind(entry.At, DateTimeKind.Utc), entry.Step, entry.Event, entry.Actor, entry.Detail]);
-            }
-            // Only the model's own table and column names go into the text; every value is a parameter.
-            var sql = $"INSERT INTO \"{table}\" ({columns}) VALUES {string.Join(", ", rows)}";
-            await db.Database.ExecuteSqlRawAsync(sql, values.Select(v => v ?? DBNull.Value), cancellationToken);
-        }
-        _history.Clear();
     }
 
     internal static string Fit(string text, int length) => text.Length <= length ? text : text[..(length - 17)] + "~" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
