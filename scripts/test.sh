@@ -78,6 +78,9 @@ fi
 echo "== building"
 dotnet build VoiceOfCustomer.sln -c Release -nologo -v:q
 echo "== testing"
+# Hundreds of app hosts start and stop in one run, each watching its settings files; the machine allows 128 inotify
+# instances per user, so configuration and file providers poll instead of watching.
+export DOTNET_USE_POLLING_FILE_WATCHER=1
 # One project after another: on two cores, browser journeys running beside the integration tests can miss their
 # timeouts, and a test that fails for want of CPU proves nothing.
 : > "$work/dotnet-test.log"
