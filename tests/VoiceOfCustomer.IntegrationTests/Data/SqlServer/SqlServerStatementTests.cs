@@ -53,6 +53,32 @@ public sealed class SqlServerStatementTests
     }
 
     [Fact]
+    public async Task A_flow_batch_s_history_lines_go_in_multi_row_inserts_within_SQL_Server_s_parameter_limit()
+    {
+        var (db, recorder) = SqlServerDesignTime.RecordingContext();
+        await using var _ = db;
+        var lines = Enumerable.Range(0, 700).Select(i => new WorkflowHistoryEntry
+        {
+            InstanceId = i, At = Now, Step = i % 2 == 0 ? "review" : null, Event = "entered", Actor = "runtime", Detail = null,
+        }).ToList();
+
+        await VoiceOfCustomer.Workflows.Flows.BulkRows.InsertAsync(db, lines, CancellationToken.None);
+
+        Assert.Equal(3, recorder.Commands.Count); // 333 + 333 + 34 rows of six values
+        foreach (var command in recorder.Commands)
+        {
+            Assert.StartsWith("INSERT INTO \"WorkflowHistory\" (", command.Text);
+            foreach (var column in new[] { "InstanceId", "At", "Step", "Event", "Actor", "Detail" })
+                Assert.Contains($"\"{column}\"", command.Text[..command.Text.IndexOf(" VALUES ", StringComparison.Ordinal)]);
+            Assert.DoesNotContain("\"Id\"", command.Text); // the identity column is the database's
+            Assert.True(command.Parameters.Count <= 2100, $"{command.Parameters.Count} parameters");
+        }
+        Assert.Equal(700 * 6, recorder.Commands.Sum(c => c.Parameters.Count));
+        Assert.Contains(recorder.Commands[0].Parameters, p => p.Type == "datetime2" && Equals(p.Value, Now));
+        Assert.Contains(recorder.Commands[0].Parameters, p => p.Value is DBNull);
+    }
+
+    [Fact]
     public async Task Claiming_new_items_and_signals_locks_rows_the_same_way()
     {
         var subject = new FeedbackWorkflowSubject();
