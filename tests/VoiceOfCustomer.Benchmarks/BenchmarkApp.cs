@@ -144,6 +144,16 @@ public sealed class BenchmarkApp : IAsyncDisposable
     }
 
     /// <summary>Reads the app's own time from <c>Server-Timing: app;dur=…</c>, or a named part of it.</summary>
+    /// <summary>GETs <paramref name="url"/>, which must answer 200, reads the whole body, and returns the app's own time for it.</summary>
+    public static async Task<double> ServerTimeAsync(HttpClient client, string url)
+    {
+        using var response = await client.GetAsync(url);
+        if (response.StatusCode != HttpStatusCode.OK)
+            throw new InvalidOperationException($"{url} answered {(int)response.StatusCode}");
+        await response.Content.ReadAsByteArrayAsync();
+        return ServerMilliseconds(response);
+    }
+
     public static double ServerMilliseconds(HttpResponseMessage response, string metric = "app")
     {
         foreach (var value in response.Headers.TryGetValues("Server-Timing", out var values) ? values : [])

@@ -77,7 +77,7 @@ public static class FeedbackListBenchmark
         var warmUp = Stopwatch.StartNew();
         for (var round = 0; round < WarmUpRounds; round++)
             foreach (var (_, client, url) in pages)
-                await TimeAsync(client, url);
+                await BenchmarkApp.ServerTimeAsync(client, url);
         await Task.Delay(TimeSpan.FromSeconds(1));
         Console.WriteLine($"warm-up: {WarmUpRounds} requests to each page in {warmUp.Elapsed.TotalSeconds:0.0} s");
 
@@ -87,7 +87,7 @@ public static class FeedbackListBenchmark
         {
             var times = new List<double>(samples);
             for (var i = 0; i < samples; i++)
-                times.Add(await TimeAsync(client, url));
+                times.Add(await BenchmarkApp.ServerTimeAsync(client, url));
             times.Sort();
             results.Add((name, Stats.Percentile(times, 50), Stats.Percentile(times, 95)));
             Console.WriteLine($"  {name,-50} {Stats.Summary(times)}");
@@ -103,15 +103,6 @@ public static class FeedbackListBenchmark
 
     /// <summary>Enough calls for the runtime's tiered compilation to promote the request path (it recompiles after 30).</summary>
     private const int WarmUpRounds = 60;
-
-    private static async Task<double> TimeAsync(HttpClient client, string url)
-    {
-        using var response = await client.GetAsync(url);
-        if (response.StatusCode != HttpStatusCode.OK)
-            throw new InvalidOperationException($"{url} answered {(int)response.StatusCode}");
-        await response.Content.ReadAsByteArrayAsync();
-        return BenchmarkApp.ServerMilliseconds(response);
-    }
 
     /// <summary>Stores <paramref name="items"/> voices across 2,000 customers and five channels through the bulk writer.</summary>
     public static async Task FillAsync(IServiceProvider services, int items)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -135,12 +134,12 @@ public static class FlowBenchmark
         };
         for (var round = 0; round < 60; round++)
             foreach (var (_, client, url) in pages)
-                await TimeAsync(client, url);
+                await BenchmarkApp.ServerTimeAsync(client, url);
         await Task.Delay(TimeSpan.FromSeconds(1)); // the runtime's background recompilation of the hot paths
         var http = pages.Select(p => (p.Name, Times: new List<double>(samples))).ToList();
         for (var i = 0; i < samples; i++)
             for (var p = 0; p < pages.Length; p++)
-                http[p].Times.Add(await TimeAsync(pages[p].Client, pages[p].Url));
+                http[p].Times.Add(await BenchmarkApp.ServerTimeAsync(pages[p].Client, pages[p].Url));
         foreach (var (_, times) in http)
             times.Sort();
 
@@ -162,15 +161,6 @@ public static class FlowBenchmark
 
     private const string OwnerEmail = "owner@bench.test";
     private const string OwnerPassword = "Bench!2345";
-
-    private static async Task<double> TimeAsync(HttpClient client, string url)
-    {
-        using var response = await client.GetAsync(url);
-        if (response.StatusCode != HttpStatusCode.OK)
-            throw new InvalidOperationException($"{url} answered {(int)response.StatusCode}");
-        await response.Content.ReadAsByteArrayAsync();
-        return BenchmarkApp.ServerMilliseconds(response);
-    }
 
     /// <summary>Live runs and open tasks in set-based statements (the dispatcher would take minutes to start 100,000 runs).</summary>
     private static async Task<string> FillAsync(IServiceProvider services, int recordId, int live, int tasks)

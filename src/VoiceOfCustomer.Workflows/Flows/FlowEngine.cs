@@ -78,7 +78,7 @@ public sealed class FlowEngine(
     private readonly List<WorkflowHistoryEntry> _history = [];
 
     /// <summary>A role's members or named users, read once per batch: a burst of runs reaching one step asks the same people.</summary>
-    private async Task<IReadOnlyList<TaskPerson>> PeopleAsync(DbContext db, string key, Func<Task<IReadOnlyList<TaskPerson>>> read)
+    private async Task<IReadOnlyList<TaskPerson>> PeopleAsync(string key, Func<Task<IReadOnlyList<TaskPerson>>> read)
     {
         if (!_people.TryGetValue(key, out var people))
             _people[key] = people = await read();
@@ -116,17 +116,8 @@ public sealed class FlowEngine(
         await BulkRows.InsertAsync(db, _history, cancellationToken);
         _history.Clear();
 
-        // Handled events change in one statement instead of one UPDATE each (as the clock engine does with its fired timers).
-        var firedIds = timers.Where(t => t.State == WorkflowTimerState.Fired).Select(t => t.Id).ToList();
-        if (firedIds.Count > 0)
-        {
-            await db.Set<WorkflowTimer>().Where(t => firedIds.Contains(t.Id)).ExecuteUpdateAsync(s => s
-                .SetProperty(t => t.State, WorkflowTimerState.Fired)
-                .SetProperty(t => t.FiredAt, now)
-                .SetProperty(t => t.FiredBy, WorkflowEngine.NodeName), cancellationToken);
-            foreach (var timer in timers.Where(t => t.State == WorkflowTimerState.Fired))
-                db.Entry(timer).State = EntityState.Unchanged;
-        }
+        // Handled events (claimed when due, so fired now) change in one statement, as the clock engine's timers do.
+        await WorkflowEngine.MarkFiredAsync(db, timers, now, cancellationToken);
         if (_assignmentMails.Count > 0)
         {
             // A task's link carries its id: one save for the whole batch gives every new task its id, then the mails are written.
@@ -156,15 +147,8 @@ public sealed class FlowEngine(
         }
         else
             tracked.ResumeAt = now + options.Value.RetryDelay * Math.Pow(2, instance.Attempts - 1);
-        db.Set<WorkflowHistoryEntry>().Add(new WorkflowHistoryEntry
-        {
-            InstanceId = instance.Id,
-            At = now,
-            Step = instance.CurrentStep,
-            Event = giveUp ? "faulted" : "attempt-failed",
-            Actor = WorkflowEngine.NodeName,
-            Detail = Fit(giveUp ? $"Gave up after {instance.Attempts} attempts: {instance.LastError}" : $"Attempt {instance.Attempts} failed, next at {tracked.ResumeAt:u}: {instance.LastError}", 2000),
-        });
+        db.Set<WorkflowHistoryEntry>().Add(WorkflowHistoryEntry.Of(instance.Id, now, instance.CurrentStep, @event: giveUp ? "faulted" : "attempt-failed", WorkflowEngine.NodeName,
+            giveUp ? $"Gave up after {instance.Attempts} attempts: {instance.LastError}" : $"Attempt {instance.Attempts} failed, next at {tracked.ResumeAt:u}: {instance.LastError}"));
         logger.Log(giveUp ? LogLevel.Error : LogLevel.Warning, error, "Workflow instance {InstanceId} ({RunKey}) step {Step}: attempt {Attempt} failed{GaveUp}",
             instance.Id, instance.RunKey, instance.CurrentStep, instance.Attempts, giveUp ? "; it is faulted" : "");
     }
@@ -301,15 +285,7 @@ public sealed class FlowEngine(
 
         private WorkflowHistoryEntry History(string @event, string? detail, string actor, string? step = null)
         {
-            var entry = new WorkflowHistoryEntry
-            {
-                InstanceId = instance.Id,
-                At = now,
-                Step = step ?? instance.CurrentStep,
-                Event = @event,
-                Actor = Fit(actor, 400),
-                Detail = detail is null ? null : Fit(detail, 2000),
-            };
+            var entry = WorkflowHistoryEntry.Of(instance.Id, now, step ?? instance.CurrentStep, @event, actor, detail);
             engine._history.Add(entry);
             return entry;
         }
@@ -374,9 +350,9 @@ public sealed class FlowEngine(
             {
                 IReadOnlyList<TaskPerson> found;
                 if (assignees.Role is { } role)
-                    found = await engine.PeopleAsync(db, "role:" + role, () => engine.Directory.UsersInRoleAsync(db, role, ct));
+                    found = await engine.PeopleAsync("role:" + role, () => engine.Directory.UsersInRoleAsync(db, role, ct));
                 else if (assignees.Users.Count > 0)
-                    found = await engine.PeopleAsync(db, "users:" + string.Join(',', assignees.Users), () => engine.Directory.ByEmailAsync(db, assignees.Users, ct));
+                    found = await engine.PeopleAsync("users:" + string.Join(',', assignees.Users), () => engine.Directory.ByEmailAsync(db, assignees.Users, ct));
                 else if (assignees.Variable is { } variable)
                 {
                     var node = Conditions.Lookup(Variables, variable);

@@ -15,7 +15,6 @@ namespace VoiceOfCustomer.Workflows.Flows;
 /// </summary>
 public sealed class FlowSchedules(
     WorkflowDefinitionCatalog catalog,
-    IWorkflowVersions versions,
     FlowStarter starter,
     IWorkingTimeCalendars calendars,
     IWorkflowWriteGate gate,
@@ -65,7 +64,6 @@ public sealed class FlowSchedules(
         }
 
         var started = 0;
-        var version = versions.LatestFlow(definition.Id)!;
         foreach (var (occurrence, _) in due)
         {
             var key = RunKeys.Fill(trigger.RunKey ?? "{id}:{date}", definition.Id, TimeZoneInfo.ConvertTimeFromUtc(occurrence, zone));
@@ -77,7 +75,6 @@ public sealed class FlowSchedules(
             }
             await RememberAsync(db, definition.Id, occurrence, cancellationToken);
         }
-        _ = version;
         return started;
     }
 

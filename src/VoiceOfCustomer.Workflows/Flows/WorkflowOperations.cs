@@ -152,15 +152,7 @@ public sealed class WorkflowOperations(IWorkflowWriteGate gate, TimeProvider tim
     }
 
     private static void History(DbContext db, WorkflowInstance instance, DateTime now, string @event, string actor, string? detail) =>
-        db.Set<WorkflowHistoryEntry>().Add(new WorkflowHistoryEntry
-        {
-            InstanceId = instance.Id,
-            At = now,
-            Step = instance.CurrentStep,
-            Event = @event,
-            Actor = FlowEngine.Fit(actor, 400),
-            Detail = detail is null ? null : FlowEngine.Fit(detail, 2000),
-        });
+        db.Set<WorkflowHistoryEntry>().Add(WorkflowHistoryEntry.Of(instance.Id, now, instance.CurrentStep, @event, actor, detail));
 
     /// <summary>Commits; false (rolled back) when the runtime changed one of the instances meanwhile (its revision moved).</summary>
     private static async Task<bool> SaveAsync(DbContext db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, CancellationToken cancellationToken)

@@ -99,15 +99,8 @@ public sealed class WorkflowTasks(IWorkflowVersions versions, IWorkflowWriteGate
         }
         db.Set<WorkflowTimer>().Add(FlowEvents.Row(task.InstanceId, FlowEvents.TaskAnswered, task.Step, task.StepEntry,
             taskId.ToString(System.Globalization.CultureInfo.InvariantCulture), now, now));
-        db.Set<WorkflowHistoryEntry>().Add(new WorkflowHistoryEntry
-        {
-            InstanceId = task.InstanceId,
-            At = now,
-            Step = task.Step,
-            Event = "task-answered",
-            Actor = by.Length > 400 ? by[..400] : by,
-            Detail = comment is null ? outcome : $"{outcome}: {(comment.Length > 1900 ? comment[..1900] + "…" : comment)}",
-        });
+        db.Set<WorkflowHistoryEntry>().Add(WorkflowHistoryEntry.Of(task.InstanceId, now, task.Step, @event: "task-answered", by,
+            comment is null ? outcome : $"{outcome}: {(comment.Length > 1900 ? comment[..1900] + "…" : comment)}"));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         task.Status = WorkflowTaskStatus.Completed;

@@ -207,6 +207,17 @@ public sealed class WorkflowHistoryEntry
     public required string Event { get; set; }
     public required string Actor { get; set; }
     public string? Detail { get; set; }
+
+    /// <summary>A line fitted to its columns (an over-long actor or detail keeps its start and a hash of the whole).</summary>
+    public static WorkflowHistoryEntry Of(long instanceId, DateTime at, string? step, string @event, string actor, string? detail) => new()
+    {
+        InstanceId = instanceId,
+        At = at,
+        Step = step,
+        Event = @event,
+        Actor = Flows.FlowEngine.Fit(actor, 400),
+        Detail = detail is null ? null : Flows.FlowEngine.Fit(detail, 2000),
+    };
 }
 
 /// <summary>The last cron occurrence of a definition that was started (or skipped), so a missed one is found at the next start-up.</summary>

@@ -179,17 +179,7 @@ public sealed class WorkflowEngine(
             await ScheduleNextAsync(db, instance, definition, firedAt, mayExist: false, cancellationToken);
         }
 
-        // The fired timers change in one statement instead of one UPDATE each: the bulk of a burst of due timers.
-        var firedIds = timers.Where(t => t.State == WorkflowTimerState.Fired).Select(t => t.Id).ToList();
-        if (firedIds.Count > 0)
-        {
-            await db.Set<WorkflowTimer>().Where(t => firedIds.Contains(t.Id)).ExecuteUpdateAsync(s => s
-                .SetProperty(t => t.State, WorkflowTimerState.Fired)
-                .SetProperty(t => t.FiredAt, t => (DateTime?)(t.ResumeAt > now ? t.ResumeAt : now))
-                .SetProperty(t => t.FiredBy, NodeName), cancellationToken);
-            foreach (var timer in timers.Where(t => t.State == WorkflowTimerState.Fired))
-                db.Entry(timer).State = EntityState.Unchanged;
-        }
+        await MarkFiredAsync(db, timers, now, cancellationToken);
 
         await CancelStoppedInstancesTimersAsync(db, cancellationToken);
 
@@ -205,6 +195,24 @@ public sealed class WorkflowEngine(
                 await source.DeadlineChangedAsync(db, byId, cancellationToken);
         }
         return fired;
+    }
+
+    /// <summary>
+    /// The claimed timers set to Fired in memory change in one statement instead of one UPDATE each: the bulk of a burst of
+    /// due timers (the clock engine's and the flow engine's). Each fired at the later of its <c>ResumeAt</c> and now.
+    /// </summary>
+    internal static async Task MarkFiredAsync(DbContext db, IReadOnlyCollection<WorkflowTimer> timers, DateTime now, CancellationToken cancellationToken)
+    {
+        var fired = timers.Where(t => t.State == WorkflowTimerState.Fired).ToList();
+        if (fired.Count == 0)
+            return;
+        var firedIds = fired.Select(t => t.Id).ToList();
+        await db.Set<WorkflowTimer>().Where(t => firedIds.Contains(t.Id)).ExecuteUpdateAsync(s => s
+            .SetProperty(t => t.State, WorkflowTimerState.Fired)
+            .SetProperty(t => t.FiredAt, t => (DateTime?)(t.ResumeAt > now ? t.ResumeAt : now))
+            .SetProperty(t => t.FiredBy, NodeName), cancellationToken);
+        foreach (var timer in fired)
+            db.Entry(timer).State = EntityState.Unchanged;
     }
 
     /// <summary>

@@ -32,8 +32,8 @@ public sealed partial class WorkflowLabelsTests
         Assert.All(kinds, k => Assert.True(WorkflowPages.TimerLabels.ContainsKey(k), $"No label for the timer kind '{k}'."));
     }
 
-    /// <summary><c>History("entered", …)</c> and <c>Event = … "faulted" : "attempt-failed"</c>.</summary>
-    [GeneratedRegex("""(History\("[a-z-]+"|Event = [^,\n]+)""")]
+    /// <summary><c>History("entered", …)</c>, <c>Event = …</c> and <c>WorkflowHistoryEntry.Of(…, @event: giveUp ? "faulted" : "attempt-failed", …)</c>.</summary>
+    [GeneratedRegex("""(History\("[a-z-]+"|Event = [^,\n]+|@event: [^,\n]+)""")]
     private static partial Regex EventWritten();
 
     [GeneratedRegex("\"([a-z]+(?:-[a-z]+)*)\"")]
