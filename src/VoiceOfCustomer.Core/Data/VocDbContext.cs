@@ -22,6 +22,13 @@ public sealed class VocDbContext(DbContextOptions<VocDbContext> options) : Ident
     public DbSet<Customer> Customers => Set<Customer>();
     public DbSet<Contact> Contacts => Set<Contact>();
     public DbSet<Segment> Segments => Set<Segment>();
+    public DbSet<CustomerContract> CustomerContracts => Set<CustomerContract>();
+    public DbSet<CustomerTransaction> CustomerTransactions => Set<CustomerTransaction>();
+    public DbSet<CustomerHistoryEntry> CustomerHistory => Set<CustomerHistoryEntry>();
+    public DbSet<Behaviour.BehaviourMetric> BehaviourMetrics => Set<Behaviour.BehaviourMetric>();
+    public DbSet<Behaviour.BehaviourMeasurement> BehaviourMeasurements => Set<Behaviour.BehaviourMeasurement>();
+    public DbSet<Behaviour.BehaviourTarget> BehaviourTargets => Set<Behaviour.BehaviourTarget>();
+    public DbSet<Value.ValueFitRecord> ValueFits => Set<Value.ValueFitRecord>();
     public DbSet<Channel> Channels => Set<Channel>();
     public DbSet<FeedbackItem> FeedbackItems => Set<FeedbackItem>();
     public DbSet<Attribution> Attributions => Set<Attribution>();

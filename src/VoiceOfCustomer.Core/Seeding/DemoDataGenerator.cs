@@ -156,7 +156,7 @@ public sealed class DemoDataGenerator(DemoCatalog catalog, int seed, DateTime an
             if (economics.MaxArr > 0 && stage is not LifecycleStage.Prospect)
             {
                 arr = RoundTo(economics.MinArr + (economics.MaxArr - economics.MinArr) * (decimal)Math.Pow(random.NextDouble(), 1.8), 1_000m);
-                var years = economics.Years * (0.7 + 0.6 * random.NextDouble()) * (stage is LifecycleStage.AtRisk or LifecycleStage.Churned ? 0.5 : 1);
+                var years = economics.Years * (0.7 + 0.6 * random.NextDouble()) * (stage is LifecycleStage.ChurnRisk or LifecycleStage.Churned ? 0.5 : 1);
                 ltv = RoundTo(arr.Value * (decimal)(years * 0.75), 1_000m);
                 cac = RoundTo(ltv.Value / (decimal)(economics.MinRatio + (economics.MaxRatio - economics.MinRatio) * random.NextDouble()), 100m);
             }
@@ -347,8 +347,8 @@ public sealed class DemoDataGenerator(DemoCatalog catalog, int seed, DateTime an
     private static LifecycleStage PickStage(Random random) =>
         PickWeighted(random, Stages, s => s switch
         {
-            LifecycleStage.Prospect => 3, LifecycleStage.Onboarding => 2, LifecycleStage.Adoption => 5, LifecycleStage.Expansion => 2,
-            LifecycleStage.Renewal => 2, LifecycleStage.AtRisk => 1.5, LifecycleStage.Churned => 0.7, _ => 1,
+            LifecycleStage.Prospect => 3, LifecycleStage.New => 2, LifecycleStage.Active => 9,
+            LifecycleStage.ChurnRisk => 1.5, LifecycleStage.WinBack => 0.5, LifecycleStage.Churned => 0.7, _ => 1,
         });
 
     private static T PickWeighted<T>(Random random, IReadOnlyList<T> items, Func<T, double> weight)

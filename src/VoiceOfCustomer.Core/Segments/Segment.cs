@@ -19,6 +19,12 @@ public sealed class Segment
 
     /// <summary>Human-readable membership rule (lifecycle, value, behaviour), e.g. "LTV/CAC ≥ 5 and in co-build programme".</summary>
     public string? Rule { get; set; }
+
+    /// <summary>The membership rule that runs (see docs/segments.md): JSON conditions on customer coordinates with all/any. Null: matches no one.</summary>
+    public string? RuleJson { get; set; }
+
+    /// <summary>Evaluation order: a customer is in the first segment, by position, whose rule matches (file order of the seed).</summary>
+    public int Position { get; set; }
     public SegmentPolicy Policy { get; set; } = new();
     public bool IsArchived { get; set; }
 }
@@ -48,6 +54,7 @@ internal sealed class SegmentConfiguration : IEntityTypeConfiguration<Segment>
         builder.Property(s => s.NameZh).HasMaxLength(200);
         builder.Property(s => s.Description).HasMaxLength(2000);
         builder.Property(s => s.Rule).HasMaxLength(500);
+        builder.Property(s => s.RuleJson).HasMaxLength(8000);
         builder.OwnsOne(s => s.Policy, policy =>
         {
             policy.Property(p => p.AttributionTarget).HasColumnName("AttributionTarget");

@@ -33,11 +33,10 @@ public static class Labels
         [Touchpoint.Survey] = "Survey",
 
         [LifecycleStage.Prospect] = "Prospect",
-        [LifecycleStage.Onboarding] = "Onboarding",
-        [LifecycleStage.Adoption] = "Adoption",
-        [LifecycleStage.Expansion] = "Expansion",
-        [LifecycleStage.Renewal] = "Renewal",
-        [LifecycleStage.AtRisk] = "At risk",
+        [LifecycleStage.New] = "New customer",
+        [LifecycleStage.Active] = "Active customer",
+        [LifecycleStage.ChurnRisk] = "Churn risk",
+        [LifecycleStage.WinBack] = "Win-back",
         [LifecycleStage.Churned] = "Churned",
 
         [ContactRole.Buyer] = "Buyer",

@@ -358,7 +358,7 @@ public sealed class CodingPageTests(CodingPageFixture fixture) : IClassFixture<C
         Assert.Contains("lang=\"zh\"", html);
         Assert.Contains("id=\"suggested-codes\"", html);
         Assert.Contains($"href=\"/coding/{ids[1]}\"", html);
-        Assert.Contains("Adoption", html);
+        Assert.Contains("Active customer", html);
         Assert.Contains("Medium", html);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/coding/999999999")).StatusCode);
 

@@ -49,7 +49,7 @@ public sealed class ScreensFixture : IAsyncLifetime
             var customer = new Customer
             {
                 Reference = "ZH-SCREENS", ReferenceNormalized = Customer.Normalize("ZH-SCREENS"), Name = "华东连锁",
-                LifecycleStage = LifecycleStage.AtRisk, LifetimeValue = 600_000m, SegmentId = segment.Id, CreatedAt = Now,
+                LifecycleStage = LifecycleStage.ChurnRisk, LifetimeValue = 600_000m, SegmentId = segment.Id, CreatedAt = Now,
             };
             db.Customers.Add(customer);
             await db.SaveChangesAsync();

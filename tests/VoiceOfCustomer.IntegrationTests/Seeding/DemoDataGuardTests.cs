@@ -180,7 +180,7 @@ public sealed class DemoDataGuardTests
         await using var db = await MigratedAsync(database);
         db.Customers.Add(new Customer
         {
-            Reference = "ACME-001", ReferenceNormalized = "ACME-001", Name = "Acme Retail", LifecycleStage = LifecycleStage.Adoption, CreatedAt = DateTime.UtcNow,
+            Reference = "ACME-001", ReferenceNormalized = "ACME-001", Name = "Acme Retail", LifecycleStage = LifecycleStage.Active, CreatedAt = DateTime.UtcNow,
         });
         await db.SaveChangesAsync();
         return database;

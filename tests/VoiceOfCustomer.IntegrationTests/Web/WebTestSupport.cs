@@ -109,7 +109,7 @@ public static partial class WebTestSupport
                 Reference = reference,
                 ReferenceNormalized = Customer.Normalize(reference),
                 Name = name,
-                LifecycleStage = LifecycleStage.Adoption,
+                LifecycleStage = LifecycleStage.Active,
                 LifetimeValue = 125000m,
                 CreatedAt = DateTime.UtcNow,
             };
