@@ -43,6 +43,7 @@ public static class CoreServiceCollectionExtensions
         services.AddVocSla(configuration);
         services.AddVocEmail<VocDbContext>(configuration, DatabaseServiceCollectionExtensions.DataRoot());
         services.AddWorkflowDefinitions(configuration);
+        Value.CustomerValueServiceCollectionExtensions.AddVocCustomerValue(services, configuration);
         return services;
     }
 }

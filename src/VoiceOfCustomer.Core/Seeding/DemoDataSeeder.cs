@@ -29,7 +29,8 @@ public sealed record DemoSeedResult(int CustomersAdded, int CustomersAlreadyTher
 /// Customers whose reference exists and voices whose (channel, external id) exists are skipped, so running the same
 /// seed twice adds nothing. A database holding real data (<see cref="DemoDataGuard"/>) is refused, whoever asks.
 /// </summary>
-public sealed class DemoDataSeeder(VocDbContext db, DatabaseConnection connection, DemoSlaHistory history, TimeProvider time)
+public sealed class DemoDataSeeder(VocDbContext db, DatabaseConnection connection, DemoSlaHistory history, DemoCustomerEconomics economics,
+    Value.CustomerValueScorer scorer, TimeProvider time)
 {
     private const int CustomerBatch = 500;
     private const int FeedbackBatch = 20_000;
@@ -45,6 +46,8 @@ public sealed class DemoDataSeeder(VocDbContext db, DatabaseConnection connectio
         var generator = new DemoDataGenerator(catalog, request.Seed, request.Anchor);
         var customers = generator.Customers(request.Customers, await CsmUserIdsAsync(cancellationToken));
         var (added, contacts) = await AddCustomersAsync(customers, progress, cancellationToken);
+        await economics.AddAsync(customers, request.Seed, request.Anchor, cancellationToken);
+        progress?.Report(new SeedProgress("contracts and purchases", customers.Count, customers.Count));
 
         var until = DateTime.SpecifyKind(request.HistoryUntil ?? request.Anchor, DateTimeKind.Utc);
         DemoStory? story = null;
@@ -98,6 +101,12 @@ public sealed class DemoDataSeeder(VocDbContext db, DatabaseConnection connectio
         DemoHistoryResult? lifetime = null;
         if (story is not null)
             lifetime = await history.ReplayAsync(await ReplayVoicesAsync(lived, request.Seed, cancellationToken), until, progress, cancellationToken);
+        if (added > 0)
+        {
+            // The demo's lifetime value, P(alive), tiers and stages come from fitting the models on the history just written.
+            await scorer.RefitAsync("demo-seed", null, cancellationToken);
+            progress?.Report(new SeedProgress("customer value", customers.Count, customers.Count));
+        }
         return new DemoSeedResult(added, customers.Count - added, contacts, feedbackAdded, feedbackDone - feedbackAdded, stopwatch.Elapsed) { History = lifetime };
     }
 

@@ -11,6 +11,7 @@ public static class SeedingServiceCollectionExtensions
         services.AddScoped<ReferenceDataSeeder>();
         services.AddScoped<DemoSlaHistory>();
         services.AddScoped<DemoDataSeeder>();
+        services.AddScoped<DemoCustomerEconomics>();
         return services;
     }
 }

@@ -43,6 +43,7 @@ public static class WebApplicationSetup
 
         services.AddVocCore(configuration);
         services.AddVocSuggestions(configuration);
+        Value.CustomerValueServiceCollectionExtensions.AddVocCustomerValueRefit(services);
         // Optional: off until Suggestions:Llm is enabled and configured; its loop then runs in every web instance (the budget is shared).
         services.AddVocLlmSuggestions(configuration);
         // The workflow dispatcher runs in every web instance; claims keep them from doing the same work twice.

@@ -32,6 +32,7 @@ public class VocAppFactory : WebApplicationFactory<Program>
             ["Workflows:DispatcherEnabled"] = "false",
             ["Email:Outbox:Enabled"] = "false",
             ["Suggestions:BackgroundTraining"] = "false",
+            ["CustomerValue:BackgroundRefit"] = "false",
             // Every test client is one address to the sign-in rate limit; the tests of that limit set their own.
             ["SignInRateLimit:PermitLimit"] = "100000",
         };
