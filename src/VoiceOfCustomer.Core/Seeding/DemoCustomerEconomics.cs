@@ -98,7 +98,7 @@ public sealed class DemoCustomerEconomics(VocDbContext db)
     /// </summary>
     private int AddContracts(Customer customer, LifecycleStage stage, decimal arr, string driver, DateOnly today, Random random)
     {
-        var theta = Beta(random, 0.7, 4);
+        var theta = ClvSimulator.Beta(random, 0.7, 4);
         var start = stage == LifecycleStage.New ? today.AddDays(-random.Next(10, 80)) : today.AddDays(-random.Next(400, 2200));
         var terms = new List<CustomerContract>();
         var current = start;
@@ -231,36 +231,5 @@ public sealed class DemoCustomerEconomics(VocDbContext db)
             }
         }
         return rows;
-    }
-
-    private static double Beta(Random random, double a, double b)
-    {
-        var x = Gamma(random, a);
-        return x / (x + Gamma(random, b));
-    }
-
-    /// <summary>Marsaglia–Tsang, with the boost for shapes below 1.</summary>
-    private static double Gamma(Random random, double shape)
-    {
-        if (shape < 1)
-            return Gamma(random, shape + 1) * Math.Pow(random.NextDouble(), 1 / shape);
-        var d = shape - 1.0 / 3;
-        var c = 1 / Math.Sqrt(9 * d);
-        while (true)
-        {
-            double x, v;
-            do
-            {
-                var u1 = 1 - random.NextDouble();
-                var u2 = random.NextDouble();
-                x = Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
-                v = 1 + c * x;
-            }
-            while (v <= 0);
-            v = v * v * v;
-            var u = random.NextDouble();
-            if (u < 1 - 0.0331 * x * x * x * x || Math.Log(u) < 0.5 * x * x + d * (1 - v + Math.Log(v)))
-                return d * v;
-        }
     }
 }

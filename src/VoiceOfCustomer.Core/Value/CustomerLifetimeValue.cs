@@ -1,3 +1,5 @@
+using VoiceOfCustomer.Customers;
+
 namespace VoiceOfCustomer.Value;
 
 /// <summary>The economics CLV is computed with; the app binds these from its settings.</summary>
@@ -22,14 +24,6 @@ public sealed record ClvOptions(double Margin = 0.30, double AnnualDiscountRate 
             throw new ArgumentOutOfRangeException(nameof(HorizonMonths), HorizonMonths, "The horizon must be 1 to 1,200 months.");
         return this;
     }
-}
-
-/// <summary>A customer's share of customer equity: the customers who make the top share of it, the next, the rest.</summary>
-public enum ValueTier
-{
-    Top,
-    Middle,
-    Rest,
 }
 
 /// <summary>

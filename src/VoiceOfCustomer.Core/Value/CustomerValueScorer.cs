@@ -410,7 +410,7 @@ public sealed partial class CustomerValueScorer(VocDbContext db, TimeProvider ti
         for (var i = 0; i < scores.Length; i++)
         {
             if (scores[i].Clv is not null)
-                scores[i] = scores[i] with { Tier = (Customers.ValueTier)(int)tiers[i] };
+                scores[i] = scores[i] with { Tier = tiers[i] };
         }
         return scores;
     }

@@ -1,3 +1,4 @@
+using VoiceOfCustomer.Customers;
 using VoiceOfCustomer.Value;
 
 namespace VoiceOfCustomer.UnitTests.Value;
