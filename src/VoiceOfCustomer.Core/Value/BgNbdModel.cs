@@ -101,19 +101,24 @@ public sealed class BgNbdModel(BgNbdParameters parameters)
             throw new ArgumentOutOfRangeException(nameof(horizons), "Horizons must be finite.");
         var coefficient = 1.0;
         var settledAfter = Math.Abs(upperA) + Math.Abs(upperB) + Math.Abs(lower);
-        for (var n = 0; ; n++)
+        // Horizons whose series has settled stop being summed; with ascending horizons (smaller z first) they are a prefix.
+        var firstActive = 0;
+        for (var n = 0; firstActive < count; n++)
         {
             var ratio = (upperA + n) * (upperB + n) / ((lower + n) * (n + 1));
             coefficient *= ratio;
-            for (var i = 0; i < count; i++)
+            for (var i = firstActive; i < count; i++)
             {
                 power[i] *= z[i];
                 sum[i] += coefficient * power[i];
             }
             if (coefficient == 0)
                 break;
-            if (n > settledAfter && (n & 7) == 7 && Settled(coefficient, Math.Abs(ratio), z, power, sum))
-                break;
+            if (n > settledAfter && (n & 7) == 7)
+            {
+                while (firstActive < count && Settled(coefficient * power[firstActive], Math.Abs(ratio) * z[firstActive], z[firstActive], sum[firstActive]))
+                    firstActive++;
+            }
             if (n > 10_000_000)
                 throw new ArithmeticException("The BG/NBD's hypergeometric series did not settle.");
         }
@@ -123,16 +128,14 @@ public sealed class BgNbdModel(BgNbdParameters parameters)
             result[i] = horizons[i] > 0 ? factor * (1 - Math.Exp((a - 1) * double.LogP1(-z[i])) * sum[i]) * Math.Exp(logAlive) : 0;
     }
 
-    /// <summary>Whether every horizon's remaining terms are bounded below 1e-15 of its sum (far out the term ratio moves monotonically to z).</summary>
-    private static bool Settled(double coefficient, double coefficientRatio, ReadOnlySpan<double> z, ReadOnlySpan<double> power, ReadOnlySpan<double> sum)
+    /// <summary>
+    /// Whether the terms after this one are bounded below 1e-15 of the sum (or of 1, should the sum pass near zero): far
+    /// out the term ratio moves monotonically to z, so max(ratio, z) bounds every later one.
+    /// </summary>
+    private static bool Settled(double term, double termRatio, double z, double sum)
     {
-        for (var i = 0; i < z.Length; i++)
-        {
-            var bound = Math.Max(coefficientRatio * z[i], z[i]);
-            if (bound >= 1 || Math.Abs(coefficient * power[i]) * bound / (1 - bound) > 1e-15 * Math.Max(1, Math.Abs(sum[i])))
-                return false;
-        }
-        return true;
+        var bound = Math.Max(termRatio, z);
+        return bound < 1 && Math.Abs(term) * bound / (1 - bound) <= 1e-15 * Math.Max(1, Math.Abs(sum));
     }
 
     /// <summary>P(alive | x, t_x, T): the probability that a customer with this history has not dropped out by T.</summary>
