@@ -66,17 +66,76 @@ public sealed class BgNbdModel(BgNbdParameters parameters)
     /// <summary>E[Y(t) | x, t_x, T]: expected purchases in the next t after the end of calibration for a customer with this history.</summary>
     public double ConditionalExpectedPurchases(double t, int x, double recency, double age)
     {
-        if (t <= 0)
-            return 0;
+        Span<double> result = stackalloc double[1];
+        ConditionalExpectedPurchases([t], x, recency, age, result);
+        return result[0];
+    }
+
+    /// <summary>
+    /// E[Y(t) | x, t_x, T] at several horizons at once (e.g. the end of each month for CLV): the hypergeometric series'
+    /// coefficients depend on x only, so they are computed once and summed for every horizon together.
+    /// </summary>
+    public void ConditionalExpectedPurchases(ReadOnlySpan<double> horizons, int x, double recency, double age, Span<double> result)
+    {
         var (r, alpha, a, b) = Parameters;
         if (Math.Abs(a - 1) < 1e-9)
             a = 1 + 1e-9; // The closed form has a removable singularity at a = 1.
-        var z = t / (alpha + age + t);
         // Euler's transformation: ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x; a+b+x−1; z) = (1−z)^(a−1) ₂F₁(a+b−1−r, a−1; a+b+x−1; z),
-        // whose terms fall faster for the frequent buyers.
-        var hypergeometric = Hypergeometric2F1(a + b - 1 - r, a - 1, a + b + x - 1, z);
-        var numerator = (a + b + x - 1) / (a - 1) * -double.ExpM1((a - 1) * double.LogP1(-z) + Math.Log(hypergeometric));
-        return numerator / (1 + DeathOdds(x, recency, age));
+        // with z = t/(α+T+t), whose terms fall faster for the frequent buyers.
+        var (upperA, upperB, lower) = (a + b - 1 - r, a - 1, a + b + x - 1);
+        if (lower <= 0 && lower == Math.Floor(lower))
+            throw new ArithmeticException(FormattableString.Invariant($"E[Y(t)] is undefined at a + b + x − 1 = {lower}."));
+        var count = horizons.Length;
+        Span<double> z = count <= 128 ? stackalloc double[count] : new double[count];
+        Span<double> power = count <= 128 ? stackalloc double[count] : new double[count];
+        Span<double> sum = count <= 128 ? stackalloc double[count] : new double[count];
+        var maxZ = 0.0;
+        for (var i = 0; i < count; i++)
+        {
+            z[i] = horizons[i] > 0 ? horizons[i] / (alpha + age + horizons[i]) : 0;
+            power[i] = 1;
+            sum[i] = 1;
+            maxZ = Math.Max(maxZ, z[i]);
+        }
+        if (!(maxZ < 1))
+            throw new ArgumentOutOfRangeException(nameof(horizons), "Horizons must be finite.");
+        var coefficient = 1.0;
+        var settledAfter = Math.Abs(upperA) + Math.Abs(upperB) + Math.Abs(lower);
+        // Horizons whose series has settled stop being summed; with ascending horizons (smaller z first) they are a prefix.
+        var firstActive = 0;
+        for (var n = 0; firstActive < count; n++)
+        {
+            var ratio = (upperA + n) * (upperB + n) / ((lower + n) * (n + 1));
+            coefficient *= ratio;
+            for (var i = firstActive; i < count; i++)
+            {
+                power[i] *= z[i];
+                sum[i] += coefficient * power[i];
+            }
+            if (coefficient == 0)
+                break;
+            if (n > settledAfter && (n & 7) == 7)
+            {
+                while (firstActive < count && Settled(coefficient * power[firstActive], Math.Abs(ratio) * z[firstActive], z[firstActive], sum[firstActive]))
+                    firstActive++;
+            }
+            if (n > 10_000_000)
+                throw new ArithmeticException("The BG/NBD's hypergeometric series did not settle.");
+        }
+        var logAlive = -Math.Log(1 + DeathOdds(x, recency, age));
+        var factor = (a + b + x - 1) / (a - 1);
+        for (var i = 0; i < count; i++)
+            result[i] = horizons[i] > 0 ? factor * (1 - Math.Exp((a - 1) * double.LogP1(-z[i])) * sum[i]) * Math.Exp(logAlive) : 0;
+    }
+
+    /// <summary>
+    /// Whether the terms after this one are bounded below 1e-15 of the sum (or of 1, should the sum pass near zero): far
+    /// out the term ratio moves monotonically to z, so max(ratio, z) bounds every later one.
+    /// </summary>
+    private static bool Settled(double term, double termRatio, double z, double sum)
+    {
+        var bound = Math.Max(termRatio, z);
+        return bound < 1 && Math.Abs(term) * bound / (1 - bound) <= 1e-15 * Math.Max(1, Math.Abs(sum));
     }
 
     /// <summary>P(alive | x, t_x, T): the probability that a customer with this history has not dropped out by T.</summary>

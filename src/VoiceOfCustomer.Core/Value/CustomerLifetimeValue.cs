@@ -44,15 +44,20 @@ public static class CustomerLifetimeValue
         ClvPeriod period, ClvOptions options)
     {
         var month = RfmSummary.ToPeriods(1, period) * DaysPerMonth;
+        var horizon = options.HorizonMonths;
+        Span<double> ends = horizon <= 128 ? stackalloc double[horizon] : new double[horizon];
+        Span<double> cumulative = horizon <= 128 ? stackalloc double[horizon] : new double[horizon];
+        for (var i = 0; i < horizon; i++)
+            ends[i] = (i + 1) * month;
+        purchases.ConditionalExpectedPurchases(ends, x, recency, age, cumulative);
         var monthlyFactor = 1 / (1 + options.MonthlyDiscountRate);
         var perPurchase = spend.ConditionalExpectedSpend(x, meanRepeatSpend) * options.Margin;
         var (value, previous, discount) = (0.0, 0.0, 1.0);
-        for (var i = 1; i <= options.HorizonMonths; i++)
+        for (var i = 0; i < horizon; i++)
         {
-            var cumulative = purchases.ConditionalExpectedPurchases(i * month, x, recency, age);
             discount *= monthlyFactor;
-            value += (cumulative - previous) * perPurchase * discount;
-            previous = cumulative;
+            value += (cumulative[i] - previous) * perPurchase * discount;
+            previous = cumulative[i];
         }
         return value;
     }
