@@ -78,7 +78,8 @@ public sealed partial class CustomerValueScorer(VocDbContext db, TimeProvider ti
 
     internal sealed record ContractFacts(int Term, DateOnly StartsOn, DateOnly EndsOn, decimal AnnualValue, ContractStatus Status, DateTime? ReturnedAt, bool Lapsed);
 
-    internal sealed record PurchaseFacts(RfmSummary? Summary, Dictionary<int, int> IndexByCustomer, Dictionary<int, DateTime> ReturnedAt, Dictionary<int, DateTime> FirstPurchase);
+    internal sealed record PurchaseFacts(RfmSummary? Summary, Dictionary<int, int> IndexByCustomer, Dictionary<int, DateTime> ReturnedAt, Dictionary<int, DateTime> FirstPurchase,
+        List<PurchaseRecord> Records);
 
     private async Task<List<CustomerRow>> LoadCustomersAsync(CancellationToken cancellationToken)
     {
@@ -170,12 +171,12 @@ public sealed partial class CustomerValueScorer(VocDbContext db, TimeProvider ti
             records.Add(new PurchaseRecord(t.CustomerId.ToString(CultureInfo.InvariantCulture), DateOnly.FromDateTime(t.OccurredAt), (double)t.Amount));
         }
         if (records.Count == 0)
-            return new PurchaseFacts(null, [], returnedAt, firstPurchase);
+            return new PurchaseFacts(null, [], returnedAt, firstPurchase, records);
         var summary = RfmSummary.Build(records, today, ClvPeriod.Week);
         var index = new Dictionary<int, int>(summary.Count);
         for (var i = 0; i < summary.Count; i++)
             index[int.Parse(summary.Customers[i], CultureInfo.InvariantCulture)] = i;
-        return new PurchaseFacts(summary, index, returnedAt, firstPurchase);
+        return new PurchaseFacts(summary, index, returnedAt, firstPurchase, records);
     }
 
     // ---- fitting -------------------------------------------------------------------------------------------------
@@ -204,7 +205,7 @@ public sealed partial class CustomerValueScorer(VocDbContext db, TimeProvider ti
                 record.ParametersJson = JsonSerializer.Serialize(new PurchaseFitParameters(
                     purchaseFit.Model.Parameters, purchaseFit.StandardErrors, purchaseFit.Diagnostics.LogLikelihood,
                     spendFit.Model.Parameters, spendFit.StandardErrors, spendFit.Diagnostics.LogLikelihood,
-                    "week", summary.Frequency.Count(x => x > 0)), Json);
+                    "week", summary.Frequency.Count(x => x > 0), PurchaseModelCheck.Run(purchases.Records, summary.CalibrationEnd)), Json);
                 if (!converged)
                     record.Message = $"The optimiser stopped after {purchaseFit.Diagnostics.Iterations} (BG/NBD) and {spendFit.Diagnostics.Iterations} (Gamma-Gamma) iterations without converging; the previous fit stays in use.";
             }
@@ -550,7 +551,8 @@ public sealed partial class CustomerValueScorer(VocDbContext db, TimeProvider ti
 
 /// <summary>The stored form of a purchase-model fit (ValueFits.ParametersJson for <c>bgnbd-gg</c>).</summary>
 public sealed record PurchaseFitParameters(BgNbdParameters BgNbd, BgNbdParameters? BgNbdStandardErrors, double BgNbdLogLikelihood,
-    GammaGammaParameters GammaGamma, GammaGammaParameters? GammaGammaStandardErrors, double GammaGammaLogLikelihood, string Period, int RepeatBuyers);
+    GammaGammaParameters GammaGamma, GammaGammaParameters? GammaGammaStandardErrors, double GammaGammaLogLikelihood, string Period, int RepeatBuyers,
+    PurchaseModelCheck? Check = null);
 
 /// <summary>The stored form of a retention fit (<c>sbg:{segment}</c>): α, β, their errors, and the counts it was fitted on.</summary>
 public sealed record RetentionFitParameters(double Alpha, double Beta, double? AlphaStandardError, double? BetaStandardError, double LogLikelihood,
