@@ -4,7 +4,7 @@ using VoiceOfCustomer.ApiKeys;
 
 namespace VoiceOfCustomer.Cli.Commands;
 
-/// <summary><c>voc apikey create --name N --scopes intake[,coding,read,tasks] [--user E]</c>, and revoke to manage them.</summary>
+/// <summary><c>voc apikey create --name N --scopes intake[,coding,read,tasks,customers] [--user E]</c>, and revoke to manage them.</summary>
 public static class ApiKeyCommands
 {
     public static Command Build()
@@ -12,7 +12,7 @@ public static class ApiKeyCommands
         var name = new Option<string>("--name") { Description = "What the key is for, e.g. the integration's name.", Required = true };
         var scopes = new Option<string>("--scopes")
         {
-            Description = $"Comma-separated scopes: {string.Join(", ", ApiKeyService.Scopes.All)}.",
+            Description = $"Comma-separated scopes: {string.Join(", ", ApiKeyService.Scopes.All)} (customers: customer data, contracts, purchases, behaviour metrics and targets).",
             Required = true,
         };
         var user = new Option<string?>("--user")

@@ -25,7 +25,9 @@ public static class ImportCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var batchSize = new Option<int?>("--batch-size") { Description = "Rows per transaction (default: Import:BatchSize, 5000)." };
-        var command = new Command("import", "Import voices from a CSV file. Re-importing a file skips the rows already stored.") { file, channel, map, batchSize };
+        var command = new Command("import", "Import voices from a CSV file (or, with a kind first, customer data: voc import customers|contracts|transactions|metrics FILE). Re-importing a file skips the rows already stored.") { file, channel, map, batchSize };
+        foreach (var kind in Enum.GetValues<CustomerDataKind>())
+            command.Subcommands.Add(BuildCustomerData(kind, createServices));
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(file)!;
@@ -66,6 +68,66 @@ public static class ImportCommand
         return command;
     }
 
+    /// <summary>
+    /// <c>voc import customers|contracts|transactions|metrics FILE [--batch-size N]</c>: customer data through the API's
+    /// rules. Rejected rows are printed and written to <c>FILE.rejected.csv</c> (line, field, reason) beside the input.
+    /// </summary>
+    private static Command BuildCustomerData(CustomerDataKind kind, Func<CancellationToken, Task<ServiceProvider>> createServices)
+    {
+        var (required, optional) = CsvCustomerDataImporter.Columns[kind];
+        var file = new Argument<FileInfo>("FILE")
+        {
+            Description = $"The CSV file (UTF-8) with a header row: {string.Join(", ", required)} (required), {(optional.Length == 0 ? "no others" : string.Join(", ", optional))}.",
+        };
+        var batchSize = new Option<int?>("--batch-size") { Description = "Rows per transaction (default: Import:BatchSize, 5000)." };
+        var command = new Command(CsvCustomerDataImporter.EnumNames(kind), $"Import {CsvCustomerDataImporter.EnumNames(kind)} from a CSV file. Re-importing a file stores every row once (the same reference or period replaces).") { file, batchSize };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!path.Exists)
+                return Fail($"file not found: {path.FullName}");
+            if (parse.GetValue(batchSize) is < 1)
+                return Fail("--batch-size must be at least 1.");
+            await using var services = await createServices(cancellationToken);
+            var importer = services.GetRequiredService<CsvCustomerDataImporter>();
+            var request = new CustomerDataImportRequest { Kind = kind, FileName = path.Name, BatchSize = parse.GetValue(batchSize), RecordJob = true };
+            var printer = new ProgressPrinter();
+            try
+            {
+                ImportReport report;
+                await using (var stream = new FileStream(path.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+                    report = await importer.ImportAsync(stream, request, printer, cancellationToken);
+                printer.Done();
+                PrintSummary(report);
+                var rejectedFile = path.FullName + ".rejected.csv";
+                if (report.Rejections.Count > 0)
+                {
+                    await WriteRejectionsAsync(rejectedFile, report.Rejections, cancellationToken);
+                    Console.WriteLine($"rejected rows: {rejectedFile}");
+                }
+                else if (File.Exists(rejectedFile))
+                    File.Delete(rejectedFile); // an earlier run's report would describe rows that are now stored
+                return 0;
+            }
+            catch (ImportRejectedException error)
+            {
+                printer.Done();
+                return Fail(error.Message);
+            }
+        });
+        return command;
+    }
+
+    private static async Task WriteRejectionsAsync(string path, IEnumerable<ImportRowError> rejections, CancellationToken cancellationToken)
+    {
+        await using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        await writer.WriteLineAsync("line,field,reason");
+        foreach (var rejection in rejections)
+            await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{rejection.LineNumber},{Quote(rejection.Field)},{Quote(rejection.Reason)}").AsMemory(), cancellationToken);
+    }
+
+    private static string Quote(string value) => value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
     /// <summary><c>voc import-status [JOB-ID]</c>: the recent import jobs (or one), as the upload page shows them, interrupted ones included.</summary>
     public static Command BuildStatus(Func<CancellationToken, Task<ServiceProvider>>? createServices = null)
     {
@@ -101,7 +163,7 @@ public static class ImportCommand
     {
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(c,
-            $"{job.Id}  {job.CreatedAt:yyyy-MM-dd HH:mm:ss}Z  {status,-11}  {job.FileName} ({job.ChannelKey}): {job.RowsRead:N0} rows, imported {job.Imported:N0}, duplicates {job.Duplicates:N0}, rejected {job.Rejected:N0}"));
+            $"{job.Id}  {job.CreatedAt:yyyy-MM-dd HH:mm:ss}Z  {status,-11}  {job.FileName} ({(CsvCustomerDataImporter.KindOfJob(job.ChannelKey) is { } kind ? CsvCustomerDataImporter.EnumNames(kind) : job.ChannelKey)}): {job.RowsRead:N0} rows, imported {job.Imported:N0}, duplicates {job.Duplicates:N0}, rejected {job.Rejected:N0}"));
         if (status == ImportJobStatus.Interrupted)
             Console.WriteLine(string.Create(c,
                 $"    no heartbeat since {job.HeartbeatAt ?? job.CreatedAt:yyyy-MM-dd HH:mm:ss}Z: its process stopped. Run 'voc import' on the same file again; rows already stored are skipped."));

@@ -19,7 +19,10 @@ public sealed class ApiKeyService(VocDbContext db, TimeProvider time, ApiKeyCach
 
         /// <summary>The key's user's workflow tasks: list and answer them (a key made for no user is refused there).</summary>
         public const string Tasks = "tasks";
-        public static readonly IReadOnlyList<string> All = [Intake, Coding, Read, Tasks];
+
+        /// <summary>Customer data in and out: customers, contracts, purchases, behaviour measurements and targets.</summary>
+        public const string Customers = "customers";
+        public static readonly IReadOnlyList<string> All = [Intake, Coding, Read, Tasks, Customers];
     }
 
     public sealed record CreatedKey(ApiKey Key, string Token);

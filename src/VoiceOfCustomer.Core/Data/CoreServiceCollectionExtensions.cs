@@ -25,6 +25,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<IntakeOptions>, IntakeOptionsValidator>();
         services.AddScoped<FeedbackIntakeService>();
         services.AddScoped<FeedbackQueries>();
+        services.AddScoped<Customers.CustomerDataService>();
+        services.AddScoped<Customers.CustomerQueries>();
+        services.AddScoped<Behaviour.BehaviourDataService>();
         services.AddScoped<Coding.AttributionService>();
         services.AddScoped<Coding.CodingQueueQueries>();
         services.AddScoped<ApiKeys.ApiKeyService>();

@@ -34,7 +34,8 @@ public sealed class CsvFeedbackImporter(
     /// <summary>A batch commits after this long even when it holds fewer rows than the batch size, so the job's heartbeat keeps beating.</summary>
     public static readonly TimeSpan MaxBatchDuration = TimeSpan.FromSeconds(5);
 
-    private static readonly string[] DateFormats =
+    /// <summary>The instants a CSV cell may hold (ISO 8601, with or without the time; UTC unless an offset is given).</summary>
+    internal static readonly string[] DateFormats =
     [
         "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd HH:mm:ss.FFFFFFFK", "yyyy-MM-dd HH:mmK", "yyyy-MM-dd",
     ];

@@ -14,6 +14,7 @@ public static class ImportServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<ImportJobStore>();
         services.AddSingleton<CsvFeedbackImporter>();
+        services.AddSingleton<CsvCustomerDataImporter>();
         return services;
     }
 }

@@ -16,6 +16,8 @@ public static class AuthorizationPolicies
     public const string Read = "api:read";
     public const string Coding = "api:coding";
     public const string Tasks = "api:tasks";
+    public const string CustomersWrite = "api:customers";
+    public const string CustomersRead = "api:customers:read";
 
     /// <summary>Both schemes, for endpoints that integrations and the web app's own pages call.</summary>
     public const string ApiSchemes = ApiKeyAuthenticationHandler.SchemeName + "," + "Identity.Application";
@@ -27,11 +29,17 @@ public static class AuthorizationPolicies
     /// <summary>Everyone may answer their own tasks; which tasks are "theirs" (and a key's user) is the endpoint's check.</summary>
     public static readonly ScopeOrRoleRequirement TasksRequirement = new(ApiKeyService.Scopes.Tasks, "answer workflow tasks", [.. Roles.All]);
 
+    /// <summary>Customer data is written by integrations (the CRM, billing) or an Admin; CSMs may read it.</summary>
+    public static readonly ScopeOrRoleRequirement CustomersWriteRequirement = new(ApiKeyService.Scopes.Customers, "write customer data", [Roles.Admin]);
+    public static readonly ScopeOrRoleRequirement CustomersReadRequirement = new(ApiKeyService.Scopes.Customers, "read customer data", [Roles.Admin, Roles.Csm]);
+
     public static AuthorizationBuilder AddVocPolicies(this AuthorizationBuilder builder) => builder
         .AddPolicy(Intake, ScopeOrRole(IntakeRequirement))
         .AddPolicy(Read, ScopeOrRole(ReadRequirement))
         .AddPolicy(Coding, ScopeOrRole(CodingRequirement))
-        .AddPolicy(Tasks, ScopeOrRole(TasksRequirement));
+        .AddPolicy(Tasks, ScopeOrRole(TasksRequirement))
+        .AddPolicy(CustomersWrite, ScopeOrRole(CustomersWriteRequirement))
+        .AddPolicy(CustomersRead, ScopeOrRole(CustomersReadRequirement));
 
     private static Action<AuthorizationPolicyBuilder> ScopeOrRole(ScopeOrRoleRequirement requirement) => policy => policy
         .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName, IdentityConstants.ApplicationScheme)

@@ -48,7 +48,8 @@ public static class ProblemDetailsSetup
 
     private static FieldError FieldError(string key, string message, HashSet<string> bodyParameters)
     {
-        var name = key.StartsWith("$.", StringComparison.Ordinal) ? key[2..] : key;
+        // "$.contact.email" → "contact.email"; an array body's "$[2].amount" → "[2].amount".
+        var name = key.StartsWith("$.", StringComparison.Ordinal) ? key[2..] : key.StartsWith("$[", StringComparison.Ordinal) ? key[1..] : key;
         if (name is "$" or "" || bodyParameters.Contains(name))
         {
             // An empty or null body gets MVC's "A non-empty request body is required." and the implicit [Required]'s

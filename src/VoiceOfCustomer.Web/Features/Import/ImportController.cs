@@ -29,6 +29,7 @@ public sealed class ImportController(
     IStringLocalizer<SharedResource> t) : Controller
 {
     public const int RejectionsPerPage = 500;
+    public const string FeedbackKind = "feedback";
     private const int RecentJobs = 20;
 
     [HttpGet("")]
@@ -41,14 +42,19 @@ public sealed class ImportController(
     {
         string? problem = null;
         Dictionary<string, string>? map = null;
+        var kind = CsvCustomerDataImporter.ParseKind(input.Kind);
         if (file is null || file.Length == 0)
             problem = t["Choose a non-empty CSV file."];
+        else if (kind is not null && !User.IsInRole(Roles.Admin))
+            problem = t["Only an Admin imports customer data."];
+        else if (kind is null && !string.IsNullOrWhiteSpace(input.Kind) && input.Kind != FeedbackKind)
+            problem = t["Choose what the file holds."];
         else if (file.Length > web.Value.MaxUploadBytes)
             problem = t["The file is {0} MB; at most {1} MB can be uploaded. Use 'voc import' for larger files.",
                 Megabytes(file.Length), Megabytes(web.Value.MaxUploadBytes)];
-        else if (string.IsNullOrWhiteSpace(input.Channel) || await channels.FindAsync(input.Channel, cancellationToken) is null)
+        else if (kind is null && (string.IsNullOrWhiteSpace(input.Channel) || await channels.FindAsync(input.Channel, cancellationToken) is null))
             problem = t["Choose a channel."];
-        else if (!ColumnMap.TryParse((input.Mapping ?? "").Split('\n'), out map, out var mapError))
+        else if (kind is null && !ColumnMap.TryParse((input.Mapping ?? "").Split('\n'), out map, out var mapError))
             problem = t["Column mapping: {0}", mapError ?? ""];
         if (problem is not null)
         {
@@ -56,7 +62,8 @@ public sealed class ImportController(
             return View("Index", await BuildFormAsync(input, problem, cancellationToken));
         }
 
-        var job = await jobs.CreateAsync(file!.FileName, input.Channel!.Trim(), file.Length, User.FindFirstValue(ClaimTypes.NameIdentifier), cancellationToken);
+        var jobKey = kind is { } dataKind ? CsvCustomerDataImporter.JobMarker(dataKind) : input.Channel!.Trim();
+        var job = await jobs.CreateAsync(file!.FileName, jobKey, file.Length, User.FindFirstValue(ClaimTypes.NameIdentifier), cancellationToken);
         var path = Path.Combine(UploadFolder(), job.Id.ToString("N") + ".csv");
         await using (var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
         await using (var source = file.OpenReadStream())
@@ -64,11 +71,11 @@ public sealed class ImportController(
 
         queue.Enqueue(new ImportWorkItem(path, new ImportRequest
         {
-            ChannelKey = input.Channel.Trim(),
+            ChannelKey = input.Channel?.Trim(),
             FileName = job.FileName,
             ColumnMap = map,
             JobId = job.Id,
-        }));
+        }, kind is { } customerKind ? new CustomerDataImportRequest { Kind = customerKind, FileName = job.FileName, JobId = job.Id } : null));
         return RedirectToAction(nameof(Details), new { id = job.Id });
     }
 
@@ -121,6 +128,9 @@ public sealed class ImportController(
 
 public sealed class ImportFormInput
 {
+    /// <summary><c>feedback</c> (the default) or a <see cref="CustomerDataKind"/> in lower case.</summary>
+    public string? Kind { get; set; }
+
     public string? Channel { get; set; }
 
     /// <summary>One <c>column=field</c> per line.</summary>

@@ -11,6 +11,7 @@ namespace VoiceOfCustomer.Web.Features.Import;
 public sealed class ImportWorker(
     ImportQueue queue,
     CsvFeedbackImporter importer,
+    CsvCustomerDataImporter customerData,
     IDbContextFactory<VocDbContext> contexts,
     TimeProvider time,
     ILogger<ImportWorker> logger) : BackgroundService
@@ -25,7 +26,9 @@ public sealed class ImportWorker(
                 // DeleteOnClose: the uploaded copy goes away however the import ends.
                 await using var stream = new FileStream(item.FilePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16,
                     FileOptions.SequentialScan | FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-                var report = await importer.ImportAsync(stream, item.Request, progress: null, stoppingToken);
+                var report = item.CustomerData is { } data
+                    ? await customerData.ImportAsync(stream, data, progress: null, stoppingToken)
+                    : await importer.ImportAsync(stream, item.Request, progress: null, stoppingToken);
                 logger.LogInformation("Import {JobId} of {File}: {Imported} imported, {Duplicates} duplicates, {Rejected} rejected in {Seconds:0.0} s",
                     item.Request.JobId, item.Request.FileName, report.Imported, report.Duplicates, report.Rejected, report.Elapsed.TotalSeconds);
             }

@@ -27,6 +27,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer, IOpe
         ["Webhooks"] = "Voices pushed by helpdesks, survey tools or forums in their own JSON, mapped by configuration.",
         ["Coding"] = "The CSM's coding of a voice (impact → root cause → owning domain), its status changes, history, queue and suggestions.",
         ["Taxonomy"] = "The business metrics, capability gaps, owning domains and tags a coding refers to.",
+        ["Customers"] = "Customer data in and out: customers, contracts and renewals, purchases, behaviour measurements and targets (scope `customers`).",
         ["Workflow tasks"] = "The caller's own human tasks of workflows (a review, an approval): list the open ones and answer them.",
     };
 
@@ -35,7 +36,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer, IOpe
         document.Info.Title = "VoiceOfCustomer API";
         document.Info.Description =
             "Send customer voices in, code them, and read them back. Authenticate with an API key in `X-Api-Key` (scopes `intake`, `read`, " +
-            "`coding`, `tasks`) or, from the web app, with the session cookie of a role that may do the same; a write with the cookie also sends the " +
+            "`coding`, `tasks`, `customers`) or, from the web app, with the session cookie of a role that may do the same; a write with the cookie also sends the " +
             "page's antiforgery token in `RequestVerificationToken`. Bodies are `application/json`. Errors are RFC 9457 problem details " +
             "naming the field. Enum values are lower-case kebab (`in-progress`). Examples: docs/api.md.";
         document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
@@ -70,8 +71,12 @@ internal sealed class ApiSchemaTransformer : IOpenApiSchemaTransformer
             "`duplicate` (merged into another item).",
         [typeof(Touchpoint)] = "Where in the customer journey the channel sits: `pre-sales-consult`, `support-ticket`, " +
             "`customer-success-interview`, `community-post`, `survey`.",
-        [typeof(LifecycleStage)] = "The customer's lifecycle stage: `prospect` (not yet a customer; also every customer created by intake), " +
-            "`onboarding`, `adoption`, `expansion`, `renewal`, `at-risk`, `churned`.",
+        [typeof(LifecycleStage)] = "The customer's lifecycle stage, computed from purchases, activity, P(alive) and contracts: `prospect` " +
+            "(not yet a customer; also every customer created by intake), `new`, `active`, `churn-risk`, `win-back`, `churned`.",
+        [typeof(ContractStatus)] = "Where a contract term stands: `active` (running, or ended and not yet renewed), `renewed` (a later term renews it), `cancelled`.",
+        [typeof(ValueTier)] = "The customer's share of customer equity: `top` (the customers holding the top 20%), `middle` (the next 30%), `rest`.",
+        [typeof(ValueModel)] = "Which model values the customer: `contract` (shifted-beta-geometric renewals), `purchases` (BG/NBD and Gamma-Gamma), " +
+            "`prospect` (comparable customers' value × the conversion probability).",
         [typeof(ContactRole)] = "Whose voice the contact is: `buyer` (who pays) or `user` (who works with the product).",
         [typeof(AttributionState)] = "The coding's state: `draft` (saved, not complete), `submitted` (every layer coded), " +
             "`none` (nothing coded yet: version 0).",
@@ -99,11 +104,21 @@ internal sealed class ApiSchemaTransformer : IOpenApiSchemaTransformer
         [(typeof(AttributionInput), nameof(AttributionInput.ValueDimension))] = typeof(ValueDimension),
         [(typeof(AttributionInput), nameof(AttributionInput.VoiceRole))] = typeof(VoiceRole),
         [(typeof(ContactSubmission), nameof(ContactSubmission.Role))] = typeof(ContactRole),
+        [(typeof(Behaviour.TargetInput), nameof(Behaviour.TargetInput.Stage))] = typeof(LifecycleStage),
     };
 
-    public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    public async Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
         var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Web.Features.CustomersApi.OneOrMany<>))
+        {
+            // One object, or an array of 1 to 5,000 of them (its own converter, so the generator sees no shape).
+            var item = await context.GetOrCreateSchemaAsync(type.GetGenericArguments()[0], null, cancellationToken);
+            schema.Type = null;
+            schema.Description = "One object, or an array of 1 to 5,000 of them (stored all-or-nothing).";
+            schema.OneOf = [item, new OpenApiSchema { Type = JsonSchemaType.Array, Items = item, MinItems = 1, MaxItems = 5_000 }];
+            return;
+        }
         if (type.IsEnum && EnumDescriptions.TryGetValue(type, out var description))
         {
             // Nullability belongs to the property that holds the enum, not to the shared enum schema.
@@ -119,7 +134,6 @@ internal sealed class ApiSchemaTransformer : IOpenApiSchemaTransformer
         if (context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && schema.Required is { Count: > 0 } required)
             foreach (var omitted in context.JsonTypeInfo.Properties.Where(MayBeLeftOut))
                 required.Remove(omitted.Name);
-        return Task.CompletedTask;
     }
 
     /// <summary>
