@@ -200,7 +200,7 @@ public sealed class ReferenceDataSeeder(VocDbContext db, IOptions<SeedOptions> o
             added++;
         }
         if (added < wanted.Count)
-            logger.LogWarning("Success paths: {Skipped} behaviour target(s) for {Quarter} wait for an owner: there is no Admin yet to fall back on", wanted.Count - added, quarter);
+            logger.LogInformation("Success paths: {Skipped} behaviour target(s) for {Quarter} wait for an owner: there is no Admin yet to fall back on", wanted.Count - added, quarter);
         return added;
     }
 

@@ -85,7 +85,7 @@ public static class SegmentRuleCompiler
         var enumType = Nullable.GetUnderlyingType(type) ?? type;
         Expression Constant(object v) => Expression.Constant(enumType.IsEnum ? Enum.Parse(enumType, v.ToString()!, ignoreCase: true) : v, type);
         var nullable = !type.IsValueType || Nullable.GetUnderlyingType(type) is not null;
-        var none = Expression.Constant(null, type);
+        var none = nullable ? Expression.Constant(null, type) : null!;
         var values = condition.Values;
         return condition.Op switch
         {
@@ -111,7 +111,7 @@ public static class SegmentRuleCompiler
     /// </summary>
     private static Expression Tenure(Expression acquiredAt, RuleCondition condition, DateTime now)
     {
-        Expression MonthsAgo(double months) => Expression.Constant((DateTime?)now.AddMonths((int)Math.Clamp(months, -24_000, 24_000)), typeof(DateTime?));
+        Expression MonthsAgo(double months) => Expression.Constant((DateTime?)now.AddMonths(-(int)Math.Clamp(months, -24_000, 24_000)), typeof(DateTime?));
         Expression AtLeast(double n) => Expression.LessThanOrEqual(acquiredAt, MonthsAgo(n));
         Expression AtMost(double n) => Expression.GreaterThan(acquiredAt, MonthsAgo(n + 1));
         Expression Exactly(double n) => Expression.AndAlso(AtLeast(n), AtMost(n));

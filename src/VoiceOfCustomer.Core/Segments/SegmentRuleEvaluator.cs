@@ -111,7 +111,10 @@ public sealed class SegmentRuleEvaluator(VocDbContext db, DatabaseWriteGate gate
         var rules = await LoadRulesAsync(cancellationToken);
         var target = rules.All.FirstOrDefault(s => s.Key == segmentKey)
             ?? throw new ArgumentException($"No segment has the key '{segmentKey}'.", nameof(segmentKey));
-        var (proposed, errors) = SegmentRule.Parse(proposedRuleJson, rules.Metrics);
+        // No conditions: the segment would match no one (everyone leaves).
+        var (proposed, errors) = string.IsNullOrWhiteSpace(proposedRuleJson)
+            ? (null, [])
+            : SegmentRule.Parse(proposedRuleJson, rules.Metrics);
         if (errors.Count > 0)
             return new SegmentPreview(0, 0, [], [], errors);
 
