@@ -33,6 +33,7 @@ public sealed class KestrelAppFactory : WebApplicationFactory<Program>
             ["Email:Outbox:Enabled"] = "false",
             ["Suggestions:BackgroundTraining"] = "false",
             ["CustomerValue:BackgroundRefit"] = "false",
+            ["Segments:ReevaluateInterval"] = "00:00:00",
             ["Email:PickupDirectory"] = Path.Combine(_folder.FullName, "mail"),
             // Every browser is 127.0.0.1 to the sign-in rate limit; a test of that limit sets its own.
             ["SignInRateLimit:PermitLimit"] = "100000",

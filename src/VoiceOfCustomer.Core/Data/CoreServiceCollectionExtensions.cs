@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using VoiceOfCustomer.Import;
 using VoiceOfCustomer.Intake;
 using VoiceOfCustomer.Seeding;
+using VoiceOfCustomer.Segments;
 using VoiceOfCustomer.Sla;
 using VoiceOfCustomer.Workflows.Email;
 using VoiceOfCustomer.Workflows.Definitions;
@@ -42,6 +43,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<Sla.BusinessCalendarService>();
         services.AddScoped<Sla.SlaReports>();
         services.AddVocSeeding(configuration);
+        services.AddVocSegments(configuration);
         services.AddVocImport(configuration);
         services.AddVocSla(configuration);
         services.AddVocEmail<VocDbContext>(configuration, DatabaseServiceCollectionExtensions.DataRoot());

@@ -35,6 +35,9 @@ public static class DomainEventTypes
 
     /// <summary>Merged into another item as a duplicate: its own SLA ends.</summary>
     public const string MergedAsDuplicate = "feedback.merged";
+
+    /// <summary>The customer's segment, or its segment's target or calendar, changed: open SLA clocks take the new policy.</summary>
+    public const string PolicyChanged = "feedback.policy-changed";
 }
 
 internal sealed class DomainEventConfiguration : IEntityTypeConfiguration<DomainEvent>

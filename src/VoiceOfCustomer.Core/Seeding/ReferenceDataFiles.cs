@@ -1,6 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using VoiceOfCustomer.Behaviour;
+using VoiceOfCustomer.Customers;
 using VoiceOfCustomer.Intake;
+using VoiceOfCustomer.Segments;
 using VoiceOfCustomer.Taxonomy;
 
 namespace VoiceOfCustomer.Seeding;
@@ -13,12 +16,24 @@ public sealed record ReferenceData(
     IReadOnlyList<DomainSeed> OwningDomains,
     IReadOnlyList<GapSeed> CapabilityGaps,
     IReadOnlyList<TagSeed> Tags,
-    IReadOnlyList<CalendarSeed> Calendars);
+    IReadOnlyList<CalendarSeed> Calendars)
+{
+    /// <summary>From behaviour-metrics.json (optional): what segment rules (<c>metric:</c>) and success paths name.</summary>
+    public IReadOnlyList<BehaviourMetricSeed> BehaviourMetrics { get; init; } = [];
+}
 
 public sealed record ChannelSeed(string Key, string Name, string? NameZh, Touchpoint Touchpoint);
 
+/// <param name="RuleJson">The <c>when</c> condition tree, validated and compacted; null: the segment matches no one.</param>
+/// <param name="SuccessPath">Key success factors per lifecycle stage, materialised as behaviour targets each quarter.</param>
 public sealed record SegmentSeed(string Key, string Name, string? NameZh, string? Description, string? Rule,
-    TimeSpan AttributionTarget, double RoadmapWeight, string? CalendarKey);
+    TimeSpan AttributionTarget, double RoadmapWeight, string? CalendarKey, string? RuleJson = null, IReadOnlyList<SuccessFactorSeed>? SuccessPath = null);
+
+/// <summary>One key success factor of a segment's success path: for customers at <see cref="Stage"/>, move the metric from baseline to target.</summary>
+public sealed record SuccessFactorSeed(LifecycleStage Stage, string MetricKey, double Baseline, double Target, string? OwnerEmail);
+
+public sealed record BehaviourMetricSeed(string Key, string Name, string? NameZh, string? Description, MetricUnit Unit,
+    GoodDirection GoodDirection, MetricAggregation Aggregation, bool IsExternal);
 
 public sealed record MetricSeed(string Key, string Name, string? NameZh, string? Description, string? DefaultUnit, MetricPolarity Polarity);
 
@@ -34,7 +49,7 @@ public sealed record CalendarSeed(string Key, string Name, string TimeZoneId, IR
 public sealed class SeedFileException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// Reads and validates channels.json, segments.json, taxonomy.json and (optional) calendars.json. Every problem found is reported at
+/// Reads and validates channels.json, segments.json, taxonomy.json and (optional) calendars.json and behaviour-metrics.json. Every problem found is reported at
 /// once, each naming its file and entry, so an admin editing the files fixes them in one pass.
 /// </summary>
 public static partial class ReferenceDataFiles
@@ -43,6 +58,11 @@ public static partial class ReferenceDataFiles
     public const string Segments = "segments.json";
     public const string Taxonomy = "taxonomy.json";
     public const string Calendars = "calendars.json";
+    public const string BehaviourMetrics = "behaviour-metrics.json";
+
+    /// <summary>The lifecycle stages a success path has factors for, as segments.json writes them.</summary>
+    public static readonly IReadOnlyList<LifecycleStage> SuccessPathStages =
+        [LifecycleStage.Prospect, LifecycleStage.New, LifecycleStage.Active, LifecycleStage.ChurnRisk, LifecycleStage.WinBack];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -61,6 +81,23 @@ public static partial class ReferenceDataFiles
         var taxonomyFile = Read<TaxonomyFile>(directory, Taxonomy);
         // Optional: an installation without business-hours calendars counts every SLA on the wall clock.
         var calendarsFile = File.Exists(Path.Combine(directory, Calendars)) ? Read<CalendarsFile>(directory, Calendars) : new CalendarsFile();
+        // Optional too: without behaviour metrics, no rule may read one and no segment has a success path.
+        var metricsFile = File.Exists(Path.Combine(directory, BehaviourMetrics)) ? Read<BehaviourMetricsFile>(directory, BehaviourMetrics) : new BehaviourMetricsFile();
+
+        var behaviourMetrics = new List<BehaviourMetricSeed>();
+        foreach (var (entry, label) in Entries(metricsFile.Metrics, BehaviourMetrics, "metrics", errors))
+        {
+            var unit = ParseEnum<MetricUnit>(entry.Unit, "unit", label, errors);
+            var direction = ParseEnum<GoodDirection>(entry.GoodDirection, "goodDirection", label, errors);
+            var aggregation = ParseEnum<MetricAggregation>(entry.Aggregation, "aggregation", label, errors);
+            if (entry.Description?.Length > 1000)
+                errors.Add($"{label}: description is longer than 1000 characters.");
+            else if (unit is not null && direction is not null && aggregation is not null)
+                behaviourMetrics.Add(new BehaviourMetricSeed(entry.Key!, entry.Name!, entry.NameZh, entry.Description, unit.Value, direction.Value,
+                    aggregation.Value, entry.External ?? false));
+        }
+        var ruleMetrics = behaviourMetrics.Select(m => new RuleMetric(m.Key, m.IsExternal)).ToList();
+        var metricKeys = behaviourMetrics.Select(m => m.Key).ToHashSet(StringComparer.Ordinal);
 
         var calendars = new List<CalendarSeed>();
         foreach (var (entry, label) in Entries(calendarsFile.Calendars, Calendars, "calendars", errors))
@@ -102,8 +139,21 @@ public static partial class ReferenceDataFiles
             else if (entry.CalendarKey is not null && !calendarKeys.Contains(entry.CalendarKey))
                 errors.Add($"{label}: calendarKey '{entry.CalendarKey}' is not a key in {Calendars}.");
             else
-                segments.Add(new SegmentSeed(entry.Key!, entry.Name!, entry.NameZh, entry.Description, entry.Rule,
-                    TimeSpan.FromHours(hours), weight, entry.CalendarKey));
+            {
+                var before = errors.Count;
+                string? ruleJson = null;
+                if (entry.When is { } when)
+                {
+                    var (rule, ruleErrors) = SegmentRule.Parse(when, ruleMetrics);
+                    errors.AddRange(ruleErrors.Select(e => $"{label}: {e.Path}: {e.Message}"));
+                    if (rule is not null)
+                        ruleJson = SegmentRule.Compact(when);
+                }
+                var successPath = SuccessPath(entry.SuccessPath, label, metricKeys, errors);
+                if (errors.Count == before)
+                    segments.Add(new SegmentSeed(entry.Key!, entry.Name!, entry.NameZh, entry.Description, entry.Rule,
+                        TimeSpan.FromHours(hours), weight, entry.CalendarKey, ruleJson, successPath));
+            }
         }
 
         var metrics = new List<MetricSeed>();
@@ -145,7 +195,50 @@ public static partial class ReferenceDataFiles
 
         if (errors.Count > 0)
             throw new SeedFileException($"The seed files in {directory} are invalid:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", errors));
-        return new ReferenceData(channels, segments, metrics, domains, gaps, tags, calendars);
+        return new ReferenceData(channels, segments, metrics, domains, gaps, tags, calendars) { BehaviourMetrics = behaviourMetrics };
+    }
+
+    private static List<SuccessFactorSeed> SuccessPath(Dictionary<string, List<FactorDto?>?>? path, string label, HashSet<string> metricKeys, List<string> errors)
+    {
+        var factors = new List<SuccessFactorSeed>();
+        foreach (var (stageName, list) in path ?? [])
+        {
+            var stage = SuccessPathStages.Cast<LifecycleStage?>().FirstOrDefault(s => SegmentCoordinates.Camel(s!.Value.ToString()) == stageName);
+            if (stage is null)
+            {
+                errors.Add($"{label}: successPath.{stageName}: not a lifecycle stage with a success path ({string.Join(", ", SuccessPathStages.Select(s => SegmentCoordinates.Camel(s.ToString())))}).");
+                continue;
+            }
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < (list?.Count ?? 0); i++)
+            {
+                var factor = list![i];
+                var at = $"{label}: successPath.{stageName}[{i}]";
+                if (factor is null)
+                    errors.Add($"{at}: is null.");
+                else if (string.IsNullOrWhiteSpace(factor.Metric) || !metricKeys.Contains(factor.Metric))
+                    errors.Add($"{at}.metric: '{factor.Metric}' is not a key in {BehaviourMetrics}.");
+                else if (!seen.Add(factor.Metric))
+                    errors.Add($"{at}.metric: '{factor.Metric}' is named twice for this stage.");
+                else if (factor.Baseline is not { } baseline || !double.IsFinite(baseline))
+                    errors.Add($"{at}.baseline: is required, a number.");
+                else if (factor.Target is not { } target || !double.IsFinite(target))
+                    errors.Add($"{at}.target: is required, a number.");
+                else if (factor.Owner is { } owner && (!owner.Contains('@') || owner.Length > 254))
+                    errors.Add($"{at}.owner: '{owner}' is not an e-mail address.");
+                else
+                    factors.Add(new SuccessFactorSeed(stage.Value, factor.Metric, baseline, target, factor.Owner?.Trim()));
+            }
+        }
+        return factors;
+    }
+
+    private static T? ParseEnum<T>(string? value, string field, string label, List<string> errors) where T : struct, Enum
+    {
+        if (value is not null && Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !value.Any(char.IsDigit))
+            return parsed;
+        errors.Add($"{label}: {field} '{value}' is not one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}.");
+        return null;
     }
 
     /// <summary>Checks the fields every entry shares (key, names, description) and yields the entries that pass, with a label for messages.</summary>
@@ -211,6 +304,25 @@ public static partial class ReferenceDataFiles
         public double? AttributionTargetHours { get; set; }
         public double? RoadmapWeight { get; set; }
         public string? CalendarKey { get; set; }
+        public JsonElement? When { get; set; }
+        public Dictionary<string, List<FactorDto?>?>? SuccessPath { get; set; }
+    }
+
+    private sealed class FactorDto
+    {
+        public string? Metric { get; set; }
+        public double? Baseline { get; set; }
+        public double? Target { get; set; }
+        public string? Owner { get; set; }
+    }
+
+    private sealed class BehaviourMetricsFile { public List<BehaviourMetricDto>? Metrics { get; set; } }
+    private sealed class BehaviourMetricDto : EntryDto
+    {
+        public string? Unit { get; set; }
+        public string? GoodDirection { get; set; }
+        public string? Aggregation { get; set; }
+        public bool? External { get; set; }
     }
 
     private sealed class CalendarsFile { public List<CalendarDto>? Calendars { get; set; } }

@@ -48,6 +48,7 @@ public static class WebApplicationSetup
         services.AddVocLlmSuggestions(configuration);
         // The workflow dispatcher runs in every web instance; claims keep them from doing the same work twice.
         services.AddHostedService(sp => sp.GetRequiredService<Workflows.Runtime.WorkflowDispatcher<Data.VocDbContext>>());
+        services.AddHostedService<Segments.SegmentReevaluationService>();
 
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier));
@@ -126,6 +127,9 @@ public static class WebApplicationSetup
         // its history runs through the SLA workflow.
         await scope.ServiceProvider.GetRequiredService<WorkflowDefinitionCatalog>().InitializeAsync(scope.ServiceProvider.GetRequiredService<VocDbContext>());
         await DemoEnvironment.PrepareAsync(app, scope.ServiceProvider);
+        // After the seed (and the demo): segments computed from the rules, open SLA clocks told of any move.
+        if (scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Segments.SegmentRuleOptions>>().Value.EvaluateOnStart)
+            await scope.ServiceProvider.GetRequiredService<Segments.SegmentRuleEvaluator>().EvaluateAllAsync(Segments.SegmentRuleEvaluator.RulesReason);
     }
 
     public static WebApplication UseVocPipeline(this WebApplication app)

@@ -49,6 +49,11 @@ public enum SignalAction
     Resume,
     /// <summary>End the instance: no more milestones.</summary>
     Complete,
+    /// <summary>
+    /// The subject's policy changed (its segment, or the segment's target or calendar): a live instance takes the target and
+    /// calendar the clock gives it now, and its next timer moves. Never starts an instance. (Every signal does this too.)
+    /// </summary>
+    Retarget,
 }
 
 /// <summary>A point on the clock (a share of the target) at which the activities run, once.</summary>

@@ -181,6 +181,7 @@ public sealed class WorkflowDefinitionLoader
                     "pause" => SignalAction.Pause,
                     "resume" => SignalAction.Resume,
                     "complete" => SignalAction.Complete,
+                    "retarget" => SignalAction.Retarget,
                     _ => (SignalAction?)null,
                 } : null;
                 if (action is not null)

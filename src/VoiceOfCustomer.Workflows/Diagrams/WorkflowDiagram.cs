@@ -45,6 +45,7 @@ public static class WorkflowDiagram
         "timeout", "approved", "rejected", "otherwise", "all done",
         "{0} of the target", "Target: {0}", "until {0}", "Signals",
         "starts the clock", "pauses the clock", "resumes the clock", "ends the clock",
+        "re-targets the clock",
     ];
 
     private const double Margin = 16;
@@ -143,6 +144,7 @@ public static class WorkflowDiagram
         SignalAction.Start => "starts the clock",
         SignalAction.Pause => "pauses the clock",
         SignalAction.Resume => "resumes the clock",
+        SignalAction.Retarget => "re-targets the clock",
         _ => "ends the clock",
     };
 

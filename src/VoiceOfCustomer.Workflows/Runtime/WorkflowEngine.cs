@@ -296,14 +296,20 @@ public sealed class WorkflowEngine(
         return created.Count;
     }
 
-    /// <summary>Brings a live instance in line with its subject. Returns the new deadline when the clock restarted.</summary>
+    /// <summary>
+    /// Brings a live instance in line with its subject: its state, and its target and calendar (a subject whose segment
+    /// changed gets the new segment's). Returns the new deadline when the clock restarted or its target moved.
+    /// </summary>
     private async Task<DateTime?> ReconcileAsync(DbContext db, WorkflowInstance instance, WorkflowDefinition definition, SubjectFacts subject, DateTime now, string reason, CancellationToken cancellationToken)
     {
+        if (subject.State == SubjectState.Done)
+        {
+            Complete(instance, now, reason);
+            return null;
+        }
+        var retargeted = Retarget(instance, definition, subject, now);
         switch (subject.State)
         {
-            case SubjectState.Done:
-                Complete(instance, now, reason);
-                return null;
             case SubjectState.Paused when instance.Status == WorkflowInstanceStatus.Running:
                 instance.Consumed = InstanceClock.Elapsed(instance, now, CalendarOf(instance));
                 instance.RunningSince = null;
@@ -317,9 +323,37 @@ public sealed class WorkflowEngine(
                 instance.UpdatedAt = now;
                 await ScheduleNextAsync(db, instance, definition, now, mayExist: true, cancellationToken);
                 return InstanceClock.When(instance, instance.Target, CalendarOf(instance));
+            case SubjectState.Open when retargeted && instance.Status == WorkflowInstanceStatus.Running:
+                // The pending timer of the next milestone moves to the new target's share (it may now be due at once).
+                await ScheduleNextAsync(db, instance, definition, now, mayExist: true, cancellationToken);
+                return InstanceClock.When(instance, instance.Target, CalendarOf(instance));
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// Sets the instance's target and calendar to what <see cref="ClockFor"/> gives its subject now. A running clock that
+    /// changes calendar keeps the working time it consumed under the old one and counts on the new one from now.
+    /// Milestones already fired stay fired. True when anything changed.
+    /// </summary>
+    private bool Retarget(WorkflowInstance instance, WorkflowDefinition definition, SubjectFacts subject, DateTime now)
+    {
+        var (target, calendarKey) = ClockFor(definition, ResolvedParameters.FromJson(instance.ParametersJson, definition), subject);
+        var calendarChanged = !string.Equals(calendarKey, instance.CalendarKey, StringComparison.OrdinalIgnoreCase);
+        if (target == instance.Target && !calendarChanged)
+            return false;
+        if (calendarChanged && instance.RunningSince is not null)
+        {
+            instance.Consumed = InstanceClock.Elapsed(instance, now, CalendarOf(instance));
+            instance.RunningSince = now;
+        }
+        logger.LogDebug("{DefinitionId} instance {InstanceId} ({SubjectType} {SubjectId}) re-targeted: {OldTarget} {OldCalendar} -> {Target} {Calendar}",
+            instance.DefinitionId, instance.Id, instance.SubjectType, instance.SubjectId, instance.Target, instance.CalendarKey ?? "wall clock", target, calendarKey ?? "wall clock");
+        instance.Target = target;
+        instance.CalendarKey = calendarKey;
+        instance.UpdatedAt = now;
+        return true;
     }
 
     private void Complete(WorkflowInstance instance, DateTime now, string reason)

@@ -33,6 +33,10 @@ public class VocAppFactory : WebApplicationFactory<Program>
             ["Email:Outbox:Enabled"] = "false",
             ["Suggestions:BackgroundTraining"] = "false",
             ["CustomerValue:BackgroundRefit"] = "false",
+            // Segment rules re-segment every customer: a test that arranges segments by hand must not see them moved by a
+            // second app instance's start or the hourly pass. The rule tests turn them on.
+            ["Segments:EvaluateOnStart"] = "false",
+            ["Segments:ReevaluateInterval"] = "00:00:00",
             // Every test client is one address to the sign-in rate limit; the tests of that limit set their own.
             ["SignInRateLimit:PermitLimit"] = "100000",
         };
