@@ -25,6 +25,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<IntakeOptions>, IntakeOptionsValidator>();
         services.AddScoped<FeedbackIntakeService>();
         services.AddScoped<FeedbackQueries>();
+        services.AddScoped<Customers.CustomerQueries>();
         services.AddScoped<Coding.AttributionService>();
         services.AddScoped<Coding.CodingQueueQueries>();
         services.AddScoped<ApiKeys.ApiKeyService>();
