@@ -86,6 +86,8 @@ public sealed class CustomersController(CustomerQueries queries, VocDbContext db
     [HttpGet("{reference}")]
     public async Task<IActionResult> Details(string reference, CancellationToken cancellationToken)
     {
+        // The server leaves an encoded slash encoded in the path (a reference such as "ACME/EU" arrives as "ACME%2FEU").
+        reference = reference.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
         var detail = await queries.GetAsync(reference, cancellationToken);
         if (detail is null)
         {
@@ -108,7 +110,7 @@ public sealed class CustomersController(CustomerQueries queries, VocDbContext db
         return (segments, await UserOption.CsmsAsync(users));
     }
 
-    private static string? Invariant(decimal? value) => value?.ToString(CultureInfo.InvariantCulture);
+    private static string? Invariant(decimal? value) => value?.ToString("0.00", CultureInfo.InvariantCulture);
 
     private static string CsvLine(IReadOnlyList<string?> cells) => string.Join(',', cells.Select(SlaCsv.Cell)) + "\r\n";
 }
