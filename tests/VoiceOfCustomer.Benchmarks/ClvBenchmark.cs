@@ -1,3 +1,4 @@
+using VoiceOfCustomer.Customers;
 using System.Diagnostics;
 using VoiceOfCustomer.Value;
 using static VoiceOfCustomer.Benchmarks.BenchmarkSupport;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using VoiceOfCustomer.Identity;
-using VoiceOfCustomer.IntegrationTests.Customers;
+using VoiceOfCustomer.IntegrationTests.CustomerValue;
 using VoiceOfCustomer.Value;
 
 namespace VoiceOfCustomer.BrowserTests;

@@ -27,6 +27,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<FeedbackIntakeService>();
         services.AddScoped<FeedbackQueries>();
         services.AddScoped<Customers.CustomerDataService>();
+        services.AddScoped<Customers.CustomerApiQueries>();
         services.AddScoped<Customers.CustomerQueries>();
         services.AddScoped<Behaviour.BehaviourDataService>();
         services.AddScoped<Coding.AttributionService>();

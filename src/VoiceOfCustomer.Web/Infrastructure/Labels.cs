@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Localization;
+using VoiceOfCustomer.Behaviour;
 using VoiceOfCustomer.Coding;
 using VoiceOfCustomer.Customers;
 using VoiceOfCustomer.Identity;
@@ -38,6 +39,25 @@ public static class Labels
         [LifecycleStage.ChurnRisk] = "Churn risk",
         [LifecycleStage.WinBack] = "Win-back",
         [LifecycleStage.Churned] = "Churned",
+
+        [ValueTier.Top] = "Top tier",
+        [ValueTier.Middle] = "Middle tier",
+        [ValueTier.Rest] = "Lower tier",
+        [ValueModel.Contract] = "Contract renewals (shifted-beta-geometric)",
+        [ValueModel.Purchases] = "Repeat purchases (BG/NBD + Gamma-Gamma)",
+        [ValueModel.Prospect] = "Prospect: comparable customers × conversion probability",
+        [ContractStatus.Active] = "contract|Active",
+        [ContractStatus.Renewed] = "Renewed",
+        [ContractStatus.Cancelled] = "Cancelled",
+        [CustomerHistoryKind.Segment] = "Segment",
+        [CustomerHistoryKind.Stage] = "Lifecycle stage",
+        [MetricUnit.Percent] = "Percent",
+        [MetricUnit.Count] = "Count",
+        [MetricUnit.Score] = "Score",
+        [MetricUnit.Ratio] = "Ratio",
+        [MetricUnit.Currency] = "Currency",
+        [GoodDirection.Up] = "Higher is better",
+        [GoodDirection.Down] = "Lower is better",
 
         [ContactRole.Buyer] = "Buyer",
         [ContactRole.User] = "User",

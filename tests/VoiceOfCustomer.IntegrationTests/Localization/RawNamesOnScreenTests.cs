@@ -20,7 +20,7 @@ public sealed partial class RawNamesOnScreenTests(ScreensFixture fixture) : ICla
         var to = DateOnly.FromDateTime(fixture.Now).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         return
         [
-            "/feedback", $"/feedback/{fixture.CodedId}", $"/feedback/{fixture.AwaitingId}", $"/feedback/{fixture.BreachedId}", $"/feedback/{fixture.DuplicateId}",
+            "/feedback", $"/feedback/{fixture.CodedId}", "/customers", "/customers/ZH-SCREENS", $"/feedback/{fixture.AwaitingId}", $"/feedback/{fixture.BreachedId}", $"/feedback/{fixture.DuplicateId}",
             "/coding", $"/coding/{fixture.CodedId}", $"/coding/{fixture.DraftId}", $"/coding/{fixture.AwaitingId}", $"/coding/{fixture.DuplicateId}",
             $"/sla?from={from}&to={to}", "/sla/breached", $"/sla/escalations?from={from}&to={to}", "/sla/calendars", "/sla/calendars/cn-business",
             "/taxonomy/metrics", "/taxonomy/gaps", "/taxonomy/domains", "/taxonomy/tags",
@@ -63,7 +63,7 @@ public sealed partial class RawNamesOnScreenTests(ScreensFixture fixture) : ICla
         Assert.Contains("<dd id=\"channel-name\">社区帖子</dd>", item);
         Assert.Contains("<dd id=\"touchpoint\">社区帖子</dd>", item);
         Assert.Contains("<dd>大型企业客户</dd>", item);
-        Assert.Contains("<dd>有流失风险</dd>", item);
+        Assert.Contains("<dd>流失风险</dd>", item);
 
         var form = await client.GetStringAsync($"/coding/{fixture.DraftId}");
         Assert.Contains($">{fixture.MetricZh}</option>", form);
@@ -94,7 +94,7 @@ public sealed partial class RawNamesOnScreenTests(ScreensFixture fixture) : ICla
         var item = await client.GetStringAsync($"/feedback/{fixture.CodedId}");
         Assert.Contains($"<p id=\"coded-gap\">{gap}</p>", item);
         Assert.Contains("<dd id=\"touchpoint\">Community post</dd>", item);
-        Assert.Contains("<dd>At risk</dd>", item);
+        Assert.Contains("<dd>Churn risk</dd>", item);
 
         var awaiting = await client.GetStringAsync($"/coding/{fixture.AwaitingId}");
         Assert.Contains("<span class=\"change-field\">Status:</span> New → Awaiting customer", awaiting);

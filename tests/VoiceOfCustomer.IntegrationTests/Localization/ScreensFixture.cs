@@ -50,8 +50,28 @@ public sealed class ScreensFixture : IAsyncLifetime
             {
                 Reference = "ZH-SCREENS", ReferenceNormalized = Customer.Normalize("ZH-SCREENS"), Name = "华东连锁",
                 LifecycleStage = LifecycleStage.ChurnRisk, LifetimeValue = 600_000m, SegmentId = segment.Id, CreatedAt = Now,
+                StageReason = "inactive", LastActivityAt = Now.AddDays(-100), ProbabilityAlive = 0.4, ExpectedPurchases = 1.5,
+                ValueTier = ValueTier.Middle, ValueModel = ValueModel.Purchases, ValueScoredAt = Now.AddDays(-1), AcquisitionCost = 80_000m,
+                AnnualRecurringRevenue = 200_000m, Plan = "standard",
             };
             db.Customers.Add(customer);
+            await db.SaveChangesAsync();
+            // Something in every panel of the customer page: a contract, history of both kinds, a behaviour metric.
+            db.CustomerContracts.Add(new CustomerContract
+            {
+                CustomerId = customer.Id, Reference = "合同-1", StartsOn = DateOnly.FromDateTime(Now.AddYears(-1)), EndsOn = DateOnly.FromDateTime(Now.AddDays(30)),
+                AnnualValue = 200_000m, Status = ContractStatus.Active, RenewalDriver = "relationship", CreatedAt = Now,
+            });
+            db.CustomerHistory.AddRange(
+                new CustomerHistoryEntry { CustomerId = customer.Id, Kind = CustomerHistoryKind.Stage, From = "AtRisk", To = "ChurnRisk", Reason = "migration", ChangedAt = Now.AddDays(-2) },
+                new CustomerHistoryEntry { CustomerId = customer.Id, Kind = CustomerHistoryKind.Segment, From = null, To = segment.Key, Reason = "segment-rules", ChangedAt = Now.AddDays(-1) });
+            var metric = new Behaviour.BehaviourMetric { Key = "screens-ratio", Name = "Screens ratio", NameZh = "屏幕比率", Unit = Behaviour.MetricUnit.Ratio, GoodDirection = Behaviour.GoodDirection.Down };
+            db.BehaviourMetrics.Add(metric);
+            await db.SaveChangesAsync();
+            db.BehaviourMeasurements.AddRange(
+                new Behaviour.BehaviourMeasurement { MetricId = metric.Id, CustomerId = customer.Id, Period = "2026Q1", PeriodStart = new DateOnly(2026, 1, 1), PeriodMonths = 3, Value = 0.5, RecordedAt = Now },
+                new Behaviour.BehaviourMeasurement { MetricId = metric.Id, CustomerId = customer.Id, Period = "2026Q2", PeriodStart = new DateOnly(2026, 4, 1), PeriodMonths = 3, Value = 0.4, RecordedAt = Now });
+            customer.CsmUserId = (await db.Users.SingleAsync(u => u.Email == csm)).Id;
             await db.SaveChangesAsync();
             var contact = new Contact { CustomerId = customer.Id, Name = "李雷", Role = ContactRole.Buyer };
             db.Contacts.Add(contact);

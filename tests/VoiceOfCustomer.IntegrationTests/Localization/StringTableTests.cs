@@ -108,6 +108,7 @@ public sealed partial class StringTableTests
             .Concat(new[] { "draft", "submit", "assign", "reopen", "awaiting-customer", "merge" }.Select(CodingPageViewModel.ActionLabel))
             .Concat(typeof(TaxonomyActions).GetFields().Select(f => TaxonomyKinds.ActionLabel((string)f.GetValue(null)!)))
             .Concat(TaxonomyKinds.All.Select(TaxonomyKinds.Title))
+            .Concat(VoiceOfCustomer.Web.Features.Customers.CustomerExplanations.AllTexts)
             .Concat(VoiceOfCustomer.Web.Features.Workflows.WorkflowPages.AllLabels)
             .Concat(Enum.GetValues<VoiceOfCustomer.Suggestions.SuggestionField>().Select(SuggestionPanel.FieldLabel))
             .Concat(Enum.GetValues<VoiceOfCustomer.Suggestions.SuggestionSource>().Select(SuggestionPanel.SourceLabel))

@@ -57,11 +57,11 @@ public sealed class SegmentSeedingTests
         var targets = await app.WithDbAsync(db => db.BehaviourTargets.Include(t => t.Segment).Include(t => t.Metric).ToListAsync());
         Assert.All(targets, t => Assert.Equal(quarter, t.Quarter));
         var adminId = await app.WithDbAsync(db => db.Users.Where(u => u.Email == admin).Select(u => u.Id).SingleAsync());
-        var named = targets.Single(t => t.Segment!.Key == "enterprise" && t.Stage == Customers.LifecycleStage.Active && t.Metric!.Key == "core-module-usage");
+        var named = targets.Single(t => t.Segment!.Key == "enterprise" && t.Stage == global::VoiceOfCustomer.Customers.LifecycleStage.Active && t.Metric!.Key == "core-module-usage");
         Assert.Equal((55, 70, csmId), (named.Baseline, named.Target, named.OwnerUserId));
         // pm@voc.local is nobody here, and a factor without an owner has none: both go to the Admin.
-        Assert.Equal(adminId, targets.Single(t => t.Segment!.Key == "strategic-cobuild" && t.Stage == Customers.LifecycleStage.Prospect).OwnerUserId);
-        Assert.Equal(adminId, targets.Single(t => t.Segment!.Key == "smb" && t.Stage == Customers.LifecycleStage.WinBack).OwnerUserId);
+        Assert.Equal(adminId, targets.Single(t => t.Segment!.Key == "strategic-cobuild" && t.Stage == global::VoiceOfCustomer.Customers.LifecycleStage.Prospect).OwnerUserId);
+        Assert.Equal(adminId, targets.Single(t => t.Segment!.Key == "smb" && t.Stage == global::VoiceOfCustomer.Customers.LifecycleStage.WinBack).OwnerUserId);
 
         // A restart adds nothing; the Admin's names and own metrics survive, the file's definition of a shipped metric wins.
         await app.WithDbAsync(async db =>

@@ -16,7 +16,7 @@ namespace VoiceOfCustomer.Web.Features.CustomersApi;
 [RequestBodyLimit(BodyLimit.Batch)]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-public sealed class BehaviourApiController(BehaviourDataService behaviour, CustomerQueries queries) : ControllerBase
+public sealed class BehaviourApiController(BehaviourDataService behaviour, CustomerApiQueries queries) : ControllerBase
 {
     /// <summary>Store external measurements per segment</summary>
     /// <remarks>

@@ -23,7 +23,7 @@ namespace VoiceOfCustomer.Web.Features.CustomersApi;
 [RequestBodyLimit(BodyLimit.Batch)]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-public sealed class CustomersApiController(CustomerDataService data, BehaviourDataService behaviour, CustomerQueries queries) : ControllerBase
+public sealed class CustomersApiController(CustomerDataService data, BehaviourDataService behaviour, CustomerApiQueries queries) : ControllerBase
 {
     public const int DefaultPageSize = 50;
 
@@ -46,7 +46,7 @@ public sealed class CustomersApiController(CustomerDataService data, BehaviourDa
     /// <response code="400">An unknown <c>stage</c>, <c>tier</c> or <c>sort</c>, or a <c>page</c> or <c>limit</c> out of range, named in <c>errors</c>.</response>
     [HttpGet]
     [Authorize(Policy = AuthorizationPolicies.CustomersRead)]
-    [ProducesResponseType<ListPage<CustomerDetail>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ListPage<CustomerApiDetail>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> List(string? segment, string? stage, string? tier, string? sort, int? page, int? limit, CancellationToken cancellationToken)
     {
@@ -54,12 +54,12 @@ public sealed class CustomersApiController(CustomerDataService data, BehaviourDa
         var stageFilter = ParseEnum<LifecycleStage>("stage", stage, errors);
         var tierFilter = ParseEnum<ValueTier>("tier", tier, errors);
         var descending = sort?.Trim().StartsWith('-') == true;
-        var sortBy = string.IsNullOrWhiteSpace(sort) ? CustomerSort.Reference : EnumNames.Parse<CustomerSort>(sort.Trim().TrimStart('-'));
+        var sortBy = string.IsNullOrWhiteSpace(sort) ? CustomerApiSort.Reference : EnumNames.Parse<CustomerApiSort>(sort.Trim().TrimStart('-'));
         if (sortBy is null)
-            errors.Add(new("sort", $"Unknown sort '{sort}'. Use one of: {string.Join(", ", EnumNames.All<CustomerSort>())}, with a leading '-' for descending."));
+            errors.Add(new("sort", $"Unknown sort '{sort}'. Use one of: {string.Join(", ", EnumNames.All<CustomerApiSort>())}, with a leading '-' for descending."));
         if (errors.Count > 0)
             return IntakeResponses.ValidationFailed(errors);
-        var filter = new CustomerListFilter { Segment = segment, Stage = stageFilter, Tier = tierFilter, Sort = sortBy!.Value, Descending = descending };
+        var filter = new CustomerApiFilter { Segment = segment, Stage = stageFilter, Tier = tierFilter, Sort = sortBy!.Value, Descending = descending };
         return Ok(await queries.ListAsync(filter, page ?? 1, limit ?? DefaultPageSize, cancellationToken));
     }
 
@@ -71,7 +71,7 @@ public sealed class CustomersApiController(CustomerDataService data, BehaviourDa
     /// <response code="404">No customer has this reference.</response>
     [HttpGet("{reference}")]
     [Authorize(Policy = AuthorizationPolicies.CustomersRead)]
-    [ProducesResponseType<CustomerDetail>(StatusCodes.Status200OK)]
+    [ProducesResponseType<CustomerApiDetail>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Get(string reference, CancellationToken cancellationToken) =>
         await queries.GetAsync(reference, cancellationToken) is { } customer ? Ok(customer) : UnknownCustomer(reference);
@@ -281,8 +281,8 @@ public sealed class CustomersApiController(CustomerDataService data, BehaviourDa
         var errors = new List<FieldError>();
         if (page is < 1 or > 1_000_000)
             errors.Add(new("page", "The page must be between 1 and 1,000,000."));
-        if (limit is < 1 or > CustomerQueries.MaxPageSize)
-            errors.Add(new("limit", string.Create(CultureInfo.InvariantCulture, $"The limit must be between 1 and {CustomerQueries.MaxPageSize}.")));
+        if (limit is < 1 or > CustomerApiQueries.MaxPageSize)
+            errors.Add(new("limit", string.Create(CultureInfo.InvariantCulture, $"The limit must be between 1 and {CustomerApiQueries.MaxPageSize}.")));
         return errors;
     }
 

@@ -3,7 +3,7 @@ using VoiceOfCustomer.Data;
 using VoiceOfCustomer.Segments;
 using VoiceOfCustomer.Value;
 
-namespace VoiceOfCustomer.IntegrationTests.Customers;
+namespace VoiceOfCustomer.IntegrationTests.CustomerValue;
 
 /// <summary>
 /// A small organisation drawn from the models' own processes: 300 contract customers of the segment <c>value-test</c>

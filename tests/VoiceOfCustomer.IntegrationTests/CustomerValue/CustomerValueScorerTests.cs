@@ -7,7 +7,7 @@ using VoiceOfCustomer.IntegrationTests.Infrastructure;
 using VoiceOfCustomer.Segments;
 using VoiceOfCustomer.Value;
 
-namespace VoiceOfCustomer.IntegrationTests.Customers;
+namespace VoiceOfCustomer.IntegrationTests.CustomerValue;
 
 /// <summary>
 /// The refit on stored data: contract customers of a segment valued by its sBG, buyers by BG/NBD + Gamma-Gamma, prospects

@@ -5,7 +5,7 @@ using VoiceOfCustomer.Customers;
 using VoiceOfCustomer.Data;
 using VoiceOfCustomer.IntegrationTests.Infrastructure;
 
-namespace VoiceOfCustomer.IntegrationTests.Customers;
+namespace VoiceOfCustomer.IntegrationTests.CustomerValue;
 
 /// <summary>
 /// The lifecycle stages before issue 18 map onto the computed ones, and each old stage is kept in the customer history.
