@@ -95,7 +95,7 @@ public static class ClvSimulator
     }
 
     /// <summary>Gamma(shape, rate) by Marsaglia and Tsang; shapes below 1 through Gamma(shape + 1) · U^(1/shape).</summary>
-    internal static double Gamma(Random random, double shape, double rate)
+    public static double Gamma(Random random, double shape, double rate)
     {
         if (shape < 1)
             return Gamma(random, shape + 1, rate) * Math.Pow(1 - random.NextDouble(), 1 / shape);
@@ -117,7 +117,7 @@ public static class ClvSimulator
         }
     }
 
-    internal static double Beta(Random random, double a, double b)
+    public static double Beta(Random random, double a, double b)
     {
         var x = Gamma(random, a, 1);
         return x / (x + Gamma(random, b, 1));
