@@ -123,8 +123,6 @@ public sealed partial class CustomerValueRefitService(
             await using var scope = scopes.CreateAsyncScope();
             var scorer = scope.ServiceProvider.GetRequiredService<CustomerValueScorer>();
             var result = await scorer.RefitAsync(requestedBy, new Progress<int>(status.Report), cancellationToken);
-            foreach (var hook in scope.ServiceProvider.GetServices<ICustomerValueScoredHook>())
-                await hook.ScoredAsync(scope.ServiceProvider.GetRequiredService<VocDbContext>(), cancellationToken);
             status.Finished(result, null);
             return result;
         }
@@ -162,10 +160,4 @@ public sealed partial class CustomerValueRefitService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A customer-value refit failed; the previous scores stay in use.")]
     private partial void LogFailed(Exception ex);
-}
-
-/// <summary>Runs after customers were re-scored (the segment rules re-evaluate on the new values).</summary>
-public interface ICustomerValueScoredHook
-{
-    Task ScoredAsync(VocDbContext db, CancellationToken cancellationToken);
 }

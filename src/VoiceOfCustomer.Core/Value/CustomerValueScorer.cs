@@ -22,12 +22,16 @@ public sealed record ValueRefitResult(IReadOnlyList<ValueFitRecord> Fits, int Cu
 /// comparable customers' CLV × the conversion probability learnt from past prospects. A fit that fails or does not
 /// converge is recorded as such, and the latest good fit of that model stays in use.
 /// </summary>
-public sealed partial class CustomerValueScorer(VocDbContext db, TimeProvider time, IOptions<CustomerValueOptions> options, ILogger<CustomerValueScorer> logger)
+public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGate gate, Segments.SegmentRuleEvaluator segments, TimeProvider time,
+    IOptions<CustomerValueOptions> options, ILogger<CustomerValueScorer> logger)
 {
     public const string PurchasesModel = "bgnbd-gg";
     public const string ConversionModel = "prospect-conversion";
     public const string ContractModelPrefix = "sbg:";
     public const string AllSegments = "all";
+
+    /// <summary>The history reason of segment moves that follow a refit.</summary>
+    public const string ValueFitReason = "value-fit";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Fits every model and re-scores every customer; <paramref name="progress"/> gets 0–100.</summary>
@@ -54,7 +58,12 @@ public sealed partial class CustomerValueScorer(VocDbContext db, TimeProvider ti
 
         var scores = ScoreAll(customers, contracts, purchases, bgnbd, spend, retention, conversion, settings, now);
         progress?.Report(80);
-        var changes = await WriteScoresAsync(customers, scores, now, cancellationToken);
+        int changes;
+        using (await gate.EnterAsync(cancellationToken))
+            changes = await WriteScoresAsync(customers, scores, now, cancellationToken);
+        progress?.Report(90);
+        // New values, P(alive) and stages can move customers between segments (whose rules read them).
+        await segments.EvaluateAllAsync(ValueFitReason, cancellationToken);
         progress?.Report(100);
         var equity = scores.Sum(s => s.Clv ?? 0);
         LogRefit(customers.Count, changes, equity, clock.Elapsed.TotalSeconds);
