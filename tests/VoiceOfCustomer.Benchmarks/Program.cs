@@ -25,6 +25,10 @@ public static class Program
                 return await FeedbackListBenchmark.RunAsync(
                     BenchmarkSupport.IntOption(rest, "--items", 1_000_000),
                     BenchmarkSupport.IntOption(rest, "--samples", 100));
+            case "customers":
+                return await CustomerListBenchmark.RunAsync(
+                    BenchmarkSupport.IntOption(rest, "--customers", 1_000_000),
+                    BenchmarkSupport.IntOption(rest, "--samples", 30));
             case "coding":
                 return await CodingBenchmark.RunAsync(
                     BenchmarkSupport.IntOption(rest, "--items", 1_000_000),
@@ -60,13 +64,14 @@ public static class Program
                       import [--rows N] [--keep]                      CSV import vs a plain insert loop (SQLite)
                       api [--connections 32] [--seconds 20] [--warmup 5]  POST /api/feedback throughput and latency
                       list [--items 1000000] [--samples 100]          first page of the feedback list, server time
+                      customers [--customers 1000000] [--samples 30]  first page of /customers in each sort and filter, a later page, a customer's page, server time
                       coding [--items 1000000] [--samples 100] [--submits 200]  coding queue pages and attribution submits, server time
                       suggest [--coded 20000] [--samples 200]         train the suggester on N coded items; server time of an item's suggestions
                       sla [--items 1000000] [--due 10000] [--samples 50]  due-timer query and processing a burst of due SLA timers (SQLite, in process)
                       flows [--live 100000] [--due 1000] [--tasks 100000] [--samples 100]  due flow timers with 100,000 live runs; My tasks with 100,000 open tasks
                       clv [--customers 1000000] [--cdnow PATH] [--seed 1]  BG/NBD + Gamma-Gamma fit: CDNOW from the file, N simulated customers (time, peak memory), CLV scoring
                       mail [--mails 1000] [--rounds 5] [--smtp-port P]  outbox delivery to maildev vs a plain loop over one MailKit connection
-                    The api, list and coding benchmarks start the Release build of the web app: dotnet build -c Release first.
+                    The api, list, customers and coding benchmarks start the Release build of the web app: dotnet build -c Release first.
                     """);
                 return 2;
         }

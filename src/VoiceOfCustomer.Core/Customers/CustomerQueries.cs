@@ -129,7 +129,11 @@ public sealed class CustomerQueries(VocDbContext db, FeedbackQueries feedback)
     public const int PeriodsShown = 6;
     public const int MaxTransactionsSummed = 10_000;
 
-    public IQueryable<Customer> Filtered(CustomerListFilter filter)
+    /// <summary>
+    /// The matching customers. The search text is first tried as a whole reference (any case), which its unique index
+    /// answers at once; only when no customer has that reference does it search names and references for the text.
+    /// </summary>
+    public async Task<IQueryable<Customer>> FilteredAsync(CustomerListFilter filter, CancellationToken cancellationToken = default)
     {
         var query = db.Customers.AsNoTracking();
         if (filter.SegmentId is { } segmentId)
@@ -143,13 +147,21 @@ public sealed class CustomerQueries(VocDbContext db, FeedbackQueries feedback)
         if (!string.IsNullOrWhiteSpace(filter.CsmUserId))
             query = query.Where(c => c.CsmUserId == filter.CsmUserId);
         if (!string.IsNullOrWhiteSpace(filter.Search))
-            query = filter.Search.Contains('\0', StringComparison.Ordinal) ? query.Where(c => false) : feedback.CustomersContaining(query, filter.Search.Trim());
+        {
+            var text = filter.Search.Trim();
+            if (text.Contains('\0', StringComparison.Ordinal))
+                return query.Where(c => false); // PostgreSQL cannot compare U+0000, and no reference or name holds it
+            var normalized = Customer.Normalize(text);
+            query = normalized.Length <= Customer.ReferenceMaxLength && await db.Customers.AnyAsync(c => c.ReferenceNormalized == normalized, cancellationToken)
+                ? query.Where(c => c.ReferenceNormalized == normalized)
+                : feedback.CustomersContaining(query, text);
+        }
         return query;
     }
 
     /// <summary>The number of matching customers, counted up to <paramref name="cap"/> + 1 (more reads as "more than").</summary>
-    public Task<int> CountAsync(CustomerListFilter filter, int cap, CancellationToken cancellationToken = default) =>
-        Filtered(filter).Take(cap + 1).CountAsync(cancellationToken);
+    public async Task<int> CountAsync(CustomerListFilter filter, int cap, CancellationToken cancellationToken = default) =>
+        await (await FilteredAsync(filter, cancellationToken)).Take(cap + 1).CountAsync(cancellationToken);
 
     public Task<bool> AnyAsync(CancellationToken cancellationToken = default) => db.Customers.AnyAsync(cancellationToken);
 
@@ -164,7 +176,7 @@ public sealed class CustomerQueries(VocDbContext db, FeedbackQueries feedback)
         if (after is { } c && (c.Sort != sort || c.Descending != descending))
             after = null;
         var column = Column(sort);
-        var query = Filtered(filter);
+        var query = await FilteredAsync(filter, cancellationToken);
         var rows = new List<(CustomerListRow Row, string? Key)>(pageSize + 1);
 
         if (after is not { Value: null })

@@ -34,6 +34,9 @@ public sealed class CustomerListViewModel
     public Dictionary<string, string> SortLink(CustomerSort sort) =>
         Query.RouteValues(sort: sort, descending: sort == Sort ? !Descending : CustomerListQuery.DescendingByDefault(sort));
 
+    /// <summary>The arrow beside the sorted column's header (screen readers get <c>aria-sort</c>).</summary>
+    public string SortMark(CustomerSort sort) => sort != Sort ? "" : Descending ? " ↓" : " ↑";
+
     /// <summary><c>aria-sort</c> of a column header.</summary>
     public string? AriaSort(CustomerSort sort) => sort != Sort ? null : Descending ? "descending" : "ascending";
 }

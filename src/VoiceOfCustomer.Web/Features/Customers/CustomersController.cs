@@ -29,7 +29,10 @@ public sealed class CustomersController(CustomerQueries queries, VocDbContext db
         var errors = new List<(string Field, string Message)>();
         var parsed = query.Parse(segments, csms.Select(c => c.Id).ToList(), errors, t);
         var page = await queries.ListAsync(parsed.Filter, parsed.Sort, parsed.Descending, parsed.Cursor, CustomerListViewModel.PageSize, cancellationToken);
-        var matching = parsed.Cursor is null ? await queries.CountAsync(parsed.Filter, CustomerListViewModel.CountCap, cancellationToken) : (int?)null;
+        // Counted on the first page only, and only when it is full (else its rows are the count).
+        int? matching = parsed.Cursor is not null ? null
+            : page.NextCursor is null ? page.Rows.Count
+            : await queries.CountAsync(parsed.Filter, CustomerListViewModel.CountCap, cancellationToken);
         var empty = page.Rows.Count == 0 && !await queries.AnyAsync(cancellationToken);
         return View(new CustomerListViewModel
         {
