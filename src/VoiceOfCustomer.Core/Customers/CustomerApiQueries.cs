@@ -40,7 +40,12 @@ public sealed record TargetDetail(
     string Metric, string Segment, string Quarter, LifecycleStage? Stage, double Baseline, double Target, string? Owner, string? Note, DateTime UpdatedAt);
 
 /// <summary>A page of a list, and the number of the next page (null on the last one).</summary>
-public sealed record ListPage<T>(IReadOnlyList<T> Items, int Page, int Limit, int? NextPage);
+public sealed record ListPage<T>(
+    IReadOnlyList<T> Items,
+    int Page,
+    int Limit,
+    // Always written, so a client can loop "while nextPage != null".
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] int? NextPage);
 
 /// <summary>How <c>GET /api/customers</c> is filtered and sorted.</summary>
 public sealed record CustomerApiFilter

@@ -36,7 +36,7 @@ public sealed record DocumentedExchange(DocumentedMessage Request, DocumentedMes
     public int Status => int.Parse(Response.StartLine.Split(' ')[1], CultureInfo.InvariantCulture);
 
     /// <summary>"POST /api/feedback/{id}/merge": the operation, as the OpenAPI document names it.</summary>
-    public string Operation => $"{Method} {Regex.Replace(Target.Split('?')[0], "/[0-9]+(?=/|$)", "/{id}").Replace("/webhooks/helpdesk", "/webhooks/{source}", StringComparison.Ordinal)}";
+    public string Operation => $"{Method} {Regex.Replace(Regex.Replace(Target.Split('?')[0], "/[0-9]+(?=/|$)", "/{id}"), "^/api/customers/[^/]+", "/api/customers/{reference}").Replace("/webhooks/helpdesk", "/webhooks/{source}", StringComparison.Ordinal)}";
 
     public override string ToString() => $"docs/api.md line {Request.Line}: {Request.StartLine}";
 }

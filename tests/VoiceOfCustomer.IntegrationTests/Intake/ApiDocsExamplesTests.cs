@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -31,6 +32,30 @@ public abstract class ApiDocsExamplesTests : IAsyncLifetime
         };
         // "voc_... stands for a key with every scope" (made for no user, as an integration's is).
         _key = await _app.CreateApiKeyAsync([.. VoiceOfCustomer.ApiKeys.ApiKeyService.Scopes.All]);
+        await EnsureCustomerExamplesDataAsync();
+    }
+
+    /// <summary>
+    /// What the page's customer examples name (the page says so): the metrics <c>feature-adoption-rate</c> (measured per
+    /// customer) and <c>nps</c> (external) of seed/behaviour-metrics.json, the segment <c>enterprise</c> of
+    /// seed/segments.json, each added when the reference data lacks it, and the user maria@example.com who owns a target.
+    /// </summary>
+    private async Task EnsureCustomerExamplesDataAsync()
+    {
+        await _app.WithDbAsync(async db =>
+        {
+            foreach (var (key, external) in new[] { ("feature-adoption-rate", false), ("nps", true) })
+            {
+                if (!await db.BehaviourMetrics.AnyAsync(m => m.Key == key))
+                    db.BehaviourMetrics.Add(new VoiceOfCustomer.Behaviour.BehaviourMetric { Key = key, Name = key, IsExternal = external });
+            }
+            if (!await db.Segments.AnyAsync(s => s.Key == "enterprise"))
+                db.Segments.Add(new VoiceOfCustomer.Segments.Segment { Key = "enterprise", Name = "Enterprise" });
+            return await db.SaveChangesAsync();
+        });
+        await using var scope = _app.Scope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<VoiceOfCustomer.Identity.AppUser>>();
+        Assert.True((await users.CreateAsync(new VoiceOfCustomer.Identity.AppUser { UserName = "maria@example.com", Email = "maria@example.com" })).Succeeded);
     }
 
     public Task DisposeAsync()

@@ -29,7 +29,7 @@ public sealed class JsonBodyTests : IntakeApiTestBase
     {
         var item = (await ReadJsonAsync(await PostAsync(Valid()))).GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture);
         // Every scope an endpoint may need, so that each one reaches its body check.
-        using var client = App.CreateApiClient(await App.CreateApiKeyAsync("intake", "read", "coding", "tasks"));
+        using var client = App.CreateApiClient(await App.CreateApiKeyAsync("intake", "read", "coding", "tasks", "customers"));
         var document = await ReadJsonAsync(await client.GetAsync("/openapi/v1.json"));
 
         var posted = new List<string>();
@@ -41,7 +41,10 @@ public sealed class JsonBodyTests : IntakeApiTestBase
             var optional = !requestBody.TryGetProperty("required", out var required) || !required.GetBoolean();
             if (optional && body is "" or "null")
                 continue;
-            var url = path.Name.Replace("{id}", item).Replace("{source}", "helpdesk");
+            // A body that may be one object or an array of them (the customer data) answers arrays itself (CustomersApiTests).
+            if (body.StartsWith('[') && AcceptsArray(document, requestBody))
+                continue;
+            var url = path.Name.Replace("{id}", item).Replace("{source}", "helpdesk").Replace("{reference}", "ACME-001");
             var response = await client.PostAsync(url, Json(body));
 
             var problem = await AssertFieldErrorAsync(response, "body");
@@ -60,6 +63,15 @@ public sealed class JsonBodyTests : IntakeApiTestBase
             "/api/feedback", "/api/feedback/batch", "/api/webhooks/{source}",
             "/api/feedback/{id}/attribution", "/api/feedback/{id}/awaiting-customer", "/api/feedback/{id}/merge",
         }, posted.ToHashSet());
+    }
+
+    private static bool AcceptsArray(JsonElement document, JsonElement requestBody)
+    {
+        var schema = requestBody.GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        if (schema.TryGetProperty("$ref", out var reference))
+            schema = document.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!.Split('/')[^1]);
+        return schema.TryGetProperty("oneOf", out var shapes)
+            && shapes.EnumerateArray().Any(s => s.TryGetProperty("type", out var type) && type.ToString().Contains("array", StringComparison.Ordinal));
     }
 
     [Fact]

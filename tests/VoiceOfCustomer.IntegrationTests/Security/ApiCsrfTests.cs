@@ -28,6 +28,7 @@ public sealed partial class ApiCsrfTests(ApiCsrfFixture fixture) : IClassFixture
     {
         "id" => fixture.WaitingItemId.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "source" => "helpdesk",
+        "reference" => "ACME-001",
         _ => throw new InvalidOperationException($"Give the route parameter {{{name}}} a value in {nameof(ApiCsrfTests)}.{nameof(ParameterValue)}."),
     };
 

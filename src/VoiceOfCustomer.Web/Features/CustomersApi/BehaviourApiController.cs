@@ -75,7 +75,7 @@ public sealed class BehaviourApiController(BehaviourDataService behaviour, Custo
     /// <param name="segment">Only this segment's (its key).</param>
     /// <param name="quarter">Only this quarter's, e.g. <c>2026Q3</c>.</param>
     /// <param name="cancellationToken">Aborted with the request.</param>
-    /// <response code="200">The targets.</response>
+    /// <response code="200">The targets that match, at most 1,000.</response>
     /// <response code="400">A <c>quarter</c> that is not written like 2026Q3.</response>
     [HttpGet("api/behaviour-targets")]
     [Authorize(Policy = AuthorizationPolicies.CustomersRead)]

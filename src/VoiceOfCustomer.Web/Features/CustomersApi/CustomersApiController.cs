@@ -67,7 +67,7 @@ public sealed class CustomersApiController(CustomerDataService data, BehaviourDa
     /// <remarks>The record, its computed coordinates (stage, segment, value) and its CSM and sales owner by e-mail. Scope <c>customers</c> (or a signed-in Admin or CSM).</remarks>
     /// <param name="reference">The customer's reference (case-insensitive).</param>
     /// <param name="cancellationToken">Aborted with the request.</param>
-    /// <response code="200">The customer.</response>
+    /// <response code="200">The customer with its coordinates.</response>
     /// <response code="404">No customer has this reference.</response>
     [HttpGet("{reference}")]
     [Authorize(Policy = AuthorizationPolicies.CustomersRead)]
@@ -107,7 +107,7 @@ public sealed class CustomersApiController(CustomerDataService data, BehaviourDa
     /// <remarks>Every term, oldest first, with the contract each renewal renews. Scope <c>customers</c> (or a signed-in Admin or CSM).</remarks>
     /// <param name="reference">The customer's reference.</param>
     /// <param name="cancellationToken">Aborted with the request.</param>
-    /// <response code="200">The contracts.</response>
+    /// <response code="200">The customer's contract terms, oldest first.</response>
     /// <response code="404">No customer has this reference.</response>
     [HttpGet("{reference}/contracts")]
     [Authorize(Policy = AuthorizationPolicies.CustomersRead)]
@@ -260,8 +260,9 @@ public sealed class CustomersApiController(CustomerDataService data, BehaviourDa
         if (body.Items.Count > CustomerDataService.MaxRowsPerCall)
             return IntakeResponses.ValidationFailed([new(ProblemDetailsSetup.BodyField,
                 string.Create(CultureInfo.InvariantCulture, $"An array holds at most {CustomerDataService.MaxRowsPerCall:N0} items; this one has {body.Items.Count:N0}. Split it, or use voc import."))]);
-        if (body.Items.Select((item, index) => (item, index)).FirstOrDefault(x => x.item is null) is { item: null } missing && body.IsArray)
-            return IntakeResponses.ValidationFailed([new($"[{missing.index}]", "Each item must be a JSON object.")]);
+        var missing = body.Items.ToList().FindIndex(item => item is null);
+        if (missing >= 0)
+            return IntakeResponses.ValidationFailed([new(body.IsArray ? $"[{missing}]" : ProblemDetailsSetup.BodyField, "Each item must be a JSON object.")]);
         return null;
     }
 
