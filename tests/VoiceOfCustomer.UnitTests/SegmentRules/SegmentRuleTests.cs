@@ -24,7 +24,8 @@ public sealed class SegmentRuleTests
         Assert.Equal(4, all.Children.Count);
         var any = Assert.IsType<RuleGroup>(all.Children[1]);
         var stage = Assert.IsType<RuleCondition>(any.Children[0]);
-        Assert.Equal((RuleOperator.In, new object[] { "churnRisk", "winBack" }), (stage.Op, stage.Values.ToArray()));
+        Assert.Equal(RuleOperator.In, stage.Op);
+        Assert.Equal(["churnRisk", "winBack"], stage.Values.Cast<string>());
         var metric = Assert.IsType<RuleCondition>(any.Children[1]);
         Assert.Equal(("core-module-usage", 70.0), (metric.MetricKey, (double)metric.Values[0]));
         Assert.Equal(false, Assert.IsType<RuleCondition>(all.Children[2]).Values[0]);

@@ -17,9 +17,13 @@ public sealed class BehaviourMetricsController(VocDbContext db, BehaviourMetricE
 {
     public const string FlashKey = "metrics-flash";
 
+    // The pages sit with the segments' (one feature), not in a folder named after this controller.
+    private const string MetricsView = "/Features/Segments/Metrics.cshtml";
+    private const string MetricEditView = "/Features/Segments/MetricEdit.cshtml";
+
     [HttpGet("")]
     public async Task<IActionResult> Index(CancellationToken cancellationToken) =>
-        View("Metrics", await ListAsync(new BehaviourMetricInput(null, null, null, null, nameof(MetricUnit.Percent), nameof(GoodDirection.Up), nameof(MetricAggregation.Mean), false), [], cancellationToken));
+        View(MetricsView, await ListAsync(new BehaviourMetricInput(null, null, null, null, nameof(MetricUnit.Percent), nameof(GoodDirection.Up), nameof(MetricAggregation.Mean), false), [], cancellationToken));
 
     [HttpPost("")]
     [ValidateAntiForgeryToken]
@@ -31,7 +35,7 @@ public sealed class BehaviourMetricsController(VocDbContext db, BehaviourMetricE
         if (metric is null)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            return View("Metrics", await ListAsync(input, errors, cancellationToken));
+            return View(MetricsView, await ListAsync(input, errors, cancellationToken));
         }
         TempData[FlashKey] = t["The metric {0} was added.", DisplayNames.Of(metric.Name, metric.NameZh)].Value;
         return Redirect("/admin/behaviour-metrics#metric-" + Uri.EscapeDataString(metric.Key));
@@ -41,7 +45,7 @@ public sealed class BehaviourMetricsController(VocDbContext db, BehaviourMetricE
     public async Task<IActionResult> Edit(string key, CancellationToken cancellationToken)
     {
         var metric = await db.BehaviourMetrics.AsNoTracking().SingleOrDefaultAsync(m => m.Key == key, cancellationToken);
-        return metric is null ? NotFound() : View("MetricEdit", new MetricEditViewModel
+        return metric is null ? NotFound() : View(MetricEditView, new MetricEditViewModel
         {
             Metric = metric,
             Input = new BehaviourMetricInput(metric.Key, metric.Name, metric.NameZh, metric.Description, null, null, null, metric.IsExternal, metric.IsArchived),
@@ -61,7 +65,7 @@ public sealed class BehaviourMetricsController(VocDbContext db, BehaviourMetricE
         if (errors.Count > 0)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            return View("MetricEdit", new MetricEditViewModel { Metric = metric, Input = input, Errors = errors });
+            return View(MetricEditView, new MetricEditViewModel { Metric = metric, Input = input, Errors = errors });
         }
         TempData[FlashKey] = t["The metric {0} was saved.", DisplayNames.Of(metric.Name, metric.NameZh)].Value;
         return Redirect("/admin/behaviour-metrics#metric-" + Uri.EscapeDataString(metric.Key));
