@@ -18,8 +18,8 @@ public enum CoordinateKind
     Flag,
 }
 
-/// <summary>One coordinate a segment rule may name. <see cref="Label"/> is the English label (a string-table key) people see.</summary>
-public sealed record SegmentCoordinate(string Name, CoordinateKind Kind, string Label, IReadOnlyList<string>? Choices = null, bool WholeNumbers = false);
+/// <summary>One coordinate a segment rule may name (pages label it in the UI's language: Features/Segments/SegmentRuleText).</summary>
+public sealed record SegmentCoordinate(string Name, CoordinateKind Kind, IReadOnlyList<string>? Choices = null, bool WholeNumbers = false);
 
 /// <summary>
 /// The documented catalogue of coordinates (docs/segments.md): a customer's value, lifecycle and behaviour as segment rules
@@ -39,28 +39,28 @@ public static class SegmentCoordinates
 
     public static readonly IReadOnlyList<SegmentCoordinate> All =
     [
-        new("arr", CoordinateKind.Number, "ARR"),
-        new("acquisitionCost", CoordinateKind.Number, "Acquisition cost"),
-        new("clv", CoordinateKind.Number, "Predicted lifetime value"),
-        new("ltvToCac", CoordinateKind.Number, "LTV/CAC"),
-        new("pAlive", CoordinateKind.Number, "P(alive)"),
-        new("valueTier", CoordinateKind.Choice, "Value tier", Tiers),
-        new("stage", CoordinateKind.Choice, "Lifecycle stage", Stages),
-        new("plan", CoordinateKind.Choice, "Plan", Plans),
-        new("sites", CoordinateKind.Number, "Sites", WholeNumbers: true),
-        new("coBuild", CoordinateKind.Flag, "In the co-build programme"),
-        new("industry", CoordinateKind.Text, "Industry"),
-        new("region", CoordinateKind.Text, "Region"),
-        new("feedbackLast90Days", CoordinateKind.Number, "Voices in the last 90 days", WholeNumbers: true),
-        new("communityPostsLast90Days", CoordinateKind.Number, "Community posts in the last 90 days", WholeNumbers: true),
-        new("tenureMonths", CoordinateKind.Number, "Tenure in months", WholeNumbers: true),
-        new("renewalDriver", CoordinateKind.Text, "Renewal driver (latest contract)"),
+        new("arr", CoordinateKind.Number),
+        new("acquisitionCost", CoordinateKind.Number),
+        new("clv", CoordinateKind.Number),
+        new("ltvToCac", CoordinateKind.Number),
+        new("pAlive", CoordinateKind.Number),
+        new("valueTier", CoordinateKind.Choice, Tiers),
+        new("stage", CoordinateKind.Choice, Stages),
+        new("plan", CoordinateKind.Choice, Plans),
+        new("sites", CoordinateKind.Number, WholeNumbers: true),
+        new("coBuild", CoordinateKind.Flag),
+        new("industry", CoordinateKind.Text),
+        new("region", CoordinateKind.Text),
+        new("feedbackLast90Days", CoordinateKind.Number, WholeNumbers: true),
+        new("communityPostsLast90Days", CoordinateKind.Number, WholeNumbers: true),
+        new("tenureMonths", CoordinateKind.Number, WholeNumbers: true),
+        new("renewalDriver", CoordinateKind.Text),
     ];
 
     private static readonly Dictionary<string, SegmentCoordinate> ByName = All.ToDictionary(c => c.Name, StringComparer.Ordinal);
 
     /// <summary>A behaviour metric read as a coordinate: always a number.</summary>
-    public static SegmentCoordinate Metric(string key) => new(MetricPrefix + key, CoordinateKind.Number, key);
+    public static SegmentCoordinate Metric(string key) => new(MetricPrefix + key, CoordinateKind.Number);
 
     public static SegmentCoordinate? Find(string name) => ByName.GetValueOrDefault(name);
 

@@ -60,7 +60,7 @@ public sealed class SegmentPolicyService(VocDbContext db, DatabaseWriteGate gate
         if (!double.IsFinite(edit.RoadmapWeight) || edit.RoadmapWeight is < 0 or > 100)
             errors.Add(new FieldError("roadmapWeight", "The roadmap weight is between 0 and 100."));
         if (edit.Position is < 0 or > MaxPosition)
-            errors.Add(new FieldError("position", $"The position is between 0 and {MaxPosition:N0}."));
+            errors.Add(new FieldError("position", "The position is between 0 and 100,000."));
         if (!string.IsNullOrWhiteSpace(edit.CalendarKey)
             && !await db.BusinessCalendars.AnyAsync(c => c.Key == edit.CalendarKey.Trim(), cancellationToken))
             errors.Add(new FieldError("calendarKey", "There is no business calendar with this key."));

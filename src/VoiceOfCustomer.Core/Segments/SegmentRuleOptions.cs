@@ -63,6 +63,7 @@ public static class SegmentServiceCollectionExtensions
             .ValidateOnStart();
         services.AddScoped<SegmentRuleEvaluator>();
         services.AddScoped<SegmentPolicyService>();
+        services.AddScoped<Behaviour.BehaviourMetricEditor>();
         return services;
     }
 }
