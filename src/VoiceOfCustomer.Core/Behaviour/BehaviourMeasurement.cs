@@ -39,6 +39,7 @@ internal sealed class BehaviourMeasurementConfiguration : IEntityTypeConfigurati
         builder.HasIndex(m => new { m.CustomerId, m.MetricId, m.PeriodStart });
         builder.HasOne(m => m.Metric).WithMany().HasForeignKey(m => m.MetricId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Customers.Customer>().WithMany().HasForeignKey(m => m.CustomerId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasOne<Segments.Segment>().WithMany().HasForeignKey(m => m.SegmentId).OnDelete(DeleteBehavior.Cascade);
+        // Not cascading: SQL Server refuses a second cascade path from Segments (through Customers) — segments are archived, not deleted.
+        builder.HasOne<Segments.Segment>().WithMany().HasForeignKey(m => m.SegmentId).OnDelete(DeleteBehavior.Restrict);
     }
 }

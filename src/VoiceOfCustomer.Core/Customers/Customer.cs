@@ -141,6 +141,9 @@ internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         builder.Property(c => c.ValueModel).HasConversion<string>().HasMaxLength(10);
         builder.Property(c => c.Plan).HasMaxLength(20);
         builder.HasIndex(c => c.LifetimeValue);
+        // The customer list sorts by these (keyset pages: value, then Id).
+        builder.HasIndex(c => new { c.ProbabilityAlive, c.Id });
+        builder.HasIndex(c => new { c.LastActivityAt, c.Id });
         builder.Ignore(c => c.LtvToCac);
         builder.HasOne(c => c.Segment).WithMany().HasForeignKey(c => c.SegmentId).OnDelete(DeleteBehavior.SetNull);
     }

@@ -652,6 +652,10 @@ namespace VoiceOfCustomer.Migrations.Postgres.Migrations
 
                     b.HasIndex("SegmentId");
 
+                    b.HasIndex("LastActivityAt", "Id");
+
+                    b.HasIndex("ProbabilityAlive", "Id");
+
                     b.ToTable("Customers");
                 });
 
@@ -2270,7 +2274,7 @@ namespace VoiceOfCustomer.Migrations.Postgres.Migrations
                     b.HasOne("VoiceOfCustomer.Segments.Segment", null)
                         .WithMany()
                         .HasForeignKey("SegmentId")
-                        .OnDelete(DeleteBehavior.Cascade);
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Metric");
                 });

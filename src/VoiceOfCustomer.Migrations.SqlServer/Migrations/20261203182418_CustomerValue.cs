@@ -406,26 +406,26 @@ namespace VoiceOfCustomer.Migrations.SqlServer.Migrations
                 columns: new[] { "Model", "StartedAt" });
 
             // The stages before issue 18 map onto the computed ones; each old stage is kept in the customer history, so nothing is lost.
-            migrationBuilder.Sql("INSERT INTO \"CustomerHistory\" (\"CustomerId\", \"Kind\", \"From\", \"To\", \"Reason\", \"ChangedAt\") SELECT \"Id\", 'Stage', 'Onboarding', 'New', 'migration', SYSUTCDATETIME() FROM \"Customers\" WHERE \"LifecycleStage\" = 'Onboarding'");
-            migrationBuilder.Sql("UPDATE \"Customers\" SET \"LifecycleStage\" = 'New' WHERE \"LifecycleStage\" = 'Onboarding'");
-            migrationBuilder.Sql("INSERT INTO \"CustomerHistory\" (\"CustomerId\", \"Kind\", \"From\", \"To\", \"Reason\", \"ChangedAt\") SELECT \"Id\", 'Stage', 'Adoption', 'Active', 'migration', SYSUTCDATETIME() FROM \"Customers\" WHERE \"LifecycleStage\" = 'Adoption'");
-            migrationBuilder.Sql("UPDATE \"Customers\" SET \"LifecycleStage\" = 'Active' WHERE \"LifecycleStage\" = 'Adoption'");
-            migrationBuilder.Sql("INSERT INTO \"CustomerHistory\" (\"CustomerId\", \"Kind\", \"From\", \"To\", \"Reason\", \"ChangedAt\") SELECT \"Id\", 'Stage', 'Expansion', 'Active', 'migration', SYSUTCDATETIME() FROM \"Customers\" WHERE \"LifecycleStage\" = 'Expansion'");
-            migrationBuilder.Sql("UPDATE \"Customers\" SET \"LifecycleStage\" = 'Active' WHERE \"LifecycleStage\" = 'Expansion'");
-            migrationBuilder.Sql("INSERT INTO \"CustomerHistory\" (\"CustomerId\", \"Kind\", \"From\", \"To\", \"Reason\", \"ChangedAt\") SELECT \"Id\", 'Stage', 'Renewal', 'Active', 'migration', SYSUTCDATETIME() FROM \"Customers\" WHERE \"LifecycleStage\" = 'Renewal'");
-            migrationBuilder.Sql("UPDATE \"Customers\" SET \"LifecycleStage\" = 'Active' WHERE \"LifecycleStage\" = 'Renewal'");
-            migrationBuilder.Sql("INSERT INTO \"CustomerHistory\" (\"CustomerId\", \"Kind\", \"From\", \"To\", \"Reason\", \"ChangedAt\") SELECT \"Id\", 'Stage', 'AtRisk', 'ChurnRisk', 'migration', SYSUTCDATETIME() FROM \"Customers\" WHERE \"LifecycleStage\" = 'AtRisk'");
-            migrationBuilder.Sql("UPDATE \"Customers\" SET \"LifecycleStage\" = 'ChurnRisk' WHERE \"LifecycleStage\" = 'AtRisk'");
+            migrationBuilder.Sql("INSERT INTO [CustomerHistory] ([CustomerId], [Kind], [From], [To], [Reason], [ChangedAt]) SELECT [Id], 'Stage', 'Onboarding', 'New', 'migration', SYSUTCDATETIME() FROM [Customers] WHERE [LifecycleStage] = 'Onboarding'");
+            migrationBuilder.Sql("UPDATE [Customers] SET [LifecycleStage] = 'New' WHERE [LifecycleStage] = 'Onboarding'");
+            migrationBuilder.Sql("INSERT INTO [CustomerHistory] ([CustomerId], [Kind], [From], [To], [Reason], [ChangedAt]) SELECT [Id], 'Stage', 'Adoption', 'Active', 'migration', SYSUTCDATETIME() FROM [Customers] WHERE [LifecycleStage] = 'Adoption'");
+            migrationBuilder.Sql("UPDATE [Customers] SET [LifecycleStage] = 'Active' WHERE [LifecycleStage] = 'Adoption'");
+            migrationBuilder.Sql("INSERT INTO [CustomerHistory] ([CustomerId], [Kind], [From], [To], [Reason], [ChangedAt]) SELECT [Id], 'Stage', 'Expansion', 'Active', 'migration', SYSUTCDATETIME() FROM [Customers] WHERE [LifecycleStage] = 'Expansion'");
+            migrationBuilder.Sql("UPDATE [Customers] SET [LifecycleStage] = 'Active' WHERE [LifecycleStage] = 'Expansion'");
+            migrationBuilder.Sql("INSERT INTO [CustomerHistory] ([CustomerId], [Kind], [From], [To], [Reason], [ChangedAt]) SELECT [Id], 'Stage', 'Renewal', 'Active', 'migration', SYSUTCDATETIME() FROM [Customers] WHERE [LifecycleStage] = 'Renewal'");
+            migrationBuilder.Sql("UPDATE [Customers] SET [LifecycleStage] = 'Active' WHERE [LifecycleStage] = 'Renewal'");
+            migrationBuilder.Sql("INSERT INTO [CustomerHistory] ([CustomerId], [Kind], [From], [To], [Reason], [ChangedAt]) SELECT [Id], 'Stage', 'AtRisk', 'ChurnRisk', 'migration', SYSUTCDATETIME() FROM [Customers] WHERE [LifecycleStage] = 'AtRisk'");
+            migrationBuilder.Sql("UPDATE [Customers] SET [LifecycleStage] = 'ChurnRisk' WHERE [LifecycleStage] = 'AtRisk'");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
 
-            migrationBuilder.Sql("UPDATE \"Customers\" SET \"LifecycleStage\" = 'Onboarding' WHERE \"LifecycleStage\" = 'New'");
-            migrationBuilder.Sql("UPDATE \"Customers\" SET \"LifecycleStage\" = 'Adoption' WHERE \"LifecycleStage\" = 'Active'");
-            migrationBuilder.Sql("UPDATE \"Customers\" SET \"LifecycleStage\" = 'AtRisk' WHERE \"LifecycleStage\" = 'ChurnRisk'");
-            migrationBuilder.Sql("UPDATE \"Customers\" SET \"LifecycleStage\" = 'Adoption' WHERE \"LifecycleStage\" = 'WinBack'");
+            migrationBuilder.Sql("UPDATE [Customers] SET [LifecycleStage] = 'Onboarding' WHERE [LifecycleStage] = 'New'");
+            migrationBuilder.Sql("UPDATE [Customers] SET [LifecycleStage] = 'Adoption' WHERE [LifecycleStage] = 'Active'");
+            migrationBuilder.Sql("UPDATE [Customers] SET [LifecycleStage] = 'AtRisk' WHERE [LifecycleStage] = 'ChurnRisk'");
+            migrationBuilder.Sql("UPDATE [Customers] SET [LifecycleStage] = 'Adoption' WHERE [LifecycleStage] = 'WinBack'");
             migrationBuilder.DropTable(
                 name: "BehaviourMeasurements");
 

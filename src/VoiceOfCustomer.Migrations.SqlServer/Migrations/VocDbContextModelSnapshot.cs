@@ -711,6 +711,10 @@ namespace VoiceOfCustomer.Migrations.SqlServer.Migrations
 
                     b.HasIndex("SegmentId");
 
+                    b.HasIndex("LastActivityAt", "Id");
+
+                    b.HasIndex("ProbabilityAlive", "Id");
+
                     b.ToTable("Customers");
                 });
 
@@ -2465,7 +2469,7 @@ namespace VoiceOfCustomer.Migrations.SqlServer.Migrations
                     b.HasOne("VoiceOfCustomer.Segments.Segment", null)
                         .WithMany()
                         .HasForeignKey("SegmentId")
-                        .OnDelete(DeleteBehavior.Cascade);
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Metric");
                 });

@@ -627,6 +627,10 @@ namespace VoiceOfCustomer.Migrations.Sqlite.Migrations
 
                     b.HasIndex("SegmentId");
 
+                    b.HasIndex("LastActivityAt", "Id");
+
+                    b.HasIndex("ProbabilityAlive", "Id");
+
                     b.ToTable("Customers");
                 });
 
@@ -2197,7 +2201,7 @@ namespace VoiceOfCustomer.Migrations.Sqlite.Migrations
                     b.HasOne("VoiceOfCustomer.Segments.Segment", null)
                         .WithMany()
                         .HasForeignKey("SegmentId")
-                        .OnDelete(DeleteBehavior.Cascade);
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Metric");
                 });

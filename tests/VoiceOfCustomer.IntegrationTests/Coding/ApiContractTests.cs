@@ -14,7 +14,7 @@ public sealed class ApiContractTests : CodingApiTestBase
         var detail = await OkJsonAsync(await Client.GetAsync($"/api/feedback/{id}"));
         Assert.Equal("new", detail.GetProperty("status").GetString());
         Assert.Equal("support-ticket", detail.GetProperty("touchpoint").GetString());
-        Assert.Equal("adoption", detail.GetProperty("customer").GetProperty("lifecycleStage").GetString());
+        Assert.Equal("active", detail.GetProperty("customer").GetProperty("lifecycleStage").GetString());
 
         var body = Complete(submit: false);
         ((Dictionary<string, object?>)body["impact"]!)["direction"] = "Down";

@@ -100,8 +100,8 @@ public sealed class DemoDataGeneratorTests
     public void Even_a_handful_of_customers_covers_every_stage_and_the_first_voices_every_channel()
     {
         var generator = new DemoDataGenerator(Catalog, 3, Anchor);
-        var customers = generator.Customers(7);
-        Assert.Equal(7, customers.Select(c => c.Stage).Distinct().Count());
+        var customers = generator.Customers(Enum.GetValues<LifecycleStage>().Length);
+        Assert.Equal(Enum.GetValues<LifecycleStage>().Length, customers.Select(c => c.Stage).Distinct().Count());
         var feedback = generator.Feedback(customers, 5).ToList();
         Assert.Equal(Catalog.Channels.Count, feedback.Select(f => f.ChannelKey).Distinct().Count());
     }
