@@ -58,6 +58,8 @@ public static class Program
                 return await ClvBenchmark.RunAsync(rest);
             case ClvBenchmark.ChildMode:
                 return ClvBenchmark.RunChild(rest);
+            case "value":
+                return await ValueScoringBenchmark.RunAsync(BenchmarkSupport.IntOption(rest, "--customers", 1_000_000));
             case "segments":
                 return await SegmentRulesBenchmark.RunAsync(BenchmarkSupport.IntOption(rest, "--customers", 1_000_000));
             default:
@@ -72,6 +74,7 @@ public static class Program
                       sla [--items 1000000] [--due 10000] [--samples 50]  due-timer query and processing a burst of due SLA timers (SQLite, in process)
                       flows [--live 100000] [--due 1000] [--tasks 100000] [--samples 100]  due flow timers with 100,000 live runs; My tasks with 100,000 open tasks
                       clv [--customers 1000000] [--cdnow PATH] [--seed 1]  BG/NBD + Gamma-Gamma fit: CDNOW from the file, N simulated customers (time, peak memory), CLV scoring
+                      value [--customers 1000000]                    refit on stored purchases and contracts (SQLite, in process): reading, fitting, re-scoring every customer, segment rules
                       segments [--customers 1000000]                 every segment rule over N customers (SQLite, in process): first, steady, after a change; a preview
                       mail [--mails 1000] [--rounds 5] [--smtp-port P]  outbox delivery to maildev vs a plain loop over one MailKit connection
                     The api, list, customers and coding benchmarks start the Release build of the web app: dotnet build -c Release first.

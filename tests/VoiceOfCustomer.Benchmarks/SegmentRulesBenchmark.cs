@@ -89,23 +89,23 @@ public static class SegmentRulesBenchmark
         for (var start = 1; start <= customers; start += 50_000)
         {
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
-            await using var customer = Command(connection, transaction, """
+            await using var customer = SqliteBulk.Command(connection, transaction, """
                 INSERT INTO "Customers" ("Id", "Reference", "ReferenceNormalized", "Name", "LifecycleStage", "CreatedAt", "AnnualRecurringRevenue",
                     "LifetimeValue", "AcquisitionCost", "Plan", "Sites", "InCoBuildProgramme", "FeedbackLast90Days", "CommunityPostsLast90Days", "AcquiredAt")
                 VALUES ($id, $ref, $ref, $name, $stage, $now, $arr, $ltv, $cac, $plan, $sites, $cobuild, $voices, $posts, $acquired)
                 """, "$id", "$ref", "$name", "$stage", "$now", "$arr", "$ltv", "$cac", "$plan", "$sites", "$cobuild", "$voices", "$posts", "$acquired");
-            await using var measurement = Command(connection, transaction, """
+            await using var measurement = SqliteBulk.Command(connection, transaction, """
                 INSERT INTO "BehaviourMeasurements" ("MetricId", "CustomerId", "Period", "PeriodStart", "PeriodMonths", "Value", "RecordedAt")
                 VALUES ($metric, $customer, $period, $start, 1, $value, $now)
                 """, "$metric", "$customer", "$period", "$start", "$value", "$now");
-            await using var contract = Command(connection, transaction, """
+            await using var contract = SqliteBulk.Command(connection, transaction, """
                 INSERT INTO "CustomerContracts" ("CustomerId", "Reference", "StartsOn", "EndsOn", "AnnualValue", "Term", "Status", "RenewalDriver", "CreatedAt")
                 VALUES ($customer, $ref, '2025-01-01', '2025-12-31', '0', 1, 'Active', $driver, $now)
                 """, "$customer", "$ref", "$driver", "$now");
             for (var id = start; id < Math.Min(customers + 1, start + 50_000); id++)
             {
                 var arr = Math.Round(Math.Exp(random.NextDouble() * 9 + 8), 2); // ~3k to ~24M, log-uniform
-                Set(customer, id, $"C-{id}", $"Customer {id}", stages[random.Next(stages.Length)], Instant(now),
+                SqliteBulk.Set(customer, id, $"C-{id}", $"Customer {id}", stages[random.Next(stages.Length)], Instant(now),
                     arr.ToString("0.00", CultureInfo.InvariantCulture), random.Next(3) == 0 ? null : (arr * 3).ToString("0.00", CultureInfo.InvariantCulture),
                     random.Next(3) == 0 ? null : (arr * random.NextDouble()).ToString("0.00", CultureInfo.InvariantCulture),
                     plans[random.Next(plans.Length)], random.Next(4) == 0 ? random.Next(1, 600) : null, random.Next(20) == 0 ? 1 : 0,
@@ -116,35 +116,18 @@ public static class SegmentRulesBenchmark
                     foreach (var (key, period, monthStart) in new[] { ("core-module-usage", "2026-09", "2026-09-01"), ("core-module-usage", "2026-10", "2026-10-01"),
                         ("customisation-level", "2026-10", "2026-10-01"), ("feature-adoption-rate", "2026-10", "2026-10-01") })
                     {
-                        Set(measurement, metrics[key], id, period, monthStart, Math.Round(random.NextDouble() * 100, 1), Instant(now));
+                        SqliteBulk.Set(measurement, metrics[key], id, period, monthStart, Math.Round(random.NextDouble() * 100, 1), Instant(now));
                         await measurement.ExecuteNonQueryAsync();
                     }
                 }
                 if (id % 5 < 2)
                 {
-                    Set(contract, id, $"K-{id}", random.Next(3) == 0 ? "price" : "value", Instant(now));
+                    SqliteBulk.Set(contract, id, $"K-{id}", random.Next(3) == 0 ? "price" : "value", Instant(now));
                     await contract.ExecuteNonQueryAsync();
                 }
             }
             await transaction.CommitAsync();
         }
         Console.WriteLine(BenchmarkSupport.Invariant($"filled {customers:N0} customers (a third measured, 40% with a contract) in {clock.Elapsed.TotalSeconds:F1} s"));
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var name in parameters)
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        command.Prepare();
-        return command;
-    }
-
-    private static void Set(SqliteCommand command, params object?[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
     }
 }

@@ -13,7 +13,11 @@ using VoiceOfCustomer.Intake;
 namespace VoiceOfCustomer.Value;
 
 /// <summary>What one refit did: the fit records written and how many customers were scored.</summary>
-public sealed record ValueRefitResult(IReadOnlyList<ValueFitRecord> Fits, int CustomersScored, int StageChanges, double CustomerEquity, TimeSpan Elapsed);
+/// <param name="Phases">Time spent reading the data, fitting, scoring and writing every customer, and re-evaluating the segment rules.</param>
+public sealed record ValueRefitResult(IReadOnlyList<ValueFitRecord> Fits, int CustomersScored, int StageChanges, double CustomerEquity, TimeSpan Elapsed,
+    ValueRefitPhases Phases);
+
+public sealed record ValueRefitPhases(TimeSpan Loading, TimeSpan Fitting, TimeSpan Scoring, TimeSpan Segments);
 
 /// <summary>
 /// Fits the lifetime-value models on the stored purchases and contracts, then re-scores every customer: CLV, P(alive),
@@ -48,6 +52,7 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
         progress?.Report(20);
         var purchases = await LoadPurchasesAsync(customers, settings, today, cancellationToken);
         progress?.Report(40);
+        var loading = clock.Elapsed;
 
         var fits = new List<ValueFitRecord>();
         var (bgnbd, spend) = await FitPurchasesAsync(purchases, requestedBy, now, fits, cancellationToken);
@@ -55,6 +60,7 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
         var retention = await FitContractsAsync(customers, contracts, requestedBy, now, fits, cancellationToken);
         var conversion = await FitConversionAsync(customers, settings, requestedBy, now, fits, cancellationToken);
         progress?.Report(70);
+        var fitting = clock.Elapsed - loading;
 
         var scores = ScoreAll(customers, contracts, purchases, bgnbd, spend, retention, conversion, settings, now);
         progress?.Report(80);
@@ -62,12 +68,14 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
         using (await gate.EnterAsync(cancellationToken))
             changes = await WriteScoresAsync(customers, scores, now, cancellationToken);
         progress?.Report(90);
+        var scoring = clock.Elapsed - loading - fitting;
         // New values, P(alive) and stages can move customers between segments (whose rules read them).
         await segments.EvaluateAllAsync(ValueFitReason, cancellationToken);
         progress?.Report(100);
         var equity = scores.Sum(s => s.Clv ?? 0);
         LogRefit(customers.Count, changes, equity, clock.Elapsed.TotalSeconds);
-        return new ValueRefitResult(fits, customers.Count, changes, equity, clock.Elapsed);
+        var phases = new ValueRefitPhases(loading, fitting, scoring, clock.Elapsed - loading - fitting - scoring);
+        return new ValueRefitResult(fits, customers.Count, changes, equity, clock.Elapsed, phases);
     }
 
     // ---- loading -------------------------------------------------------------------------------------------------
