@@ -32,6 +32,10 @@ public sealed partial class EveryFormTests
         ["/admin/workflows/instances/@instance.Id/cancel"] = "WorkflowOperationsJourneyTests: needs a running flow instance",
         ["/tasks/@Model.Task.Id"] = "TaskJourneyTests: two PMs answer from My tasks, in English and in Chinese",
         ["/task-link/@Model.Token"] = "TaskJourneyTests: an outside reviewer answers through the link in the mail",
+        ["/customers/value/refit"] = "CustomerValueJourneyTests: an Admin asks for a refit after reading the fitted models",
+        ["/admin/segments/@key"] = "SegmentRulesJourneyTests: an Admin previews and saves a rule, in English and in Chinese",
+        ["/admin/behaviour-metrics"] = "SegmentRulesJourneyTests: an Admin adds a behaviour metric",
+        ["/admin/behaviour-metrics/@Uri.EscapeDataString(metric.Key)"] = "SegmentRulesJourneyTests: an Admin renames and archives a behaviour metric",
     };
 
     [Fact]

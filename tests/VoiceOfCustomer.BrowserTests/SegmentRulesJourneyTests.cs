@@ -27,7 +27,7 @@ public sealed class SegmentRulesJourneyTests
         "Behaviour metrics", "Key", "Name", "Chinese name", "Unit", "Count", "Add metric", "was added", "Archived");
 
     private static readonly Ui Chinese = new("zh-CN", "登录", "邮箱", "密码", "客户分层", "编辑规则与策略", "条件（JSON）",
-        "预览", "保存", "年度经常性收入 (ARR)介于 100,000 与 500,000 之间", "1 位客户将移入中型企业客户，0 位将移出。", "1 位客户被移动（1 位移入此客户分层，0 位移出）",
+        "预览", "保存", "年度经常性收入介于 100,000 与 500,000 之间", "1 位客户将移入中型企业客户，0 位将移出。", "1 位客户被移动（1 位移入此客户分层，0 位移出）",
         "行为指标", "键", "名称", "中文名称", "单位", "计数", "添加指标", "已添加指标", "已归档");
 
     public static TheoryData<string> Languages => ["en", "zh-CN"];

@@ -48,6 +48,13 @@ public sealed class DemoDataSeeder(VocDbContext db, DatabaseConnection connectio
         var (added, contacts) = await AddCustomersAsync(customers, progress, cancellationToken);
         await economics.AddAsync(customers, request.Seed, request.Anchor, cancellationToken);
         progress?.Report(new SeedProgress("contracts and purchases", customers.Count, customers.Count));
+        if (added > 0)
+        {
+            // The demo's lifetime value, P(alive), tiers, stages and so segments come from fitting the models on the history
+            // just written — before the voices arrive, so their SLA clocks start on the segments they keep.
+            await scorer.RefitAsync("demo-seed", null, cancellationToken);
+            progress?.Report(new SeedProgress("customer value", customers.Count, customers.Count));
+        }
 
         var until = DateTime.SpecifyKind(request.HistoryUntil ?? request.Anchor, DateTimeKind.Utc);
         DemoStory? story = null;
@@ -102,11 +109,7 @@ public sealed class DemoDataSeeder(VocDbContext db, DatabaseConnection connectio
         if (story is not null)
             lifetime = await history.ReplayAsync(await ReplayVoicesAsync(lived, request.Seed, cancellationToken), until, progress, cancellationToken);
         if (added > 0)
-        {
-            // The demo's lifetime value, P(alive), tiers and stages come from fitting the models on the history just written.
-            await scorer.RefitAsync("demo-seed", null, cancellationToken);
-            progress?.Report(new SeedProgress("customer value", customers.Count, customers.Count));
-        }
+            await scorer.RefreshVoiceCountsAsync(cancellationToken);
         return new DemoSeedResult(added, customers.Count - added, contacts, feedbackAdded, feedbackDone - feedbackAdded, stopwatch.Elapsed) { History = lifetime };
     }
 

@@ -52,6 +52,20 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
         progress?.Report(20);
         var purchases = await LoadPurchasesAsync(customers, settings, today, cancellationToken);
         progress?.Report(40);
+        // A buyer or contract customer whose record carries no acquisition date was acquired at its first purchase (or
+        // when it was recorded): it is not a prospect, for the stage rules and for the conversion rate.
+        foreach (var customer in customers)
+        {
+            // Recency counts purchases and contract terms too, not only what was posted as activity.
+            if (purchases.LastPurchase.TryGetValue(customer.Id, out var lastPurchase) && !(customer.LastActivityAt >= lastPurchase))
+                customer.LastActivityAt = lastPurchase;
+            if (contracts.TryGetValue(customer.Id, out var term) && term.StartsOn.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) is var started && !(customer.LastActivityAt >= started))
+                customer.LastActivityAt = started;
+            if (customer.AcquiredAt is null && purchases.FirstPurchase.TryGetValue(customer.Id, out var first))
+                customer.AcquiredAt = first;
+            else if (customer.AcquiredAt is null && contracts.ContainsKey(customer.Id))
+                customer.AcquiredAt = customer.CreatedAt;
+        }
         var loading = clock.Elapsed;
 
         var fits = new List<ValueFitRecord>();
@@ -78,6 +92,22 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
         return new ValueRefitResult(fits, customers.Count, changes, equity, clock.Elapsed, phases);
     }
 
+    /// <summary>
+    /// Brings every customer's 90-day voice and community-post counts and last activity up to date without a refit (the
+    /// demo seed, after its voices arrived); the next refit recomputes them anyway.
+    /// </summary>
+    public async Task RefreshVoiceCountsAsync(CancellationToken cancellationToken)
+    {
+        var since = time.GetUtcNow().UtcDateTime.AddDays(-90);
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            await db.Customers.ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.FeedbackLast90Days, c => db.FeedbackItems.Count(f => f.CustomerId == c.Id && f.ReceivedAt >= since))
+                .SetProperty(c => c.CommunityPostsLast90Days, c => db.FeedbackItems.Count(f => f.CustomerId == c.Id && f.ReceivedAt >= since && f.Channel!.Touchpoint == Touchpoint.CommunityPost)),
+                cancellationToken);
+        }
+    }
+
     // ---- loading -------------------------------------------------------------------------------------------------
 
     internal sealed class CustomerRow
@@ -96,7 +126,7 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
     internal sealed record ContractFacts(int Term, DateOnly StartsOn, DateOnly EndsOn, decimal AnnualValue, ContractStatus Status, DateTime? ReturnedAt, bool Lapsed);
 
     internal sealed record PurchaseFacts(RfmSummary? Summary, Dictionary<int, int> IndexByCustomer, Dictionary<int, DateTime> ReturnedAt, Dictionary<int, DateTime> FirstPurchase,
-        List<PurchaseRecord> Records);
+        List<PurchaseRecord> Records, Dictionary<int, DateTime> LastPurchase);
 
     private async Task<List<CustomerRow>> LoadCustomersAsync(CancellationToken cancellationToken)
     {
@@ -170,6 +200,7 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
         var records = new List<PurchaseRecord>();
         var returnedAt = new Dictionary<int, DateTime>();
         var firstPurchase = new Dictionary<int, DateTime>();
+        var lastPurchase = new Dictionary<int, DateTime>();
         int? current = null;
         DateTime previous = default;
         await foreach (var t in db.CustomerTransactions.AsNoTracking().OrderBy(t => t.CustomerId).ThenBy(t => t.OccurredAt)
@@ -185,15 +216,16 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
                 returnedAt[t.CustomerId] = t.OccurredAt;
             }
             previous = t.OccurredAt;
+            lastPurchase[t.CustomerId] = t.OccurredAt;
             records.Add(new PurchaseRecord(t.CustomerId.ToString(CultureInfo.InvariantCulture), DateOnly.FromDateTime(t.OccurredAt), (double)t.Amount));
         }
         if (records.Count == 0)
-            return new PurchaseFacts(null, [], returnedAt, firstPurchase, records);
+            return new PurchaseFacts(null, [], returnedAt, firstPurchase, records, lastPurchase);
         var summary = RfmSummary.Build(records, today, ClvPeriod.Week);
         var index = new Dictionary<int, int>(summary.Count);
         for (var i = 0; i < summary.Count; i++)
             index[int.Parse(summary.Customers[i], CultureInfo.InvariantCulture)] = i;
-        return new PurchaseFacts(summary, index, returnedAt, firstPurchase, records);
+        return new PurchaseFacts(summary, index, returnedAt, firstPurchase, records, lastPurchase);
     }
 
     // ---- fitting -------------------------------------------------------------------------------------------------
@@ -226,7 +258,7 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
                 if (!converged)
                     record.Message = $"The optimiser stopped after {purchaseFit.Diagnostics.Iterations} (BG/NBD) and {spendFit.Diagnostics.Iterations} (Gamma-Gamma) iterations without converging; the previous fit stays in use.";
             }
-            catch (ClvDataException ex)
+            catch (Exception ex) when (ex is ClvDataException or ArithmeticException)
             {
                 record.Status = ValueFitStatus.Failed;
                 record.Message = ex.Message;
@@ -273,7 +305,7 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
                 if (!fit.Diagnostics.Converged)
                     record.Message = "The optimiser did not converge; the previous fit stays in use.";
             }
-            catch (ClvDataException ex)
+            catch (Exception ex) when (ex is ClvDataException or ArithmeticException)
             {
                 record.Status = ValueFitStatus.Failed;
                 record.Message = ex.Message;
@@ -369,40 +401,48 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
             LatestContract? latest = null;
             DateTime? returned = null;
             var acquired = customer.AcquiredAt;
-            if (contracts.TryGetValue(customer.Id, out var contract))
+            try
             {
-                model = ValueModel.Contract;
-                latest = new LatestContract(contract.EndsOn, contract.Status);
-                returned = contract.ReturnedAt;
-                acquired ??= customer.CreatedAt;
-                var sbg = retention.GetValueOrDefault(customer.SegmentId ?? 0) ?? retention.GetValueOrDefault(0);
-                if (contract.Lapsed)
-                    (clv, alive, expected) = (0, 0, 0);
-                else if (sbg is not null)
+                if (contracts.TryGetValue(customer.Id, out var contract))
                 {
-                    alive = sbg.ProbabilityOfRenewal(contract.Term - 1);
+                    model = ValueModel.Contract;
+                    latest = new LatestContract(contract.EndsOn, contract.Status);
+                    returned = contract.ReturnedAt;
+                    acquired ??= customer.CreatedAt;
+                    var sbg = retention.GetValueOrDefault(customer.SegmentId ?? 0) ?? retention.GetValueOrDefault(0);
+                    if (contract.Lapsed)
+                        (clv, alive, expected) = (0, 0, 0);
+                    else if (sbg is not null)
+                    {
+                        alive = sbg.ProbabilityOfRenewal(contract.Term - 1);
+                        expected = alive;
+                        clv = CustomerLifetimeValue.ForContract(sbg, (double)contract.AnnualValue, contract.Term - 1, contractEconomics);
+                    }
+                }
+                else if (summary is not null && purchases.IndexByCustomer.TryGetValue(customer.Id, out var row) && bgnbd is not null && spend is not null)
+                {
+                    model = ValueModel.Purchases;
+                    returned = purchases.ReturnedAt.GetValueOrDefault(customer.Id) is { Ticks: > 0 } back ? back : null;
+                    acquired ??= purchases.FirstPurchase[customer.Id];
+                    var (x, tx, age) = (summary.Frequency[row], summary.Recency[row], summary.Age[row]);
+                    alive = bgnbd.ProbabilityAlive(x, tx, age);
+                    expected = bgnbd.ConditionalExpectedPurchases(52, x, tx, age);
+                    clv = CustomerLifetimeValue.ForBuyer(bgnbd, spend, x, tx, age, x > 0 ? summary.MeanRepeatSpend[row] : spend.PopulationMeanSpend, ClvPeriod.Week, purchaseEconomics);
+                }
+                else if (acquired is not null && customer.Arr is > 0 && (retention.GetValueOrDefault(customer.SegmentId ?? 0) ?? retention.GetValueOrDefault(0)) is { } sbg)
+                {
+                    // A paying customer known only by its ARR: its tenure in whole years counts as renewals made.
+                    model = ValueModel.Contract;
+                    var renewals = Math.Max(0, (int)((now - acquired.Value).TotalDays / 365.25));
+                    alive = sbg.ProbabilityOfRenewal(renewals);
                     expected = alive;
-                    clv = CustomerLifetimeValue.ForContract(sbg, (double)contract.AnnualValue, contract.Term - 1, contractEconomics);
+                    clv = CustomerLifetimeValue.ForContract(sbg, (double)customer.Arr.Value, renewals, contractEconomics);
                 }
             }
-            else if (summary is not null && purchases.IndexByCustomer.TryGetValue(customer.Id, out var row) && bgnbd is not null && spend is not null)
+            catch (ArithmeticException)
             {
-                model = ValueModel.Purchases;
-                returned = purchases.ReturnedAt.GetValueOrDefault(customer.Id) is { Ticks: > 0 } back ? back : null;
-                acquired ??= purchases.FirstPurchase[customer.Id];
-                var (x, tx, age) = (summary.Frequency[row], summary.Recency[row], summary.Age[row]);
-                alive = bgnbd.ProbabilityAlive(x, tx, age);
-                expected = bgnbd.ConditionalExpectedPurchases(52, x, tx, age);
-                clv = CustomerLifetimeValue.ForBuyer(bgnbd, spend, x, tx, age, x > 0 ? summary.MeanRepeatSpend[row] : spend.PopulationMeanSpend, ClvPeriod.Week, purchaseEconomics);
-            }
-            else if (acquired is not null && customer.Arr is > 0 && (retention.GetValueOrDefault(customer.SegmentId ?? 0) ?? retention.GetValueOrDefault(0)) is { } sbg)
-            {
-                // A paying customer known only by its ARR: its tenure in whole years counts as renewals made.
-                model = ValueModel.Contract;
-                var renewals = Math.Max(0, (int)((now - acquired.Value).TotalDays / 365.25));
-                alive = sbg.ProbabilityOfRenewal(renewals);
-                expected = alive;
-                clv = CustomerLifetimeValue.ForContract(sbg, (double)customer.Arr.Value, renewals, contractEconomics);
+                // A model that cannot value this customer (a series that does not converge) leaves it unvalued, never the refit failed.
+                (clv, alive, expected) = (null, null, null);
             }
             var (stage, reason) = LifecycleRules.Evaluate(new LifecycleFacts(acquired, customer.LastActivityAt, alive, latest, returned), now, settings);
             scores[i] = new Score(clv, alive, expected, null, model, stage, reason);
@@ -454,10 +494,10 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
                     INSERT INTO "CustomerHistory" ("CustomerId", "Kind", "From", "To", "Reason", "ChangedAt")
                     VALUES (@customer, 'Stage', @from, @to, @reason, @at)
                     """;
-                var customer = Add(history, "@customer");
-                var from = Add(history, "@from");
-                var to = Add(history, "@to");
-                var reason = Add(history, "@reason");
+                var customer = Add(history, "@customer", System.Data.DbType.Int32);
+                var from = Add(history, "@from", System.Data.DbType.String);
+                var to = Add(history, "@to", System.Data.DbType.String);
+                var reason = Add(history, "@reason", System.Data.DbType.String);
                 AdoCommands.AddInstant(history, "@at").Value = now;
                 await AdoCommands.PrepareAsync(history, cancellationToken);
                 for (var i = 0; i < customers.Count; i++)
@@ -495,17 +535,17 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
                 "FeedbackLast90Days" = @feedback, "CommunityPostsLast90Days" = @community
             WHERE "Id" = @id
             """;
-        var clv = Add(update, "@clv");
-        var alive = Add(update, "@alive");
-        var expected = Add(update, "@expected");
-        var tier = Add(update, "@tier");
-        var model = Add(update, "@model");
+        var clv = Add(update, "@clv", System.Data.DbType.Decimal);
+        var alive = Add(update, "@alive", System.Data.DbType.Double);
+        var expected = Add(update, "@expected", System.Data.DbType.Double);
+        var tier = Add(update, "@tier", System.Data.DbType.String);
+        var model = Add(update, "@model", System.Data.DbType.String);
         AdoCommands.AddInstant(update, "@at").Value = now;
-        var stage = Add(update, "@stage");
-        var reason = Add(update, "@reason");
-        var feedback = Add(update, "@feedback");
-        var community = Add(update, "@community");
-        var id = Add(update, "@id");
+        var stage = Add(update, "@stage", System.Data.DbType.String);
+        var reason = Add(update, "@reason", System.Data.DbType.String);
+        var feedback = Add(update, "@feedback", System.Data.DbType.Int32);
+        var community = Add(update, "@community", System.Data.DbType.Int32);
+        var id = Add(update, "@id", System.Data.DbType.Int32);
         await AdoCommands.PrepareAsync(update, cancellationToken);
         for (var i = 0; i < customers.Count; i++)
         {
@@ -554,10 +594,11 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
         }
     }
 
-    private static DbParameter Add(DbCommand command, string name)
+    private static DbParameter Add(DbCommand command, string name, System.Data.DbType type)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
+        parameter.DbType = type;
         command.Parameters.Add(parameter);
         return parameter;
     }

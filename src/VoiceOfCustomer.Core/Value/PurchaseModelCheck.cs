@@ -18,8 +18,21 @@ public sealed record PurchaseModelCheck(
 {
     public const int MaxFrequency = 7;
 
-    /// <summary>Null when the data spans too little time for a holdout, or the calibration part cannot be fitted.</summary>
+    /// <summary>Null when the data spans too little time for a holdout, or the calibration part cannot be fitted or evaluated.</summary>
     public static PurchaseModelCheck? Run(IReadOnlyList<PurchaseRecord> records, DateOnly lastDay)
+    {
+        try
+        {
+            return Check(records, lastDay);
+        }
+        catch (ArithmeticException)
+        {
+            // A calibration fit at an extreme (few customers) can make its series fail to settle: no check, the fit itself stands.
+            return null;
+        }
+    }
+
+    private static PurchaseModelCheck? Check(IReadOnlyList<PurchaseRecord> records, DateOnly lastDay)
     {
         if (records.Count == 0)
             return null;

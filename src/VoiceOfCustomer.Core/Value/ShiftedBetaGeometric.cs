@@ -102,7 +102,12 @@ public sealed record ShiftedBetaGeometric(double Alpha, double Beta)
         if (renewals < 0)
             throw new ArgumentOutOfRangeException(nameof(renewals), renewals, "Renewals cannot be negative.");
         var n = renewals;
-        return (Beta + n) / (Alpha + Beta + n) * SpecialFunctions.Hypergeometric2F1(1, Beta + n + 1, Alpha + Beta + n + 1, 1 / (1 + discountRate));
+        var retention = (Beta + n) / (Alpha + Beta + n);
+        // A fit at the boundary (α, β → ∞ with their ratio fixed: every customer churns at the same rate) makes retention
+        // constant; the series then is geometric, Σ (r / (1 + d))^k, and ₂F₁ with parameters near 10^9 would not converge.
+        if (Alpha + Beta > 1e5)
+            return retention / (1 - retention / (1 + discountRate));
+        return retention * SpecialFunctions.Hypergeometric2F1(1, Beta + n + 1, Alpha + Beta + n + 1, 1 / (1 + discountRate));
     }
 
     private static void Validate(IReadOnlyList<double> survivors)

@@ -56,4 +56,15 @@ public sealed class ContractRetentionTests
         Assert.Contains("has left", Assert.Throws<ClvDataException>(() => ContractRetention.Fit([0, 0, 0], [0, 5, 3])).Message);
         Assert.Contains("renewed", Assert.Throws<ClvDataException>(() => ContractRetention.Fit([0, 4], [0, 6])).Message);
     }
+
+    [Fact]
+    public void A_fit_at_the_boundary_has_constant_retention_and_a_geometric_residual_lifetime()
+    {
+        // α, β near 10^9 (what a fit finds when every customer churns at one rate): r = 6/11 each period.
+        var model = new ShiftedBetaGeometric(5e8, 6e8);
+        var r = 6.0 / 11;
+        Assert.Equal(r / (1 - r / 1.1), model.DiscountedExpectedResidualLifetime(0.1, 3), 6);
+        // Just below the switch the series agrees with it.
+        Assert.Equal(new ShiftedBetaGeometric(4.5e4, 5.4e4).DiscountedExpectedResidualLifetime(0.1, 3), r / (1 - r / 1.1), 3);
+    }
 }
