@@ -31,8 +31,9 @@ public sealed class CustomerImportJourneyTests
             await page.GetByRole(AriaRole.Button, new() { Name = "Upload and import" }).ClickAsync();
             await page.WaitForURLAsync("**/import/*");
             await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Succeeded", new() { Timeout = 30_000 });
-            await page.ReloadAsync();
-            await Assertions.Expect(page.Locator("#imported")).ToHaveTextAsync("1");
+            // The page reloads itself once the import finished (import-status.js); a reload of our own would race it.
+            await Assertions.Expect(page.Locator("#imported")).ToHaveTextAsync("1", new() { Timeout = 15_000 });
+            await page.WaitForLoadStateAsync(LoadState.Load);
             await Assertions.Expect(page.Locator("table.rejections")).ToContainTextAsync("plan");
             await Assertions.Expect(page.Locator("section.import-status")).ToContainTextAsync("Customers");
             Assert.Equal(["ACME-1"], await app.WithDbAsync(db => db.Customers.Select(c => c.Reference).ToListAsync()));
