@@ -32,7 +32,7 @@ public static class ValueScoringBenchmark
                     result = await scope.ServiceProvider.GetRequiredService<CustomerValueScorer>().RefitAsync("benchmark");
                 var p = result.Phases;
                 Console.WriteLine(BenchmarkSupport.Invariant(
-                    $"refit {round}: {result.Elapsed.TotalSeconds:F1} s = reading {p.Loading.TotalSeconds:F1} s + fitting {p.Fitting.TotalSeconds:F1} s + scoring and writing {p.Scoring.TotalSeconds:F1} s + segment rules {p.Segments.TotalSeconds:F1} s; {result.CustomersScored:N0} customers, {result.StageChanges:N0} stage changes, equity {result.CustomerEquity:N0}"));
+                    $"refit {round}: {result.Elapsed.TotalSeconds:F1} s = reading {p.Loading.TotalSeconds:F1} s + fitting {p.Fitting.TotalSeconds:F1} s + scoring and writing {p.Scoring.TotalSeconds:F1} s (of which writing {p.Writing.TotalSeconds:F1} s) + segment rules {p.Segments.TotalSeconds:F1} s; {result.CustomersScored:N0} customers, {result.StageChanges:N0} stage changes, equity {result.CustomerEquity:N0}"));
                 foreach (var fit in result.Fits)
                     Console.WriteLine(BenchmarkSupport.Invariant($"  {fit.Model,-28} {fit.Status,-13} {fit.Customers,10:N0} customers"));
                 if (round == 2)

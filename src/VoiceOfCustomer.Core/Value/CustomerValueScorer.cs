@@ -17,7 +17,8 @@ namespace VoiceOfCustomer.Value;
 public sealed record ValueRefitResult(IReadOnlyList<ValueFitRecord> Fits, int CustomersScored, int StageChanges, double CustomerEquity, TimeSpan Elapsed,
     ValueRefitPhases Phases);
 
-public sealed record ValueRefitPhases(TimeSpan Loading, TimeSpan Fitting, TimeSpan Scoring, TimeSpan Segments);
+/// <param name="Scoring">Scoring and writing together; <paramref name="Writing"/> is the writing part of it.</param>
+public sealed record ValueRefitPhases(TimeSpan Loading, TimeSpan Fitting, TimeSpan Scoring, TimeSpan Segments, TimeSpan Writing);
 
 /// <summary>
 /// Fits the lifetime-value models on the stored purchases and contracts, then re-scores every customer: CLV, P(alive),
@@ -79,16 +80,18 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
         var scores = ScoreAll(customers, contracts, purchases, bgnbd, spend, retention, conversion, settings, now);
         progress?.Report(80);
         int changes;
+        var writingStarted = clock.Elapsed;
         using (await gate.EnterAsync(cancellationToken))
             changes = await WriteScoresAsync(customers, scores, now, cancellationToken);
         progress?.Report(90);
         var scoring = clock.Elapsed - loading - fitting;
+        var writing = clock.Elapsed - writingStarted;
         // New values, P(alive) and stages can move customers between segments (whose rules read them).
         await segments.EvaluateAllAsync(ValueFitReason, cancellationToken);
         progress?.Report(100);
         var equity = scores.Sum(s => s.Clv ?? 0);
         LogRefit(customers.Count, changes, equity, clock.Elapsed.TotalSeconds);
-        var phases = new ValueRefitPhases(loading, fitting, scoring, clock.Elapsed - loading - fitting - scoring);
+        var phases = new ValueRefitPhases(loading, fitting, scoring, clock.Elapsed - loading - fitting - scoring, writing);
         return new ValueRefitResult(fits, customers.Count, changes, equity, clock.Elapsed, phases);
     }
 
