@@ -37,6 +37,9 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
 
     /// <summary>The history reason of segment moves that follow a refit.</summary>
     public const string ValueFitReason = "value-fit";
+
+    /// <summary>The window of <see cref="Customer.FeedbackLast90Days"/> and <see cref="Customer.CommunityPostsLast90Days"/>.</summary>
+    public const int VoiceWindowDays = 90;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Fits every model and re-scores every customer; <paramref name="progress"/> gets 0–100.</summary>
@@ -47,11 +50,11 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
         var now = time.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(now);
 
-        var customers = await LoadCustomersAsync(cancellationToken);
+        var customers = await LoadCustomersAsync(now, cancellationToken);
         progress?.Report(10);
-        var contracts = await LoadContractsAsync(customers, settings, cancellationToken);
+        var contracts = await LoadContractsAsync(settings, today, cancellationToken);
         progress?.Report(20);
-        var purchases = await LoadPurchasesAsync(customers, settings, today, cancellationToken);
+        var purchases = await LoadPurchasesAsync(settings, today, cancellationToken);
         progress?.Report(40);
         // A buyer or contract customer whose record carries no acquisition date was acquired at its first purchase (or
         // when it was recorded): it is not a prospect, for the stage rules and for the conversion rate.
@@ -96,12 +99,12 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
     }
 
     /// <summary>
-    /// Brings every customer's 90-day voice and community-post counts and last activity up to date without a refit (the
-    /// demo seed, after its voices arrived); the next refit recomputes them anyway.
+    /// Brings every customer's 90-day voice and community-post counts up to date without a refit (the demo seed, after its
+    /// voices arrived); the next refit recomputes them, and last activity, anyway.
     /// </summary>
     public async Task RefreshVoiceCountsAsync(CancellationToken cancellationToken)
     {
-        var since = time.GetUtcNow().UtcDateTime.AddDays(-90);
+        var since = time.GetUtcNow().UtcDateTime.AddDays(-VoiceWindowDays);
         using (await gate.EnterAsync(cancellationToken))
         {
             await db.Customers.ExecuteUpdateAsync(s => s
@@ -131,7 +134,7 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
     internal sealed record PurchaseFacts(RfmSummary? Summary, Dictionary<int, int> IndexByCustomer, Dictionary<int, DateTime> ReturnedAt, Dictionary<int, DateTime> FirstPurchase,
         List<PurchaseRecord> Records, Dictionary<int, DateTime> LastPurchase);
 
-    private async Task<List<CustomerRow>> LoadCustomersAsync(CancellationToken cancellationToken)
+    private async Task<List<CustomerRow>> LoadCustomersAsync(DateTime now, CancellationToken cancellationToken)
     {
         var rows = await db.Customers.AsNoTracking().OrderBy(c => c.Id)
             .Select(c => new CustomerRow
@@ -140,7 +143,7 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
                 CreatedAt = c.CreatedAt, Arr = c.AnnualRecurringRevenue,
             })
             .ToListAsync(cancellationToken);
-        var since = time.GetUtcNow().UtcDateTime.AddDays(-90);
+        var since = now.AddDays(-VoiceWindowDays);
         var voices = await db.FeedbackItems.AsNoTracking().Where(f => f.ReceivedAt >= since)
             .GroupBy(f => f.CustomerId)
             .Select(g => new { g.Key, All = g.Count(), Community = g.Count(f => f.Channel!.Touchpoint == Touchpoint.CommunityPost), Last = g.Max(f => f.ReceivedAt) })
@@ -159,9 +162,8 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
     }
 
     /// <summary>Each contract customer's latest term, whether it lapsed, and when the customer came back after a lapse.</summary>
-    private async Task<Dictionary<int, ContractFacts>> LoadContractsAsync(List<CustomerRow> customers, CustomerValueOptions settings, CancellationToken cancellationToken)
+    private async Task<Dictionary<int, ContractFacts>> LoadContractsAsync(CustomerValueOptions settings, DateOnly today, CancellationToken cancellationToken)
     {
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var result = new Dictionary<int, ContractFacts>();
         int? current = null;
         DateOnly? previousEnd = null;
@@ -198,7 +200,7 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
     }
 
     /// <summary>The purchase log summarised for BG/NBD (weeks, calibration up to today) and each buyer's return after a lapse.</summary>
-    private async Task<PurchaseFacts> LoadPurchasesAsync(List<CustomerRow> customers, CustomerValueOptions settings, DateOnly today, CancellationToken cancellationToken)
+    private async Task<PurchaseFacts> LoadPurchasesAsync(CustomerValueOptions settings, DateOnly today, CancellationToken cancellationToken)
     {
         var records = new List<PurchaseRecord>();
         var returnedAt = new Dictionary<int, DateTime>();
@@ -278,9 +280,9 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
     private async Task<Dictionary<int, ShiftedBetaGeometric>> FitContractsAsync(List<CustomerRow> customers, Dictionary<int, ContractFacts> contracts,
         string requestedBy, DateTime now, List<ValueFitRecord> fits, CancellationToken cancellationToken)
     {
-        var segments = await db.Segments.AsNoTracking().Select(s => new { s.Id, s.Key }).ToDictionaryAsync(s => s.Id, s => s.Key, cancellationToken);
-        var groups = customers.Where(c => contracts.ContainsKey(c.Id)).GroupBy(c => c.SegmentId ?? 0).ToDictionary(g => g.Key, g => g.ToList());
+        var segmentKeys = await db.Segments.AsNoTracking().Select(s => new { s.Id, s.Key }).ToDictionaryAsync(s => s.Id, s => s.Key, cancellationToken);
         var all = customers.Where(c => contracts.ContainsKey(c.Id)).ToList();
+        var groups = all.GroupBy(c => c.SegmentId ?? 0).ToDictionary(g => g.Key, g => g.ToList());
         var result = new Dictionary<int, ShiftedBetaGeometric>();
 
         async Task<ShiftedBetaGeometric?> FitGroupAsync(string key, List<CustomerRow> members)
@@ -314,20 +316,16 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
                 record.Message = ex.Message;
             }
             await SaveRecordAsync(record, fits, cancellationToken);
-            var used = record.Status == ValueFitStatus.Succeeded ? record : await LatestGoodAsync(record.Model, cancellationToken);
-            if (used?.ParametersJson is null)
-                return null;
-            var parameters = JsonSerializer.Deserialize<RetentionFitParameters>(used.ParametersJson, Json)!;
-            return new ShiftedBetaGeometric(parameters.Alpha, parameters.Beta);
+            return RetentionFrom(record.Status == ValueFitStatus.Succeeded ? record : await LatestGoodAsync(record.Model, cancellationToken));
         }
 
         // Customers without a contract row but with an ARR (entered before contracts were recorded) use the pooled fit.
-        var pooled = all.Count > 0 ? await FitGroupAsync(AllSegments, all) : await LatestRetentionAsync(cancellationToken);
+        var pooled = all.Count > 0 ? await FitGroupAsync(AllSegments, all) : RetentionFrom(await LatestGoodAsync(ContractModelPrefix + AllSegments, cancellationToken));
         if (pooled is not null)
             result[0] = pooled;
         foreach (var (segmentId, members) in groups)
         {
-            if (segmentId == 0 || !segments.TryGetValue(segmentId, out var key))
+            if (segmentId == 0 || !segmentKeys.TryGetValue(segmentId, out var key))
                 continue;
             if (await FitGroupAsync(key, members) is { } own)
                 result[segmentId] = own;
@@ -335,12 +333,12 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
         return result;
     }
 
-    private async Task<ShiftedBetaGeometric?> LatestRetentionAsync(CancellationToken cancellationToken)
+    /// <summary>The retention model a fit record holds, or null when there is none to use.</summary>
+    private static ShiftedBetaGeometric? RetentionFrom(ValueFitRecord? fit)
     {
-        var used = await LatestGoodAsync(ContractModelPrefix + AllSegments, cancellationToken);
-        if (used?.ParametersJson is null)
+        if (fit?.ParametersJson is null)
             return null;
-        var parameters = JsonSerializer.Deserialize<RetentionFitParameters>(used.ParametersJson, Json)!;
+        var parameters = JsonSerializer.Deserialize<RetentionFitParameters>(fit.ParametersJson, Json)!;
         return new ShiftedBetaGeometric(parameters.Alpha, parameters.Beta);
     }
 
@@ -411,7 +409,6 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
                     model = ValueModel.Contract;
                     latest = new LatestContract(contract.EndsOn, contract.Status);
                     returned = contract.ReturnedAt;
-                    acquired ??= customer.CreatedAt;
                     var sbg = retention.GetValueOrDefault(customer.SegmentId ?? 0) ?? retention.GetValueOrDefault(0);
                     if (contract.Lapsed)
                         (clv, alive, expected) = (0, 0, 0);
@@ -426,7 +423,6 @@ public sealed partial class CustomerValueScorer(VocDbContext db, DatabaseWriteGa
                 {
                     model = ValueModel.Purchases;
                     returned = purchases.ReturnedAt.GetValueOrDefault(customer.Id) is { Ticks: > 0 } back ? back : null;
-                    acquired ??= purchases.FirstPurchase[customer.Id];
                     var (x, tx, age) = (summary.Frequency[row], summary.Recency[row], summary.Age[row]);
                     alive = bgnbd.ProbabilityAlive(x, tx, age);
                     expected = bgnbd.ConditionalExpectedPurchases(52, x, tx, age);

@@ -30,7 +30,7 @@ public sealed class CustomerValueScorerTests
         await using (var scope = app.Scope())
         {
             var progress = new List<int>();
-            result = await scope.ServiceProvider.GetRequiredService<CustomerValueScorer>().RefitAsync("test", new SynchronousProgress(progress.Add));
+            result = await scope.ServiceProvider.GetRequiredService<CustomerValueScorer>().RefitAsync("test", new SynchronousProgress<int>(progress.Add));
             Assert.Equal(100, progress[^1]);
         }
         Assert.Equal(822, result.CustomersScored);
@@ -118,10 +118,5 @@ public sealed class CustomerValueScorerTests
             return 0;
         });
         app.Logs.AssertNoErrors();
-    }
-
-    private sealed class SynchronousProgress(Action<int> report) : IProgress<int>
-    {
-        public void Report(int value) => report(value);
     }
 }

@@ -182,7 +182,7 @@ public sealed class CsvFeedbackImporterTests
         var progress = new List<ImportProgress>();
 
         var report = await app.Services.GetRequiredService<CsvFeedbackImporter>().ImportAsync(Stream(csv.ToString()),
-            new ImportRequest { ChannelKey = "support", FileName = "mixed.csv", JobId = job.Id }, new SynchronousProgress(progress.Add));
+            new ImportRequest { ChannelKey = "support", FileName = "mixed.csv", JobId = job.Id }, new SynchronousProgress<ImportProgress>(progress.Add));
 
         Assert.Equal((5, 5, 3), (report.Imported, report.Rejected, report.Rejections.Count));
         Assert.True(progress.Count >= 5);
@@ -191,11 +191,5 @@ public sealed class CsvFeedbackImporterTests
         Assert.Equal((ImportJobStatus.Succeeded, 10, 5, 0, 5), (stored.Status, stored.RowsRead, stored.Imported, stored.Duplicates, stored.Rejected));
         Assert.Equal([3, 5, 7], stored.Rejections.OrderBy(r => r.LineNumber).Select(r => r.LineNumber));
         Assert.NotNull(stored.FinishedAt);
-    }
-
-    /// <summary><see cref="Progress{T}"/> posts to the thread pool; tests want every report, in order.</summary>
-    private sealed class SynchronousProgress(Action<ImportProgress> report) : IProgress<ImportProgress>
-    {
-        public void Report(ImportProgress value) => report(value);
     }
 }
